@@ -1,0 +1,142 @@
+"""Read a submission file (one JSON object, a JSON list, or a CSV) into validated forms and
+field-level errors, row by row, so one bad row never costs the good rows of the same file.
+
+CSV columns are the form's field names; nested fields use dots (`screener.url`, `contact.email`);
+list fields take `;`-separated values (`dialogue_languages`: `es;qu`) or a JSON array, which
+`directors` and `producers` need (`[{"name": "...", "nationality": "AR"}]`). Row 1 is the first
+record (the first line after a CSV's header).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from models.submission import SubmissionForm
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class RowError(BaseModel):
+    row: int
+    title: str | None = None
+    errors: list[FieldError]
+
+
+class ValidRow(BaseModel):
+    row: int
+    form: SubmissionForm
+
+
+class Batch(BaseModel):
+    valid: list[ValidRow]
+    rejected: list[RowError]
+
+
+class IntakeFileError(ValueError):
+    """The file as a whole cannot be read (as opposed to one bad row in it)."""
+
+
+def _errors(exc: ValidationError) -> list[FieldError]:
+    return [
+        FieldError(field=".".join(str(p) for p in err["loc"]) or "form", message=err["msg"])
+        for err in exc.errors()
+    ]
+
+
+def validate_records(records: list[Any]) -> Batch:
+    valid, rejected = [], []
+    for row, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            rejected.append(
+                RowError(
+                    row=row,
+                    errors=[
+                        FieldError(
+                            field="form", message=f"expected an object, got {type(record).__name__}"
+                        )
+                    ],
+                )
+            )
+            continue
+        try:
+            valid.append(ValidRow(row=row, form=SubmissionForm.model_validate(record)))
+        except ValidationError as exc:
+            title = record.get("original_title")
+            rejected.append(
+                RowError(
+                    row=row,
+                    title=title[:200] if isinstance(title, str) else None,
+                    errors=_errors(exc),
+                )
+            )
+    return Batch(valid=valid, rejected=rejected)
+
+
+_LIST_FIELDS = {
+    "dialogue_languages",
+    "directors",
+    "producers",
+    "post_needs",
+    "screener.subtitles",
+    "history.distributors",
+    "history.labs_forums_wips",
+}
+
+
+def _cell(column: str, value: str) -> Any:
+    value = value.strip()
+    if column in _LIST_FIELDS:
+        if value.startswith("["):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                return f"<not valid JSON: {exc.msg}>"  # left for the validator to refuse
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def csv_records(text: str) -> list[dict[str, Any]]:
+    records = []
+    for line in csv.DictReader(io.StringIO(text)):
+        record: dict[str, Any] = {}
+        for column, value in line.items():
+            if column is None or value is None or not value.strip():
+                continue  # extra cells without a header, or empty cells: let defaults apply
+            target = record
+            *parents, leaf = column.strip().split(".")
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[leaf] = _cell(column.strip(), value)
+        records.append(record)
+    return records
+
+
+def read_batch(path: Path) -> Batch:
+    if not path.is_file():
+        raise IntakeFileError(f"{path}: no such file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise IntakeFileError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IntakeFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if path.suffix.lower() == ".csv":
+        return validate_records(csv_records(text))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IntakeFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if isinstance(data, dict) and isinstance(data.get("submissions"), list):
+        data = data["submissions"]
+    return validate_records(data if isinstance(data, list) else [data])

@@ -1,0 +1,155 @@
+"""Start one SubmissionWorkflow per valid row, idempotently.
+
+The workflow id is the film's stable key within its session, and Temporal refuses a second start
+of that id: entering the same film twice (in one file, in two files, or after a crash halfway
+through a batch) never makes a second workflow or row. Re-running a file is therefore safe: what was
+accepted before comes back as a duplicate, what was not is accepted now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel
+from temporalio.client import Client
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from intake.batch import Batch, FieldError, RowError
+from models.messages import Stage, SubmissionInput
+from shared import COUNTRY, PROGRAMME, SESSION, STAGE, submission_workflow_id
+from workflows.submission import SubmissionWorkflow
+
+
+class SessionTarget(BaseModel):
+    """What intake needs to know of the session a batch is entered into."""
+
+    session_id: str
+    programme_id: str
+    deadline: datetime
+    fix_window: timedelta
+
+
+class Entry(BaseModel):
+    row: int
+    submission_id: str
+    title: str
+    workflow_id: str
+
+
+class SubmitReport(BaseModel):
+    accepted: list[Entry] = []
+    rejected: list[RowError] = []
+    duplicates: list[Entry] = []
+
+
+async def submit_batch(
+    client: Client,
+    task_queue: str,
+    target: SessionTarget,
+    batch: Batch,
+    *,
+    now: datetime | None = None,
+    concurrency: int = 50,
+) -> SubmitReport:
+    now = now or datetime.now(UTC)
+    report = SubmitReport(rejected=list(batch.rejected))
+    if now > target.deadline:
+        closed = f"the call for {target.session_id} closed at {target.deadline.isoformat()}"
+        report.rejected += [
+            RowError(
+                row=v.row,
+                title=v.form.original_title,
+                errors=[FieldError(field="session", message=closed)],
+            )
+            for v in batch.valid
+        ]
+        report.rejected.sort(key=lambda e: e.row)
+        return report
+
+    seen: set[str] = set()
+    limit = asyncio.Semaphore(concurrency)
+
+    async def start(row: int, submission: SubmissionInput) -> None:
+        workflow_id = submission_workflow_id(submission.submission_id)
+        entry = Entry(
+            row=row,
+            submission_id=submission.submission_id,
+            title=submission.form.original_title,
+            workflow_id=workflow_id,
+        )
+        if submission.submission_id in seen:
+            report.duplicates.append(entry)
+            return
+        seen.add(submission.submission_id)
+        async with limit:
+            try:
+                await client.start_workflow(
+                    SubmissionWorkflow.run,
+                    submission,
+                    id=workflow_id,
+                    task_queue=task_queue,
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                    id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                    search_attributes=TypedSearchAttributes(
+                        [
+                            SearchAttributePair(PROGRAMME, target.programme_id),
+                            SearchAttributePair(SESSION, target.session_id),
+                            SearchAttributePair(STAGE, Stage.RECEIVED.value),
+                            SearchAttributePair(COUNTRY, submission.form.country),
+                        ]
+                    ),
+                    static_summary=_summary(submission)[:200],
+                    static_details=_details(submission),
+                )
+            except WorkflowAlreadyStartedError:
+                report.duplicates.append(entry)
+                return
+        report.accepted.append(entry)
+
+    await asyncio.gather(
+        *(
+            start(
+                v.row,
+                SubmissionInput(
+                    submission_id=f"{target.session_id}/{v.form.film_key()}",
+                    programme_id=target.programme_id,
+                    session_id=target.session_id,
+                    film_key=v.form.film_key(),
+                    form=v.form,
+                    fix_window=target.fix_window,
+                    submitted_at=now,
+                ),
+            )
+            for v in batch.valid
+        )
+    )
+    for entries in (report.accepted, report.duplicates, report.rejected):
+        entries.sort(key=lambda e: e.row)
+    return report
+
+
+def _summary(submission: SubmissionInput) -> str:
+    form = submission.form
+    directors = ", ".join(d.name for d in form.directors)
+    return f"{form.original_title} — {directors} ({form.country})"
+
+
+def _details(submission: SubmissionInput) -> str:
+    form = submission.form
+    producers = "\n".join(f"- {p.company} ({p.country}, {p.share_pct:g}%)" for p in form.producers)
+    return (
+        f"**{form.original_title}**"
+        + (f" ({form.english_title})" if form.english_title else "")
+        + f"\n\nSession: `{submission.session_id}`  \n"
+        f"Genre: {form.genre.value}, cut {form.cut_runtime_min} min, "
+        f"expected {form.runtime_expected_min} min, {form.post_stage.value.replace('_', ' ')}\n\n"
+        f"Directors: {', '.join(d.name for d in form.directors)}\n\nProducers:\n{producers}\n\n"
+        f"Contact: {form.contact.name} ({form.contact.language})"
+    )

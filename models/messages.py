@@ -1,0 +1,107 @@
+"""Typed inputs, outputs and messages of the submission workflow and its activities.
+
+No field here has a clock or random default factory: these models are used inside workflows, where
+such a default would run unchecked and break replay (shared/engineering/temporal.md §3.2).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from models.eligibility import EligibilityReport, Outcome, RuleResult
+from models.submission import SubmissionForm
+
+
+class Stage(StrEnum):
+    """Where a submission stands; also its `WipStage` search attribute and its row's status."""
+
+    RECEIVED = "received"
+    NEEDS_FIX = "needs_fix"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    WITHDRAWN = "withdrawn"
+
+
+FINAL_STAGES = frozenset({Stage.INELIGIBLE, Stage.WITHDRAWN})
+
+STAGE_FOR_OUTCOME = {
+    Outcome.PASS: Stage.ELIGIBLE,
+    Outcome.FAIL: Stage.INELIGIBLE,
+    Outcome.NEEDS_FIX: Stage.NEEDS_FIX,
+}
+
+
+class SubmissionInput(BaseModel):
+    submission_id: str = Field(description="<programme>/<session key-year>/<film key>")
+    programme_id: str
+    session_id: str
+    film_key: str
+    form: SubmissionForm
+    fix_window: timedelta = Field(description="time a producer has to correct a needs-fix")
+    submitted_at: datetime
+
+
+class SubmissionState(BaseModel):
+    """What the `state` query returns: enough for the CLI to show where a film stands."""
+
+    submission_id: str
+    session_id: str
+    title: str
+    stage: Stage
+    check_no: int
+    outcome: Outcome | None
+    results: list[RuleResult]
+    fix_deadline: datetime | None
+    withdrawn_reason: str | None
+
+
+class FixInput(BaseModel):
+    """Corrected fields, as a partial form: `{"screener": {"url": "https://vimeo.com/..."}}`."""
+
+    changes: dict[str, Any] = Field(min_length=1)
+    actor: str = Field("producer", max_length=200)
+
+
+class WithdrawInput(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+    actor: str = Field("producer", max_length=200)
+
+
+class RegisterInput(BaseModel):
+    submission: SubmissionInput
+    workflow_id: str
+
+
+class CheckInput(BaseModel):
+    submission_id: str
+    programme_id: str
+    session_id: str
+    film_key: str
+    form: SubmissionForm
+    check_no: int
+    actor: str
+
+
+class RecordReportInput(BaseModel):
+    """A report the workflow itself decided (a lapsed fix window), to store with the new status."""
+
+    submission_id: str
+    report: EligibilityReport
+    from_stage: Stage
+    to_stage: Stage
+    reason: str
+
+
+class TransitionInput(BaseModel):
+    submission_id: str
+    key: str = Field(description="idempotency key of the audit row")
+    at: datetime
+    actor: str
+    from_stage: Stage
+    to_stage: Stage
+    action: str
+    reason: str | None = None

@@ -1,0 +1,155 @@
+"""The relational record: programmes, sessions, submissions, eligibility results and the audit log.
+
+Temporal holds each workflow's live state; the database holds what staff and statistics need across
+thousands of submissions and many years. Every write an activity makes is keyed so that a retry or
+a replay lands on the same row (see `store.repository`). Portable across PostgreSQL and SQLite.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on PostgreSQL and on SQLite alike (SQLite
+    keeps no zone and would hand back naive values that cannot be compared with aware ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing a naive datetime {value!r}: give it a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: Json,
+        list[dict[str, Any]]: Json,
+        list[str]: Json,
+    }
+
+
+class ProgrammeRow(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    config: Mapped[dict[str, Any]] = mapped_column(comment="the validated programme file")
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(130), primary_key=True, comment="programme/key-year")
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    calendar: Mapped[dict[str, Any]] = mapped_column(comment="resolved dates of every stage")
+    deadline: Mapped[datetime]
+    slots: Mapped[int] = mapped_column(Integer)
+    fix_window_seconds: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(30), default="call_open")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class SubmissionRow(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("session_id", "film_key"),)
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True, comment="session/film_key")
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    programme_id: Mapped[str] = mapped_column(ForeignKey("programmes.id"))
+    film_key: Mapped[str] = mapped_column(String(60), index=True)
+    workflow_id: Mapped[str] = mapped_column(String(255), unique=True)
+    original_title: Mapped[str] = mapped_column(String(200))
+    english_title: Mapped[str | None] = mapped_column(String(200))
+    genre: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2), comment="the majority producer's country")
+    runtime_expected_min: Mapped[int]
+    cut_runtime_min: Mapped[int]
+    post_stage: Mapped[str] = mapped_column(String(20))
+    directors: Mapped[list[dict[str, Any]]]
+    producers: Mapped[list[dict[str, Any]]] = mapped_column(comment="with country and share")
+    screener: Mapped[dict[str, Any]]
+    finance: Mapped[dict[str, Any]]
+    post_needs: Mapped[list[str]]
+    history: Mapped[dict[str, Any]]
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_language: Mapped[str] = mapped_column(String(2))
+    form: Mapped[dict[str, Any]] = mapped_column(comment="the form as last submitted or fixed")
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    submitted_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class EligibilityResultRow(Base):
+    __tablename__ = "eligibility_results"
+    __table_args__ = (UniqueConstraint("submission_id", "check_no", "rule_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    check_no: Mapped[int] = mapped_column(comment="1 for the first check, +1 after each fix")
+    rule_id: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(String(500))
+    evaluated_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """Who did what, when, from which state to which, and why. Append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    entity_type: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)

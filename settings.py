@@ -1,0 +1,47 @@
+"""Runtime configuration, read from the environment (and an optional `.env`).
+
+Every value has an embedded default so `make demo` runs on a bare machine: a Temporal dev server on
+localhost, a SQLite file under `var/`, and mail written to a Maildir folder under `var/mail`.
+Production points `DATABASE_URL` at PostgreSQL (`postgresql+asyncpg://...`) and sets `SMTP_HOST`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    temporal_address: str = Field(
+        "localhost:7233", description="host:port of the Temporal frontend"
+    )
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "wipflow"
+    temporal_ui_url: str = "http://localhost:8233"
+
+    database_url: str = Field(
+        f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'wipflow.db'}",
+        description="SQLAlchemy async URL; postgresql+asyncpg://user@host/db in production",
+    )
+
+    programmes_dir: Path = PROJECT_ROOT / "programmes"
+
+    mail_from: str = "Films in Progress <wip@wipflow.local>"
+    maildir_path: Path = PROJECT_ROOT / "var" / "mail"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

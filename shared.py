@@ -1,0 +1,24 @@
+"""Names shared by the worker, the starter and the workflows: search attributes and workflow ids.
+
+Workflow ids are readable business keys (`submission/<programme>/<session>/<film>`), so an operator
+can tell from the id alone which programme, session and film a workflow serves, and starting the
+same film twice is refused by Temporal itself.
+"""
+
+from __future__ import annotations
+
+from temporalio.common import SearchAttributeKey
+
+# One registry of the custom search attributes every wipflow workflow carries. `make demo`, the
+# worker and the tests register them; the README lists the `temporal operator` lines for production.
+PROGRAMME = SearchAttributeKey.for_keyword("WipProgramme")
+SESSION = SearchAttributeKey.for_keyword("WipSession")
+STAGE = SearchAttributeKey.for_keyword("WipStage")
+COUNTRY = SearchAttributeKey.for_keyword("WipCountry")
+
+SEARCH_ATTRIBUTES = [PROGRAMME, SESSION, STAGE, COUNTRY]
+
+
+def submission_workflow_id(submission_id: str) -> str:
+    """`submission_id` is `<programme>/<session>/<film key>`, already unique across programmes."""
+    return f"submission/{submission_id}"

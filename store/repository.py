@@ -1,0 +1,160 @@
+"""Reads and idempotent writes on the relational record.
+
+Activities run at least once, so every insert here is keyed (a primary key, a unique triple, or an
+audit idempotency key) and uses INSERT ... ON CONFLICT DO NOTHING: a retried or replayed activity
+finds its row already written and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.eligibility import EligibilityReport
+from models.orm import AuditRow, EligibilityResultRow, ProgrammeRow, SessionRow, SubmissionRow
+from models.programme import Programme
+
+
+async def insert_ignore(
+    db: AsyncSession, table: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str]
+) -> int:
+    """Insert rows, skipping those whose `keys` already exist; returns how many were new."""
+    if not rows:
+        return 0
+    dialect = db.bind.dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    stmt = insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+    result = await db.execute(stmt)
+    return result.rowcount
+
+
+async def upsert_programme(db: AsyncSession, programme: Programme) -> None:
+    """Store the programme as validated now; sessions then judge by the rules stored here."""
+    config = programme.model_dump(mode="json")
+    row = await db.get(ProgrammeRow, programme.id)
+    if row is None:
+        db.add(ProgrammeRow(id=programme.id, name=programme.name, config=config))
+    else:
+        row.name, row.config = programme.name, config
+
+
+async def load_programme(db: AsyncSession, programme_id: str) -> Programme:
+    row = await db.get(ProgrammeRow, programme_id)
+    if row is None:
+        raise LookupError(f"programme {programme_id!r} is not in the database")
+    return Programme.model_validate(row.config)
+
+
+async def get_session(db: AsyncSession, session_id: str) -> SessionRow | None:
+    return await db.get(SessionRow, session_id)
+
+
+async def audit(
+    db: AsyncSession,
+    *,
+    key: str,
+    at: datetime,
+    actor: str,
+    entity_type: str,
+    entity_id: str,
+    action: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+) -> bool:
+    row = dict(
+        idempotency_key=key,
+        at=at,
+        actor=actor,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+    )
+    return await insert_ignore(db, AuditRow, [row], ["idempotency_key"]) == 1
+
+
+async def insert_submission(db: AsyncSession, row: dict[str, Any]) -> bool:
+    return await insert_ignore(db, SubmissionRow, [row], ["id"]) == 1
+
+
+async def set_submission_status(
+    db: AsyncSession, submission_id: str, status: str, at: datetime, form: dict | None = None
+) -> None:
+    values: dict[str, Any] = {"status": status, "updated_at": at}
+    if form is not None:
+        values["form"] = form
+    await db.execute(update(SubmissionRow).where(SubmissionRow.id == submission_id).values(values))
+
+
+async def insert_eligibility(
+    db: AsyncSession, submission_id: str, report: EligibilityReport, at: datetime
+) -> int:
+    rows = [
+        dict(
+            submission_id=submission_id,
+            check_no=report.check_no,
+            rule_id=r.rule_id,
+            outcome=r.outcome.value,
+            reason=r.reason,
+            source_url=r.source_url,
+            evaluated_at=at,
+        )
+        for r in report.results
+    ]
+    return await insert_ignore(
+        db, EligibilityResultRow, rows, ["submission_id", "check_no", "rule_id"]
+    )
+
+
+async def earlier_sessions(
+    db: AsyncSession, programme_id: str, film_key: str, session_id: str
+) -> list[str]:
+    """Sessions of the programme, with a call that closed before this one's, that had this film."""
+    this = await db.get(SessionRow, session_id)
+    if this is None:
+        return []
+    query = (
+        select(SubmissionRow.session_id)
+        .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
+        .where(
+            SubmissionRow.programme_id == programme_id,
+            SubmissionRow.film_key == film_key,
+            SubmissionRow.session_id != session_id,
+            SessionRow.deadline < this.deadline,
+        )
+        .order_by(SessionRow.deadline)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def eligibility_results(db: AsyncSession, submission_id: str) -> list[EligibilityResultRow]:
+    query = (
+        select(EligibilityResultRow)
+        .where(EligibilityResultRow.submission_id == submission_id)
+        .order_by(EligibilityResultRow.check_no, EligibilityResultRow.id)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def audit_trail(db: AsyncSession, entity_id: str) -> list[AuditRow]:
+    query = (
+        select(AuditRow).where(AuditRow.entity_id == entity_id).order_by(AuditRow.at, AuditRow.id)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def status_counts(db: AsyncSession, session_id: str) -> dict[str, int]:
+    query = (
+        select(SubmissionRow.status, func.count())
+        .where(SubmissionRow.session_id == session_id)
+        .group_by(SubmissionRow.status)
+    )
+    return {status: count for status, count in (await db.execute(query)).all()}

@@ -1,0 +1,54 @@
+"""One way to reach Temporal for the worker, the starter and the tests: same converter, same
+search attributes, and a connection error that says what to do."""
+
+from __future__ import annotations
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from settings import Settings
+from shared import SEARCH_ATTRIBUTES
+
+
+class TemporalUnavailable(RuntimeError):
+    pass
+
+
+async def connect(settings: Settings) -> Client:
+    try:
+        return await Client.connect(
+            settings.temporal_address,
+            namespace=settings.temporal_namespace,
+            data_converter=pydantic_data_converter,
+        )
+    except RuntimeError as exc:
+        raise TemporalUnavailable(
+            f"cannot reach Temporal at {settings.temporal_address} ({exc}); "
+            "start one with `make server` or set TEMPORAL_ADDRESS"
+        ) from exc
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
+    """Register wipflow's search attributes that the namespace lacks; returns those added.
+
+    Idempotent, so the worker can call it at every start: a workflow that upserts an unregistered
+    attribute fails its workflow task in a loop (shared/engineering/temporal.md §3.7).
+    """
+    listed = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in listed.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+    return sorted(missing)

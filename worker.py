@@ -1,0 +1,75 @@
+"""The wipflow worker: one process that runs every workflow and activity.
+
+    python worker.py        # uses TEMPORAL_ADDRESS, DATABASE_URL, ... (see settings.py)
+
+It logs where it connected, registers the search attributes it needs, and on SIGTERM or SIGINT
+stops polling, lets running activities finish (up to a grace period) and exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from sqlalchemy.engine import make_url
+from temporalio.worker import Worker
+
+from activities.submissions import SubmissionActivities
+from settings import Settings, get_settings
+from store.db import make_engine, make_sessionmaker
+from temporal_client import connect, ensure_search_attributes
+from workflows.submission import SubmissionWorkflow
+
+log = logging.getLogger("wipflow.worker")
+
+WORKFLOWS = [SubmissionWorkflow]
+
+
+def build_worker(client, settings: Settings, sessions) -> Worker:
+    return Worker(
+        client,
+        task_queue=settings.temporal_task_queue,
+        workflows=WORKFLOWS,
+        activities=SubmissionActivities(sessions).all(),
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    client = await connect(settings)
+    added = await ensure_search_attributes(client, settings.temporal_namespace)
+    if added:
+        log.info("registered search attributes %s", ", ".join(added))
+    engine = make_engine(settings.database_url)
+    try:
+        worker = build_worker(client, settings, make_sessionmaker(engine))
+        async with worker:
+            log.info(
+                "worker polling task queue %r on %s (namespace %r), database %s",
+                settings.temporal_task_queue,
+                settings.temporal_address,
+                settings.temporal_namespace,
+                make_url(settings.database_url).render_as_string(hide_password=True),
+            )
+            await stop.wait()
+            log.info("stopping: finishing running tasks")
+    finally:
+        await engine.dispose()
+    log.info("worker stopped")
+
+
+async def main() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(get_settings(), stop)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(main())

@@ -1,0 +1,256 @@
+"""SubmissionWorkflow: one film's entry in one session, from the call to the session's decisions.
+
+It decides; its activities write. The flow:
+
+1. record the submission (row + audit), idempotently;
+2. judge eligibility by the programme's rules;
+3. on needs-fix, wait for the producer's correction until the fix window closes (a durable timer),
+   then judge again; a window that closes uncorrected turns each needs-fix into a fail;
+4. an eligible film waits for the session's decisions (selection, the next stage of wipflow).
+
+Messages:
+- update `submit_fix(FixInput)`: corrected fields, validated field by field before acceptance;
+- update `withdraw(WithdrawInput)`: the producer withdraws the film, before a final stage;
+- query `state()`: the stage, the latest rule results and the fix deadline.
+
+Search attributes: WipProgramme, WipSession and WipCountry at start; WipStage follows every stage.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from activities.submissions import SubmissionActivities
+    from domain.eligibility import lapse
+    from models.eligibility import EligibilityReport, Outcome
+    from models.messages import (
+        FINAL_STAGES,
+        STAGE_FOR_OUTCOME,
+        CheckInput,
+        FixInput,
+        RecordReportInput,
+        RegisterInput,
+        Stage,
+        SubmissionInput,
+        SubmissionState,
+        TransitionInput,
+        WithdrawInput,
+    )
+    from models.submission import SubmissionForm
+    from shared import STAGE
+
+# The identity of a film: changing these would make it another film with another key.
+IDENTITY_FIELDS = ("original_title", "directors")
+
+DB_ACTIVITY = dict(
+    start_to_close_timeout=timedelta(seconds=30),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+    ),
+)
+
+
+def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge a partial form into a full one: nested objects merge, lists and values replace."""
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def field_errors(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'form'}: {err['msg']}" for err in exc.errors()
+    )
+
+
+@workflow.defn
+class SubmissionWorkflow:
+    @workflow.init
+    def __init__(self, input: SubmissionInput) -> None:
+        self._input = input
+        self._form = input.form
+        self._stage = Stage.RECEIVED
+        self._check_no = 0
+        self._report: EligibilityReport | None = None
+        self._fix: FixInput | None = None
+        self._fix_deadline = None
+        self._withdrawal: WithdrawInput | None = None
+
+    @workflow.run
+    async def run(self, input: SubmissionInput) -> SubmissionState:
+        await workflow.execute_activity_method(
+            SubmissionActivities.register_submission,
+            RegisterInput(submission=input, workflow_id=workflow.info().workflow_id),
+            summary="record the submission",
+            **DB_ACTIVITY,
+        )
+        actor = "producer"
+        while self._withdrawal is None:
+            await self._check(actor)
+            if self._stage is not Stage.NEEDS_FIX:
+                break
+            self._fix_deadline = workflow.now() + input.fix_window
+            self._show(f"Needs a fix from the producer by {self._fix_deadline:%Y-%m-%d %H:%M} UTC")
+            try:
+                await workflow.wait_condition(
+                    lambda: self._fix is not None or self._withdrawal is not None,
+                    timeout=input.fix_window,
+                    timeout_summary="fix window",
+                )
+            except TimeoutError:
+                if self._fix is None and self._withdrawal is None:
+                    await self._lapse()
+                    break
+            if self._fix is not None:
+                self._form = SubmissionForm.model_validate(
+                    merge(self._form.model_dump(mode="json"), self._fix.changes)
+                )
+                actor, self._fix, self._fix_deadline = self._fix.actor, None, None
+
+        if self._stage is Stage.ELIGIBLE:
+            # The session's decisions (offer, waitlist, not selected) arrive here in the next stage
+            # of wipflow; until then an eligible film can only be withdrawn.
+            await workflow.wait_condition(lambda: self._withdrawal is not None)
+        if self._withdrawal is not None:
+            # Accepted while the film was still in play (see the validator), so it stands even if
+            # a check concluded meanwhile.
+            await self._withdraw(self._withdrawal)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.state()
+
+    async def _check(self, actor: str) -> None:
+        self._check_no += 1
+        self._report = await workflow.execute_activity_method(
+            SubmissionActivities.evaluate_eligibility,
+            CheckInput(
+                submission_id=self._input.submission_id,
+                programme_id=self._input.programme_id,
+                session_id=self._input.session_id,
+                film_key=self._input.film_key,
+                form=self._form,
+                check_no=self._check_no,
+                actor=actor,
+            ),
+            summary=f"eligibility check {self._check_no}",
+            **DB_ACTIVITY,
+        )
+        self._enter(STAGE_FOR_OUTCOME[self._report.outcome])
+
+    async def _lapse(self) -> None:
+        assert self._report is not None and self._fix_deadline is not None
+        self._check_no += 1
+        report = lapse(self._report, self._fix_deadline).model_copy(
+            update={"check_no": self._check_no}
+        )
+        await workflow.execute_activity_method(
+            SubmissionActivities.record_report,
+            RecordReportInput(
+                submission_id=self._input.submission_id,
+                report=report,
+                from_stage=Stage.NEEDS_FIX,
+                to_stage=Stage.INELIGIBLE,
+                reason="fix window closed without a correction",
+            ),
+            summary="fix window lapsed",
+            **DB_ACTIVITY,
+        )
+        self._report = report
+        self._enter(Stage.INELIGIBLE)
+
+    async def _withdraw(self, request: WithdrawInput) -> None:
+        await workflow.execute_activity_method(
+            SubmissionActivities.record_transition,
+            TransitionInput(
+                submission_id=self._input.submission_id,
+                key=f"{workflow.info().workflow_id}:withdrawn",
+                at=workflow.now(),
+                actor=request.actor,
+                from_stage=self._stage,
+                to_stage=Stage.WITHDRAWN,
+                action="withdrawn",
+                reason=request.reason,
+            ),
+            summary="record the withdrawal",
+            **DB_ACTIVITY,
+        )
+        self._enter(Stage.WITHDRAWN)
+
+    def _enter(self, stage: Stage) -> None:
+        self._stage = stage
+        workflow.upsert_search_attributes([STAGE.value_set(stage.value)])
+        details = {
+            Stage.ELIGIBLE: "Eligible: waiting for the committee and the session's selection",
+            Stage.INELIGIBLE: "Ineligible: " + self._failing_reasons(),
+            Stage.WITHDRAWN: "Withdrawn by the producer",
+            Stage.NEEDS_FIX: "Needs a fix: " + self._failing_reasons(),
+        }.get(stage, stage.value)
+        self._show(details)
+
+    def _show(self, text: str) -> None:
+        workflow.set_current_details(f"**{self._form.original_title}** — {text}")
+
+    def _failing_reasons(self) -> str:
+        if self._report is None:
+            return ""
+        return " ".join(r.reason for r in self._report.results if r.outcome is not Outcome.PASS)
+
+    @workflow.query
+    def state(self) -> SubmissionState:
+        return SubmissionState(
+            submission_id=self._input.submission_id,
+            session_id=self._input.session_id,
+            title=self._form.original_title,
+            stage=self._stage,
+            check_no=self._check_no,
+            outcome=self._report.outcome if self._report else None,
+            results=self._report.results if self._report else [],
+            fix_deadline=self._fix_deadline,
+            withdrawn_reason=self._withdrawal.reason if self._withdrawal else None,
+        )
+
+    @workflow.update
+    async def submit_fix(self, fix: FixInput) -> SubmissionState:
+        self._fix = fix
+        check_no = self._check_no
+        # Answer once the corrected form has been judged, so the producer sees the new outcome.
+        await workflow.wait_condition(
+            lambda: self._check_no > check_no or self._stage is Stage.WITHDRAWN
+        )
+        return self.state()
+
+    @submit_fix.validator
+    def validate_submit_fix(self, fix: FixInput) -> None:
+        if self._stage is not Stage.NEEDS_FIX or self._fix is not None:
+            raise ValueError(f"this submission is {self._stage.value}: there is nothing to fix")
+        touched = [f for f in IDENTITY_FIELDS if f in fix.changes]
+        if touched:
+            raise ValueError(
+                f"{', '.join(touched)} identify the film and cannot be changed by a fix; "
+                "ask the programme staff to correct them"
+            )
+        try:
+            SubmissionForm.model_validate(merge(self._form.model_dump(mode="json"), fix.changes))
+        except ValidationError as exc:
+            raise ValueError(field_errors(exc)) from None
+
+    @workflow.update
+    async def withdraw(self, request: WithdrawInput) -> SubmissionState:
+        self._withdrawal = request
+        await workflow.wait_condition(lambda: self._stage is Stage.WITHDRAWN)
+        return self.state()
+
+    @withdraw.validator
+    def validate_withdraw(self, request: WithdrawInput) -> None:
+        if self._withdrawal is not None or self._stage in FINAL_STAGES:
+            raise ValueError(f"this submission is already {self._stage.value}")

@@ -6,8 +6,6 @@ crash, finds the rows already there and leaves them as they are.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio import activity
 
@@ -22,10 +20,6 @@ from models.messages import (
     TransitionInput,
 )
 from store import repository
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SubmissionActivities:
@@ -89,7 +83,7 @@ class SubmissionActivities:
             )
             report = evaluate(data.form, programme.eligibility, context, data.check_no)
             stage = STAGE_FOR_OUTCOME[report.outcome]
-            now = _now()
+            now = data.at
             await repository.insert_eligibility(db, data.submission_id, report, now)
             await repository.set_submission_status(
                 db,
@@ -114,7 +108,7 @@ class SubmissionActivities:
 
     @activity.defn
     async def record_report(self, data: RecordReportInput) -> None:
-        now = _now()
+        now = data.at
         async with self._sessions.begin() as db:
             await repository.insert_eligibility(db, data.submission_id, data.report, now)
             await repository.set_submission_status(db, data.submission_id, data.to_stage.value, now)

@@ -84,6 +84,7 @@ class CheckInput(BaseModel):
     form: SubmissionForm
     check_no: int
     actor: str
+    at: datetime = Field(description="when the workflow asked; stamps the results and audit")
 
 
 class RecordReportInput(BaseModel):
@@ -94,6 +95,7 @@ class RecordReportInput(BaseModel):
     from_stage: Stage
     to_stage: Stage
     reason: str
+    at: datetime
 
 
 class TransitionInput(BaseModel):

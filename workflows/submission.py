@@ -130,8 +130,9 @@ class SubmissionWorkflow:
         return self.state()
 
     async def _check(self, actor: str) -> None:
-        self._check_no += 1
-        self._report = await workflow.execute_activity_method(
+        # `_check_no` counts *finished* checks: the fix handler answers when it moves on.
+        check_no = self._check_no + 1
+        report = await workflow.execute_activity_method(
             SubmissionActivities.evaluate_eligibility,
             CheckInput(
                 submission_id=self._input.submission_id,
@@ -139,19 +140,20 @@ class SubmissionWorkflow:
                 session_id=self._input.session_id,
                 film_key=self._input.film_key,
                 form=self._form,
-                check_no=self._check_no,
+                check_no=check_no,
                 actor=actor,
+                at=workflow.now(),
             ),
-            summary=f"eligibility check {self._check_no}",
+            summary=f"eligibility check {check_no}",
             **DB_ACTIVITY,
         )
-        self._enter(STAGE_FOR_OUTCOME[self._report.outcome])
+        self._check_no, self._report = check_no, report
+        self._enter(STAGE_FOR_OUTCOME[report.outcome])
 
     async def _lapse(self) -> None:
         assert self._report is not None and self._fix_deadline is not None
-        self._check_no += 1
         report = lapse(self._report, self._fix_deadline).model_copy(
-            update={"check_no": self._check_no}
+            update={"check_no": self._check_no + 1}
         )
         await workflow.execute_activity_method(
             SubmissionActivities.record_report,
@@ -161,11 +163,12 @@ class SubmissionWorkflow:
                 from_stage=Stage.NEEDS_FIX,
                 to_stage=Stage.INELIGIBLE,
                 reason="fix window closed without a correction",
+                at=workflow.now(),
             ),
             summary="fix window lapsed",
             **DB_ACTIVITY,
         )
-        self._report = report
+        self._check_no, self._report = report.check_no, report
         self._enter(Stage.INELIGIBLE)
 
     async def _withdraw(self, request: WithdrawInput) -> None:

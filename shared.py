@@ -19,6 +19,10 @@ COUNTRY = SearchAttributeKey.for_keyword("WipCountry")
 SEARCH_ATTRIBUTES = [PROGRAMME, SESSION, STAGE, COUNTRY]
 
 
+def session_workflow_id(session_id: str) -> str:
+    return f"session/{session_id}"
+
+
 def submission_workflow_id(submission_id: str) -> str:
     """`submission_id` is `<programme>/<session>/<film key>`, already unique across programmes."""
     return f"submission/{submission_id}"

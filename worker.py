@@ -14,25 +14,32 @@ import signal
 from datetime import timedelta
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.sessions import SessionActivities
 from activities.submissions import SubmissionActivities
 from settings import Settings, get_settings
 from store.db import make_engine, make_sessionmaker
 from temporal_client import connect, ensure_search_attributes
+from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
 
 log = logging.getLogger("wipflow.worker")
 
-WORKFLOWS = [SubmissionWorkflow]
+WORKFLOWS = [SessionWorkflow, SubmissionWorkflow]
 
 
-def build_worker(client, settings: Settings, sessions) -> Worker:
+def build_worker(client: Client, settings: Settings, sessions: async_sessionmaker) -> Worker:
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=SubmissionActivities(sessions).all(),
+        activities=[
+            *SubmissionActivities(sessions).all(),
+            *SessionActivities(sessions, client).all(),
+        ],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

@@ -15,6 +15,7 @@ from models.messages import (
     STAGE_FOR_OUTCOME,
     CheckInput,
     RecordReportInput,
+    RecordScoreInput,
     RegisterInput,
     Stage,
     TransitionInput,
@@ -144,10 +145,26 @@ class SubmissionActivities:
                 reason=data.reason,
             )
 
+    @activity.defn
+    async def record_score(self, data: RecordScoreInput) -> None:
+        async with self._sessions.begin() as db:
+            await repository.upsert_score(
+                db,
+                dict(
+                    submission_id=data.submission_id,
+                    member_id=data.member_id,
+                    session_id=data.session_id,
+                    score=data.score,
+                    comment=data.comment,
+                    scored_at=data.at,
+                ),
+            )
+
     def all(self) -> list:
         return [
             self.register_submission,
             self.evaluate_eligibility,
             self.record_report,
             self.record_transition,
+            self.record_score,
         ]

@@ -75,7 +75,15 @@ def conflict(member: Member, target: ReviewTarget) -> str | None:
     return None
 
 
-def assign(targets: list[ReviewTarget], members: list[Member], k: int) -> Assignment:
+def assign(
+    targets: list[ReviewTarget],
+    members: list[Member],
+    k: int,
+    *,
+    load: dict[str, int] | None = None,
+) -> Assignment:
+    """`load` is what each member already reviews, so a later round (films that became eligible
+    after the first assignment) keeps the committee balanced."""
     if k < 1:
         raise ValueError("each film needs at least one review")
     if len({m.id for m in members}) != len(members):
@@ -93,7 +101,7 @@ def assign(targets: list[ReviewTarget], members: list[Member], k: int) -> Assign
             else:
                 free[target.submission_id].append(member)
 
-    load = {m.id: 0 for m in members}
+    load = {m.id: (load or {}).get(m.id, 0) for m in members}
     reviewers: dict[str, list[str]] = {}
     short: dict[str, int] = {}
     for sid in sorted(free, key=lambda s: (len(free[s]), s)):

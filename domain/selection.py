@@ -56,7 +56,7 @@ class SelectionState(BaseModel):
     offers: list[Offer] = Field(default_factory=list)
     waitlist: list[str] = Field(default_factory=list, description="in rank order")
     released: dict[str, Release] = Field(default_factory=dict)
-    not_selected: list[str] = Field(default_factory=list)
+    not_selected: int = Field(0, description="ranked below the waitlist: a count, not ids")
     log: list[Decision] = Field(default_factory=list)
 
     def offer_of(self, submission_id: str) -> Offer | None:
@@ -84,14 +84,17 @@ def start(
     now: datetime,
     actor: str,
 ) -> SelectionState:
-    """Offer the first `slots` films, waitlist the next `waitlist_length`, set aside the rest."""
+    """Offer the first `slots` films, waitlist the next `waitlist_length`, count the rest.
+
+    A caller with thousands of films passes only the top `slots + waitlist_length` and adds the
+    others to `not_selected` itself: a session's state never carries every film's id."""
     if len(set(ranked)) != len(ranked):
         raise SelectionError("the ranking names a film twice")
     state = SelectionState(
         slots=slots,
         confirm_window=confirm_window,
         waitlist=ranked[slots : slots + waitlist_length],
-        not_selected=ranked[slots + waitlist_length :],
+        not_selected=max(0, len(ranked) - slots - waitlist_length),
     )
     for submission_id in ranked[:slots]:
         state = _offer(state, submission_id, now, actor, from_waitlist=False)
@@ -151,6 +154,37 @@ def lapse(state: SelectionState, *, now: datetime) -> SelectionState:
                 f"no answer by {current.deadline.isoformat()}",
             )
     return state
+
+
+def close(state: SelectionState, *, now: datetime, actor: str) -> tuple[SelectionState, list[str]]:
+    """The confirmation stage closes (the event begins): unanswered offers lapse with no refill,
+    and the films still waiting were, in the end, not selected. Returns them with the state."""
+    for offer in list(state.offers):
+        if offer.status is OfferStatus.OFFERED:
+            offers = [o for o in state.offers if o.submission_id != offer.submission_id]
+            released = {**state.released, offer.submission_id: Release.LAPSED}
+            state = state.model_copy(update={"offers": offers, "released": released})
+            state = _note(
+                state,
+                now,
+                actor,
+                Release.LAPSED.value,
+                offer.submission_id,
+                "no answer when the confirmation stage closed",
+            )
+    waiting = state.waitlist
+    state = state.model_copy(
+        update={"waitlist": [], "not_selected": state.not_selected + len(waiting)}
+    )
+    state = _note(
+        state,
+        now,
+        actor,
+        "closed",
+        None,
+        f"{len(state.offers)} film(s) confirmed for {state.slots} slot(s)",
+    )
+    return state, waiting
 
 
 def next_deadline(state: SelectionState) -> datetime | None:

@@ -1,22 +1,38 @@
-"""Opening a session of a programme: its calendar resolved from the programme file, or given.
+"""Opening a session of a programme: its row, with the calendar resolved from the programme file
+or given, and its SessionWorkflow.
 
-Staff may override the deadline and the fix window (down to seconds) so a whole session can run on
-a real server in minutes, as the demo does.
+Staff may override any date and the fix and confirmation windows (down to seconds), so a whole
+session can run on a real server in minutes, as the demo does.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+)
 
 from intake.submit import SessionTarget
 from models.orm import SessionRow
 from models.programme import Programme, SessionCalendar
+from models.session import SessionInput, SessionStage
+from shared import PROGRAMME, SESSION, STAGE, session_workflow_id
 from store import repository
+from workflows.session import SessionWorkflow
 
 
 class SessionExistsError(ValueError):
+    pass
+
+
+class CalendarError(ValueError):
     pass
 
 
@@ -25,21 +41,31 @@ def session_id(programme: Programme, key: str, year: int) -> str:
     return f"{programme.id}/{key}-{year}"
 
 
+def resolve_calendar(
+    programme: Programme, key: str, year: int, overrides: dict[str, datetime]
+) -> SessionCalendar:
+    calendar = SessionCalendar.from_template(programme.session_template(key), year)
+    try:
+        return SessionCalendar.model_validate({**calendar.model_dump(), **overrides})
+    except ValidationError as exc:
+        raise CalendarError(
+            "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        ) from None
+
+
 async def open_session(
     sessions: async_sessionmaker,
     programme: Programme,
     key: str,
     year: int,
     *,
-    deadline: datetime | None = None,
+    calendar: dict[str, datetime] | None = None,
     fix_window: timedelta | None = None,
     exist_ok: bool = False,
 ) -> SessionRow:
     sid = session_id(programme, key, year)
     template = programme.session_template(key)
-    calendar = SessionCalendar.from_template(template, year)
-    if deadline is not None:
-        calendar.deadline = deadline
+    resolved = resolve_calendar(programme, key, year, calendar or {})
     window = fix_window or timedelta(days=programme.fix_window_days)
     async with sessions.begin() as db:
         await repository.upsert_programme(db, programme)
@@ -53,13 +79,59 @@ async def open_session(
             programme_id=programme.id,
             name=f"{programme.name} — {template.name} {year}",
             timezone=template.timezone,
-            calendar=calendar.model_dump(mode="json"),
-            deadline=calendar.deadline,
+            calendar=resolved.model_dump(mode="json"),
+            deadline=resolved.deadline,
             slots=programme.slots,
             fix_window_seconds=int(window.total_seconds()),
         )
         db.add(row)
     return row
+
+
+def session_input(
+    row: SessionRow,
+    programme: Programme,
+    *,
+    confirm_window: timedelta | None = None,
+    reminder_lead: timedelta | None = None,
+) -> SessionInput:
+    config = programme.selection
+    return SessionInput(
+        session_id=row.id,
+        programme_id=row.programme_id,
+        name=row.name,
+        slots=row.slots,
+        calendar=SessionCalendar.model_validate(row.calendar),
+        selection=config,
+        confirm_window=confirm_window or timedelta(days=config.confirm_window_days),
+        reminder_lead=reminder_lead or timedelta(days=config.review_reminder_days),
+    )
+
+
+async def start_session(client: Client, task_queue: str, data: SessionInput) -> WorkflowHandle:
+    """Start the session's workflow, or find it already running (opening is idempotent)."""
+    search: list[SearchAttributePair[Any]] = [
+        SearchAttributePair(PROGRAMME, data.programme_id),
+        SearchAttributePair(SESSION, data.session_id),
+        SearchAttributePair(STAGE, SessionStage.CALL_OPEN.value),
+    ]
+    return await client.start_workflow(
+        SessionWorkflow.run,
+        data,
+        id=session_workflow_id(data.session_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=TypedSearchAttributes(search),
+        static_summary=f"{data.name}: {data.slots} slots"[:200],
+        static_details=(
+            f"**{data.name}** (`{data.session_id}`)\n\n"
+            + "\n".join(
+                f"- {k}: {v:%Y-%m-%d %H:%M %Z}"
+                for k, v in data.calendar.model_dump().items()
+                if isinstance(v, datetime)
+            )
+        ),
+    )
 
 
 def target_of(row: SessionRow) -> SessionTarget:

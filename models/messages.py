@@ -24,9 +24,28 @@ class Stage(StrEnum):
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
     WITHDRAWN = "withdrawn"
+    UNDER_REVIEW = "under_review"
+    OFFERED = "offered"
+    WAITLISTED = "waitlisted"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+    NOT_SELECTED = "not_selected"
+    CLOSED = "closed"
 
 
-FINAL_STAGES = frozenset({Stage.INELIGIBLE, Stage.WITHDRAWN})
+FINAL_STAGES = frozenset(
+    {
+        Stage.INELIGIBLE,
+        Stage.WITHDRAWN,
+        Stage.DECLINED,
+        Stage.LAPSED,
+        Stage.NOT_SELECTED,
+        Stage.CLOSED,
+    }
+)
+# Films the session's selection is still counting on: a withdrawal must reach the session.
+IN_PLAY = frozenset({Stage.OFFERED, Stage.WAITLISTED, Stage.CONFIRMED})
 
 STAGE_FOR_OUTCOME = {
     Outcome.PASS: Stage.ELIGIBLE,
@@ -57,6 +76,9 @@ class SubmissionState(BaseModel):
     results: list[RuleResult]
     fix_deadline: datetime | None
     withdrawn_reason: str | None
+    reviewers: list[str] = Field(default_factory=list)
+    scores: dict[str, float] = Field(default_factory=dict)
+    offer_deadline: datetime | None = None
 
 
 class FixInput(BaseModel):
@@ -95,6 +117,15 @@ class RecordReportInput(BaseModel):
     from_stage: Stage
     to_stage: Stage
     reason: str
+    at: datetime
+
+
+class RecordScoreInput(BaseModel):
+    submission_id: str
+    session_id: str
+    member_id: str
+    score: float
+    comment: str | None
     at: datetime
 
 

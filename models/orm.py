@@ -119,6 +119,8 @@ class SubmissionRow(Base):
     contact_language: Mapped[str] = mapped_column(String(2))
     form: Mapped[dict[str, Any]] = mapped_column(comment="the form as last submitted or fixed")
     status: Mapped[str] = mapped_column(String(30), index=True)
+    rank_position: Mapped[int | None] = mapped_column(comment="1 = best, set at selection")
+    aggregate_score: Mapped[float | None]
     submitted_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
@@ -153,3 +155,39 @@ class AuditRow(Base):
     from_state: Mapped[str | None] = mapped_column(String(30))
     to_state: Mapped[str | None] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CommitteeMemberRow(Base):
+    __tablename__ = "committee_members"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    declared_conflicts: Mapped[list[str]]
+
+
+class ReviewAssignmentRow(Base):
+    __tablename__ = "review_assignments"
+
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    assigned_at: Mapped[datetime]
+
+
+class ScoreRow(Base):
+    """One member's score for one film; scoring again replaces it."""
+
+    __tablename__ = "scores"
+
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    score: Mapped[float]
+    comment: Mapped[str | None] = mapped_column(Text)
+    scored_at: Mapped[datetime]

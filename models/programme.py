@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 # Latin American countries and territories (ISO 3166-1 alpha-2); a programme may narrow or widen it.
 LATIN_AMERICA = (
@@ -165,6 +173,7 @@ class SessionTemplate(_Strict):
     timezone: str
     call_opens: AnnualDate
     deadline: AnnualDate
+    review_deadline: AnnualDate
     selection_announced: AnnualDate
     event_start: AnnualDate
     event_days: int = Field(ge=1, le=14)
@@ -180,6 +189,19 @@ class SessionTemplate(_Strict):
         return value
 
 
+class SelectionConfig(_Strict):
+    """How a session of the programme selects. Defaults where the sources say nothing: a waitlist
+    and a confirmation deadline are not documented for FiP (UNCONFIRMED), so they are settings."""
+
+    reviews_per_film: int = Field(3, ge=1, le=10)
+    aggregate: Literal["mean", "median"] = "mean"
+    score_min: float = 0
+    score_max: float = 10
+    waitlist_length: int = Field(6, ge=0, le=100)
+    confirm_window_days: float = Field(7, gt=0, le=60)
+    review_reminder_days: float = Field(3, gt=0, le=60, description="before the review deadline")
+
+
 class Programme(_Strict):
     id: Slug
     name: str
@@ -191,6 +213,7 @@ class Programme(_Strict):
         10, ge=1, le=60, description="days a producer has to correct a needs-fix submission"
     )
     sessions: list[SessionTemplate] = Field(min_length=1)
+    selection: SelectionConfig = SelectionConfig()
     eligibility: EligibilityRules
 
     def session_template(self, key: str) -> SessionTemplate:
@@ -206,10 +229,29 @@ class SessionCalendar(BaseModel):
 
     call_opens: datetime
     deadline: datetime
+    review_deadline: datetime
     selection_announced: datetime
     event_start: datetime
     event_end: datetime
     timezone: str
+
+    @model_validator(mode="after")
+    def _in_order(self) -> SessionCalendar:
+        order = [
+            "call_opens",
+            "deadline",
+            "review_deadline",
+            "selection_announced",
+            "event_start",
+            "event_end",
+        ]
+        for earlier, later in zip(order, order[1:], strict=False):
+            if getattr(self, earlier) > getattr(self, later):
+                raise ValueError(
+                    f"{earlier} ({getattr(self, earlier).isoformat()}) falls after "
+                    f"{later} ({getattr(self, later).isoformat()})"
+                )
+        return self
 
     @classmethod
     def from_template(cls, template: SessionTemplate, year: int) -> SessionCalendar:
@@ -218,6 +260,7 @@ class SessionCalendar(BaseModel):
         return cls(
             call_opens=template.call_opens.resolve(year, tz, time(0, 0)),
             deadline=template.deadline.resolve(year, tz, time(23, 59)),
+            review_deadline=template.review_deadline.resolve(year, tz, time(23, 59)),
             selection_announced=template.selection_announced.resolve(year, tz, time(12, 0)),
             event_start=start,
             event_end=start + timedelta(days=template.event_days - 1, hours=10),

@@ -16,7 +16,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.eligibility import EligibilityReport
-from models.orm import AuditRow, EligibilityResultRow, ProgrammeRow, SessionRow, SubmissionRow
+from models.orm import (
+    AuditRow,
+    EligibilityResultRow,
+    ProgrammeRow,
+    ReviewAssignmentRow,
+    ScoreRow,
+    SessionRow,
+    SubmissionRow,
+)
 from models.programme import Programme
 
 
@@ -158,3 +166,40 @@ async def status_counts(db: AsyncSession, session_id: str) -> dict[str, int]:
         .group_by(SubmissionRow.status)
     )
     return {status: count for status, count in (await db.execute(query)).all()}
+
+
+async def missing_scores(db: AsyncSession, session_id: str) -> dict[str, int]:
+    """Per committee member, how many assigned films still have no score from them."""
+    query = (
+        select(ReviewAssignmentRow.member_id, func.count())
+        .outerjoin(
+            ScoreRow,
+            (ScoreRow.submission_id == ReviewAssignmentRow.submission_id)
+            & (ScoreRow.member_id == ReviewAssignmentRow.member_id),
+        )
+        .join(SubmissionRow, SubmissionRow.id == ReviewAssignmentRow.submission_id)
+        .where(
+            ReviewAssignmentRow.session_id == session_id,
+            ScoreRow.member_id.is_(None),
+            SubmissionRow.status == "under_review",
+        )
+        .group_by(ReviewAssignmentRow.member_id)
+        .order_by(ReviewAssignmentRow.member_id)
+    )
+    return {member: count for member, count in (await db.execute(query)).all()}
+
+
+async def upsert_score(db: AsyncSession, row: dict[str, Any]) -> None:
+    """Scoring again replaces the member's earlier score for the film."""
+    dialect = db.bind.dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    stmt = insert(ScoreRow).values(row)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["submission_id", "member_id"],
+        set_={
+            "score": stmt.excluded.score,
+            "comment": stmt.excluded.comment,
+            "scored_at": stmt.excluded.scored_at,
+        },
+    )
+    await db.execute(stmt)

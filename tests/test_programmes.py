@@ -68,6 +68,7 @@ city = "Buenos Aires"
 timezone = "America/Argentina/Buenos_Aires"
 call_opens = { month = 8, day = 1 }
 deadline = { month = 9, day = 15 }
+review_deadline = { month = 10, day = 15 }
 selection_announced = { month = 11, day = 1 }
 event_start = { month = 12, day = 2 }
 event_days = 2

@@ -39,7 +39,7 @@ def test_the_first_six_are_offered_the_next_wait_the_rest_are_not_selected():
     state = begin()
     assert offered(state) == films(6)
     assert state.waitlist == ["film-06", "film-07", "film-08"]
-    assert state.not_selected == ["film-09"]
+    assert state.not_selected == 1
     assert all(o.deadline == T0 + WINDOW for o in state.offers)
 
 
@@ -192,3 +192,13 @@ class SelectionMachine(RuleBasedStateMachine):
 
 
 TestSelectionMachine = SelectionMachine.TestCase
+
+
+def test_closing_lapses_unanswered_offers_without_refill_and_releases_the_waitlist():
+    state = selection.confirm(begin(), "film-00", now=T0, actor="p")
+    state, waiting = selection.close(state, now=T0 + timedelta(days=1), actor="wipflow")
+    assert offered(state) == ["film-00"]
+    assert waiting == ["film-06", "film-07", "film-08"] and state.waitlist == []
+    assert state.not_selected == 1 + 3
+    assert sum(r is Release.LAPSED for r in state.released.values()) == 5
+    assert state.log[-1].reason == "1 film(s) confirmed for 6 slot(s)"

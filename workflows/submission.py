@@ -6,12 +6,16 @@ It decides; its activities write. The flow:
 2. judge eligibility by the programme's rules;
 3. on needs-fix, wait for the producer's correction until the fix window closes (a durable timer),
    then judge again; a window that closes uncorrected turns each needs-fix into a fail;
-4. an eligible film waits for the session's decisions (selection, the next stage of wipflow).
+4. an eligible film then follows its session's decisions: under review (its committee members
+   score it), offered a slot, waitlisted, confirmed, declined, lapsed or not selected.
 
 Messages:
 - update `submit_fix(FixInput)`: corrected fields, validated field by field before acceptance;
-- update `withdraw(WithdrawInput)`: the producer withdraws the film, before a final stage;
-- query `state()`: the stage, the latest rule results and the fix deadline.
+- update `withdraw(WithdrawInput)`: the producer withdraws the film, before a final stage; a film
+  holding or awaiting a slot tells its session, which offers the slot to the next film;
+- update `score(ScoreInput)`: a committee member assigned to the film scores it (again replaces);
+- signal `decide(FilmDecision)`: the session's decision about this film;
+- query `state()`: the stage, the latest rule results, deadlines, and the review.
 
 Search attributes: WipProgramme, WipSession and WipCountry at start; WipStage follows every stage.
 """
@@ -32,10 +36,12 @@ with workflow.unsafe.imports_passed_through():
     from models.eligibility import EligibilityReport, Outcome
     from models.messages import (
         FINAL_STAGES,
+        IN_PLAY,
         STAGE_FOR_OUTCOME,
         CheckInput,
         FixInput,
         RecordReportInput,
+        RecordScoreInput,
         RegisterInput,
         Stage,
         SubmissionInput,
@@ -43,8 +49,9 @@ with workflow.unsafe.imports_passed_through():
         TransitionInput,
         WithdrawInput,
     )
+    from models.session import AnswerInput, DecisionKind, FilmDecision, ScoreInput
     from models.submission import SubmissionForm
-    from shared import STAGE
+    from shared import STAGE, session_workflow_id
 
 # The identity of a film: changing these would make it another film with another key.
 IDENTITY_FIELDS = ("original_title", "directors")
@@ -86,6 +93,10 @@ class SubmissionWorkflow:
         self._fix: FixInput | None = None
         self._fix_deadline = None
         self._withdrawal: WithdrawInput | None = None
+        self._decisions: list[FilmDecision] = []
+        self._review: FilmDecision | None = None
+        self._scores: dict[str, float] = {}
+        self._offer: FilmDecision | None = None
 
     @workflow.run
     async def run(self, input: SubmissionInput) -> SubmissionState:
@@ -118,13 +129,15 @@ class SubmissionWorkflow:
                 )
                 actor, self._fix, self._fix_deadline = self._fix.actor, None, None
 
-        if self._stage is Stage.ELIGIBLE:
-            # The session's decisions (offer, waitlist, not selected) arrive here in the next stage
-            # of wipflow; until then an eligible film can only be withdrawn.
-            await workflow.wait_condition(lambda: self._withdrawal is not None)
+        while self._stage not in FINAL_STAGES and self._withdrawal is None:
+            await workflow.wait_condition(
+                lambda: bool(self._decisions) or self._withdrawal is not None
+            )
+            while self._decisions and self._withdrawal is None:
+                self._apply(self._decisions.pop(0))
         if self._withdrawal is not None:
             # Accepted while the film was still in play (see the validator), so it stands even if
-            # a check concluded meanwhile.
+            # a check or a decision concluded meanwhile.
             await self._withdraw(self._withdrawal)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state()
@@ -171,6 +184,25 @@ class SubmissionWorkflow:
         self._check_no, self._report = report.check_no, report
         self._enter(Stage.INELIGIBLE)
 
+    def _apply(self, decision: FilmDecision) -> None:
+        """Follow the session's decision. The session has already written it to the database."""
+        kind = decision.kind
+        if kind is DecisionKind.UNDER_REVIEW:
+            self._review = decision
+        elif kind is DecisionKind.OFFERED:
+            self._offer = decision
+        stage = {
+            DecisionKind.UNDER_REVIEW: Stage.UNDER_REVIEW,
+            DecisionKind.OFFERED: Stage.OFFERED,
+            DecisionKind.WAITLISTED: Stage.WAITLISTED,
+            DecisionKind.CONFIRMED: Stage.CONFIRMED,
+            DecisionKind.DECLINED: Stage.DECLINED,
+            DecisionKind.LAPSED: Stage.LAPSED,
+            DecisionKind.NOT_SELECTED: Stage.NOT_SELECTED,
+            DecisionKind.SESSION_CLOSED: Stage.CLOSED,
+        }[kind]
+        self._enter(stage, decision)
+
     async def _withdraw(self, request: WithdrawInput) -> None:
         await workflow.execute_activity_method(
             SubmissionActivities.record_transition,
@@ -187,17 +219,42 @@ class SubmissionWorkflow:
             summary="record the withdrawal",
             **DB_ACTIVITY,
         )
+        in_play = self._stage in IN_PLAY
         self._enter(Stage.WITHDRAWN)
+        if in_play:
+            # The session gives the slot to the next film; it ignores films it no longer counts.
+            await workflow.get_external_workflow_handle(
+                session_workflow_id(self._input.session_id)
+            ).signal(
+                "film_withdrawn",
+                AnswerInput(
+                    submission_id=self._input.submission_id,
+                    reason=request.reason,
+                    actor=request.actor,
+                ),
+            )
 
-    def _enter(self, stage: Stage) -> None:
+    def _enter(self, stage: Stage, decision: FilmDecision | None = None) -> None:
         self._stage = stage
         workflow.upsert_search_attributes([STAGE.value_set(stage.value)])
+        until = (
+            f" (until {decision.deadline:%Y-%m-%d %H:%M} UTC)"
+            if decision and decision.deadline
+            else ""
+        )
         details = {
             Stage.ELIGIBLE: "Eligible: waiting for the committee and the session's selection",
             Stage.INELIGIBLE: "Ineligible: " + self._failing_reasons(),
             Stage.WITHDRAWN: "Withdrawn by the producer",
             Stage.NEEDS_FIX: "Needs a fix: " + self._failing_reasons(),
-        }.get(stage, stage.value)
+            Stage.UNDER_REVIEW: f"Under review by {', '.join(self._review.reviewers)}{until}"
+            if self._review
+            else "Under review",
+            Stage.OFFERED: f"Offered a slot: waiting for the producer's answer{until}",
+            Stage.WAITLISTED: f"Waitlisted, position {decision.position}"
+            if decision and decision.position
+            else "Waitlisted",
+        }.get(stage, decision.reason if decision else stage.value)
         self._show(details)
 
     def _show(self, text: str) -> None:
@@ -220,7 +277,47 @@ class SubmissionWorkflow:
             results=self._report.results if self._report else [],
             fix_deadline=self._fix_deadline,
             withdrawn_reason=self._withdrawal.reason if self._withdrawal else None,
+            reviewers=self._review.reviewers if self._review else [],
+            scores=dict(self._scores),
+            offer_deadline=self._offer.deadline if self._offer else None,
         )
+
+    @workflow.signal
+    def decide(self, decision: FilmDecision) -> None:
+        self._decisions.append(decision)
+
+    @workflow.update
+    async def score(self, score: ScoreInput) -> SubmissionState:
+        await workflow.execute_activity_method(
+            SubmissionActivities.record_score,
+            RecordScoreInput(
+                submission_id=self._input.submission_id,
+                session_id=self._input.session_id,
+                member_id=score.member_id,
+                score=score.score,
+                comment=score.comment,
+                at=workflow.now(),
+            ),
+            summary=f"score from {score.member_id}",
+            **DB_ACTIVITY,
+        )
+        self._scores[score.member_id] = score.score
+        return self.state()
+
+    @score.validator
+    def validate_score(self, score: ScoreInput) -> None:
+        if self._stage is not Stage.UNDER_REVIEW or self._review is None:
+            raise ValueError(f"this film is {self._stage.value}, not under review")
+        if score.member_id not in self._review.reviewers:
+            raise ValueError(
+                f"{score.member_id} is not assigned to this film "
+                f"(its reviewers: {', '.join(self._review.reviewers)})"
+            )
+        low, high = self._review.score_range or (0, 10)
+        if not low <= score.score <= high:
+            raise ValueError(f"a score is between {low:g} and {high:g}, not {score.score:g}")
+        if self._review.deadline and workflow.now() > self._review.deadline:
+            raise ValueError(f"the review closed at {self._review.deadline:%Y-%m-%d %H:%M} UTC")
 
     @workflow.update
     async def submit_fix(self, fix: FixInput) -> SubmissionState:

@@ -1,0 +1,1 @@
+"""The staff command line (`starter.py`), one module per group of commands."""

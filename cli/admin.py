@@ -1,0 +1,135 @@
+"""Administration: the schema, the programmes, the embedded dev stack and the demo."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.common import (
+    WIDTH,
+    JsonFlag,
+    app,
+    command,
+    emit,
+    group,
+    out,
+    parse_duration,
+    programme_file,
+)
+from models.programme import load_programmes
+from settings import get_settings
+from store import db as store_db
+
+db_app = group("db", "The database schema.")
+programmes_app = group("programmes", "Programmes: rules, calendars, slots.")
+dev_app = group("dev", "The embedded dev stack (server + worker).")
+
+
+@command(db_app, "upgrade")
+async def db_upgrade(as_json: JsonFlag = False) -> None:
+    """Create or migrate the schema to the latest revision (idempotent)."""
+    settings = get_settings()
+    engine = store_db.make_engine(settings.database_url)
+    try:
+        await store_db.upgrade(engine)
+    finally:
+        await engine.dispose()
+    emit({"database": "at head"}, as_json, lambda: out.print("database schema is up to date"))
+
+
+@command(programmes_app, "list")
+async def programmes_list(as_json: JsonFlag = False) -> None:
+    """The programmes wipflow knows, from programmes/*.toml (validated)."""
+    programmes = load_programmes(get_settings().programmes_dir)
+    rows = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "slots": p.slots,
+            "sessions": [s.key for s in p.sessions],
+            "rules": [r for r, v in p.eligibility if v is not None],
+        }
+        for p in programmes.values()
+    ]
+
+    def render() -> None:
+        table = Table("id", "name", "slots", "sessions", "rules")
+        for r in rows:
+            table.add_row(
+                r["id"], r["name"], str(r["slots"]), ", ".join(r["sessions"]), ", ".join(r["rules"])
+            )
+        out.print(table)
+
+    emit(rows, as_json, render)
+
+
+@command(programmes_app, "show")
+async def programmes_show(programme_id: str, as_json: JsonFlag = False) -> None:
+    """One programme's rules with their sources, and its session calendars."""
+    programme = programme_file(get_settings(), programme_id)
+
+    def render() -> None:
+        out.print(
+            f"[bold]{programme.name}[/bold] ({programme.id}), {programme.slots} slots, "
+            f"fix window {programme.fix_window_days} days"
+        )
+        table = Table("rule", "parameters", "source")
+        for rule_id, rule in programme.eligibility:
+            if rule is None:
+                continue
+            params = rule.model_dump(mode="json", exclude={"source"})
+            confirmed = "" if rule.source.confirmed else " [yellow](unconfirmed)[/yellow]"
+            table.add_row(
+                rule_id, json.dumps(params, ensure_ascii=False), f"{rule.source.url}{confirmed}"
+            )
+        out.print(table)
+
+    emit(programme, as_json, render)
+
+
+@command(dev_app, "up")
+async def dev_up(as_json: JsonFlag = False) -> None:
+    """Start (or reuse) the Temporal dev server and a worker in the background."""
+    import devserver
+
+    settings = get_settings()
+    lines = [devserver.ensure_server(settings), devserver.ensure_worker()]
+    emit({"status": lines}, as_json, lambda: [out.print(line) for line in lines])
+
+
+@command(dev_app, "down")
+async def dev_down(as_json: JsonFlag = False) -> None:
+    """Stop the worker and dev server that `dev up` or the demo started."""
+    import devserver
+
+    stopped = devserver.stop_all()
+    emit(
+        {"stopped": stopped},
+        as_json,
+        lambda: out.print(f"stopped {', '.join(stopped)}" if stopped else "nothing was running"),
+    )
+
+
+@command(app, "demo")
+async def demo(
+    count: Annotated[int, typer.Option(min=1, max=20000)] = 60,
+    year: int = 2027,
+    fix_window: str = "40s",
+    as_json: JsonFlag = False,
+) -> None:
+    """Run the main job on embedded defaults: a Toulouse session and a generated call."""
+    from demo import run_demo
+
+    summary = await run_demo(
+        get_settings(),
+        count=count,
+        year=year,
+        fix_window=parse_duration(fix_window),
+        console=Console(quiet=as_json, width=WIDTH),
+    )
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,143 @@
+"""What every command shares: the typer app and its groups, one-line errors, `--json` output,
+durations and moments, and the connections to the database and to Temporal."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+
+from intake.batch import IntakeFileError
+from intake.sessions import CalendarError, SessionExistsError
+from models.programme import Programme, ProgrammeConfigError, load_programme
+from settings import Settings
+from store import db as store_db
+from temporal_client import TemporalUnavailable
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="wipflow's command line for festival staff."
+)
+
+
+def group(name: str, help: str) -> typer.Typer:
+    sub = typer.Typer(no_args_is_help=True, help=help)
+    app.add_typer(sub, name=name)
+    return sub
+
+
+# Piped output (CI logs, `| less`) gets a readable width rather than rich's 80 columns.
+WIDTH = None if sys.stdout.isatty() else 120
+out = Console(width=WIDTH)
+err = Console(stderr=True, width=WIDTH)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+class CliError(Exception):
+    """A refusal to explain in one line."""
+
+
+def command(group: typer.Typer, name: str | None = None):
+    """Register an async command whose known failures end as one clear line and exit code 1."""
+
+    def register(fn: Callable[..., Coroutine[Any, Any, None]]):
+        @wraps(fn)
+        def run(*args, **kwargs) -> None:
+            try:
+                asyncio.run(fn(*args, **kwargs))
+            except (
+                CliError,
+                TemporalUnavailable,
+                IntakeFileError,
+                ProgrammeConfigError,
+                SessionExistsError,
+                CalendarError,
+                LookupError,
+                FileNotFoundError,
+                TimeoutError,
+            ) as exc:
+                message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+                if kwargs.get("as_json"):
+                    print(json.dumps({"error": message}))
+                err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+                raise typer.Exit(1) from None
+
+        return group.command(name)(run)
+
+    return register
+
+
+def emit(data: BaseModel | dict | list, as_json: bool, render: Callable[[], None]) -> None:
+    if as_json:
+        payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        render()
+
+
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`10d`, `36h`, `1h30m`, `45s`."""
+    match = _DURATION.match(text.strip())
+    if not text.strip() or not match:
+        raise CliError(f"{text!r} is not a duration (examples: 10d, 36h, 1h30m, 45s)")
+    d, h, m, s = (int(g or 0) for g in match.groups())
+    duration = timedelta(days=d, hours=h, minutes=m, seconds=s)
+    if duration <= timedelta(0):
+        raise CliError(f"{text!r}: a duration must be positive")
+    return duration
+
+
+def parse_moment(text: str, now: datetime) -> datetime:
+    """An ISO 8601 date-time with its zone, or `+DURATION` from now."""
+    if text.startswith("+"):
+        return now + parse_duration(text[1:])
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{text!r} is neither an ISO date-time nor +DURATION") from None
+    if moment.tzinfo is None:
+        raise CliError(f"{text!r} needs a time zone, e.g. 2027-01-20T23:59:00+01:00")
+    return moment
+
+
+def programme_file(settings: Settings, programme_id: str) -> Programme:
+    path = settings.programmes_dir / f"{programme_id}.toml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in settings.programmes_dir.glob("*.toml")))
+        raise CliError(f"no programme {programme_id!r} (known: {known})")
+    return load_programme(path)
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[async_sessionmaker]:
+    engine = store_db.make_engine(settings.database_url)
+    try:
+        yield store_db.make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: str) -> Any:
+    """Run a workflow update; a validator's refusal becomes one line naming `what`."""
+    try:
+        if arg is None:
+            return await handle.execute_update(method)
+        return await handle.execute_update(method, arg)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        raise CliError(f"{what}: {getattr(cause, 'message', cause)}") from None

@@ -1,0 +1,153 @@
+"""Intake and one film's submission: enter a file, show, fix, withdraw."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
+from rich.table import Table
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from cli.common import CliError, JsonFlag, app, command, database, emit, group, out, update
+from intake.batch import read_batch
+from intake.sessions import target_of
+from intake.submit import SubmitReport, submit_batch
+from models.messages import FixInput, SubmissionState, WithdrawInput
+from settings import get_settings
+from shared import STAGE, submission_workflow_id
+from store import repository
+from temporal_client import connect
+from workflows.submission import SubmissionWorkflow
+
+submission_app = group("submission", "One film's submission.")
+
+
+@command(app, "submit")
+async def submit(
+    session_id: str,
+    file: Annotated[Path, typer.Argument(help="One JSON submission, a JSON list, or a CSV")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Enter submissions into a session: each valid row starts its workflow, once."""
+    settings = get_settings()
+    async with database(settings) as sessions, sessions() as db:
+        row = await repository.get_session(db, session_id)
+    if row is None:
+        raise CliError(f"no session {session_id!r}: open it with `starter.py session open`")
+    batch = read_batch(file)
+    client = await connect(settings)
+    report = await submit_batch(client, settings.temporal_task_queue, target_of(row), batch)
+    emit(report, as_json, lambda: render_report(report))
+    if report.rejected and not report.accepted and not report.duplicates:
+        raise typer.Exit(2)
+
+
+def render_report(report: SubmitReport) -> None:
+    out.print(
+        f"[green]{len(report.accepted)} accepted[/green], "
+        f"[yellow]{len(report.duplicates)} already submitted[/yellow], "
+        f"[red]{len(report.rejected)} rejected[/red]"
+    )
+    for dup in report.duplicates:
+        out.print(f"  row {dup.row}: {dup.title} was already submitted as {dup.submission_id}")
+    for rej in report.rejected:
+        for e in rej.errors:
+            out.print(
+                f"  row {rej.row}{f' ({rej.title})' if rej.title else ''}: "
+                f"[bold]{e.field}[/bold]: {e.message}",
+                highlight=False,
+            )
+
+
+# --- one submission ---------------------------------------------------------------------------
+
+
+def _handle(client: Client, submission_id: str):
+    return client.get_workflow_handle_for(
+        SubmissionWorkflow.run, submission_workflow_id(submission_id)
+    )
+
+
+async def _rpc_error(client: Client, submission_id: str, exc: RPCError) -> CliError:
+    """Say whether the submission does not exist or is already over."""
+    if exc.status != RPCStatusCode.NOT_FOUND:
+        return CliError(f"{submission_id}: {exc.message}")
+    try:
+        description = await _handle(client, submission_id).describe()
+    except RPCError:
+        return CliError(f"no submission {submission_id!r}")
+    stage = description.typed_search_attributes.get(STAGE) or "closed"
+    return CliError(f"{submission_id} is {stage} and its workflow has ended: nothing can change it")
+
+
+def render_state(state: SubmissionState) -> None:
+    out.print(
+        f"[bold]{state.title}[/bold] ({state.submission_id}): [bold]{state.stage.value}"
+        f"[/bold], check {state.check_no}"
+    )
+    if state.fix_deadline:
+        out.print(f"fix by {state.fix_deadline:%Y-%m-%d %H:%M} UTC")
+    table = Table("rule", "outcome", "reason")
+    colours = {"pass": "green", "fail": "red", "needs_fix": "yellow"}
+    for r in state.results:
+        table.add_row(r.rule_id, f"[{colours[r.outcome.value]}]{r.outcome.value}[/]", r.reason)
+    out.print(table)
+
+
+@command(submission_app, "show")
+async def submission_show(submission_id: str, as_json: JsonFlag = False) -> None:
+    """Where one film stands: stage, each rule's outcome and reason."""
+    client = await connect(get_settings())
+    try:
+        state = await _handle(client, submission_id).query(SubmissionWorkflow.state)
+    except RPCError as exc:
+        raise await _rpc_error(client, submission_id, exc) from None
+    emit(state, as_json, lambda: render_state(state))
+
+
+async def update_submission(submission_id: str, method, arg: BaseModel):
+    client = await connect(get_settings())
+    try:
+        return await update(_handle(client, submission_id), method, arg, submission_id)
+    except RPCError as exc:
+        raise await _rpc_error(client, submission_id, exc) from None
+
+
+@command(submission_app, "fix")
+async def submission_fix(
+    submission_id: str,
+    file: Annotated[Path, typer.Argument(help='JSON of corrected fields: {"screener": {...}}')],
+    actor: str = "producer",
+    as_json: JsonFlag = False,
+) -> None:
+    """Send a producer's correction; answers with the new eligibility outcome."""
+    try:
+        changes = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CliError(f"{file}: {exc}") from None
+    if not isinstance(changes, dict) or not changes:
+        raise CliError(f"{file}: expected a JSON object of corrected fields")
+    state = await update_submission(
+        submission_id, SubmissionWorkflow.submit_fix, FixInput(changes=changes, actor=actor)
+    )
+    emit(state, as_json, lambda: render_state(state))
+
+
+@command(submission_app, "withdraw")
+async def submission_withdraw(
+    submission_id: str,
+    reason: Annotated[str, typer.Option(help="Why the film is withdrawn")],
+    actor: str = "producer",
+    as_json: JsonFlag = False,
+) -> None:
+    """Withdraw a film from its session."""
+    if not reason.strip():
+        raise CliError("--reason must say why the film is withdrawn")
+    state = await update_submission(
+        submission_id, SubmissionWorkflow.withdraw, WithdrawInput(reason=reason, actor=actor)
+    )
+    emit(state, as_json, lambda: render_state(state))

@@ -1,17 +1,22 @@
-"""`make demo`: the main job on embedded defaults, from an empty folder.
+"""`make demo`: a whole session of Films in Progress on embedded defaults, in about two minutes.
 
-It migrates the SQLite database, starts (or reuses) the Temporal dev server and a worker, opens the
-Toulouse session of Films in Progress, enters a generated call of realistic submissions (two rows
-deliberately malformed), corrects some of the films that need a fix and lets the others' window
-lapse, waits for every eligibility decision, and prints where each film stands and where to look.
-Run it again and every film is recognised as already submitted: nothing is entered twice.
+It migrates the SQLite database, starts (or reuses) the Temporal dev server and a worker, and
+opens the Toulouse session with its calendar compressed to seconds: the call closes 40 seconds
+after opening, the committee reviews for 25, offers go out at 70 and must be answered within 20,
+the event starts at 110. Into it go a generated call of realistic submissions (two rows
+deliberately malformed); some producers fix what eligibility flagged, the others' window lapses; a
+simulated committee scores (one member leaves two films unscored and is reminded); the six best
+films are offered their slots; four producers confirm, one declines and one stays silent, and the
+waitlist refills both slots. The demo ends on the event's board.
+
+Run it again and it shows that session's board: a session runs once (`make clean` starts over).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -19,21 +24,46 @@ from urllib.parse import quote
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
+from temporalio.client import Client, WorkflowHandle
 
 import devserver
+from cli.sessions import board, render_board
+from domain.review import Member
 from intake.batch import read_batch
 from intake.generate import generate
-from intake.sessions import open_session, target_of
+from intake.sessions import open_session, session_id, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.messages import FixInput, Stage
-from models.orm import EligibilityResultRow, SubmissionRow
+from models.orm import AuditRow, ReviewAssignmentRow, SubmissionRow
 from models.programme import load_programme
+from models.session import AnswerInput, CommitteeInput, ScoreInput, SessionStage
 from settings import Settings
 from shared import submission_workflow_id
 from store import db as store_db
 from store import repository
 from temporal_client import connect
+from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
+
+# The session's calendar, in seconds after it opens.
+CALENDAR = {
+    "deadline": 40,
+    "review_deadline": 65,
+    "selection_announced": 70,
+    "event_start": 110,
+    "event_end": 115,
+}
+FIX_WINDOW = timedelta(seconds=20)
+CONFIRM_WINDOW = timedelta(seconds=20)
+REMINDER = timedelta(seconds=10)
+
+COMMITTEE = [
+    Member(id="lucia", name="Lucía Puenzo"),
+    Member(id="marco", name="Marco Müller", company="Cine Sur"),  # works for a producer
+    Member(id="ines", name="Inés Ortega", declared_conflicts=["Rio Bravo Films"]),
+    Member(id="pablo", name="Pablo Cruz"),
+    Member(id="sofia", name="Sofía Lara"),
+]
 
 # What a producer sends back for each kind of needs-fix.
 CORRECTIONS: dict[str, dict[str, Any]] = {
@@ -52,43 +82,60 @@ MALFORMED = [
 ]
 
 
-async def run_demo(
-    settings: Settings, *, count: int, year: int, fix_window: timedelta, console: Console
-) -> dict[str, Any]:
+async def run_demo(settings: Settings, *, count: int, year: int, console: Console) -> dict:
     say = console.print
-
     engine = store_db.make_engine(settings.database_url)
     await store_db.upgrade(engine)
     sessions = store_db.make_sessionmaker(engine)
-    say(devserver.ensure_server(settings))
-    say(devserver.ensure_worker())
-
-    programme = load_programme(settings.programmes_dir / "films-in-progress.toml")
-    now = datetime.now(UTC)
-    row = await open_session(
-        sessions, programme, "toulouse", year, fix_window=fix_window, exist_ok=True
-    )
-    if row.deadline <= now:
-        raise RuntimeError(
-            f"the call for {row.id} closed on {row.deadline:%Y-%m-%d}: "
-            "run `starter.py demo --year` with a later year"
+    try:
+        say(devserver.ensure_server(settings))
+        say(devserver.ensure_worker())
+        client = await connect(settings)
+        programme = load_programme(settings.programmes_dir / "films-in-progress.toml")
+        sid = session_id(programme, "toulouse", year)
+        async with sessions() as db:
+            ran_before = await repository.get_session(db, sid) is not None
+        if ran_before:
+            say(f"{sid} ran before; its board (`make clean` starts a new demo):")
+        else:
+            await _run_session(settings, client, sessions, programme, year, count, say)
+        data = await board(sid)
+        render_board(data, console)
+        query = quote(f'WipSession="{sid}"')
+        say(
+            f"\nTemporal UI, every workflow of the session:\n  {settings.temporal_ui_url}"
+            f"/namespaces/{settings.temporal_namespace}/workflows?query={query}"
         )
+        say(f"The board again: .venv/bin/python starter.py session status {sid}")
+        say("Stop the server and worker with: make stop")
+        return data
+    finally:
+        await engine.dispose()
+
+
+async def _run_session(settings, client: Client, sessions, programme, year, count, say) -> None:
+    now = datetime.now(UTC)
+    calendar = {k: now + timedelta(seconds=s) for k, s in CALENDAR.items()}
+    row = await open_session(
+        sessions, programme, "toulouse", year, calendar=calendar, fix_window=FIX_WINDOW
+    )
+    data = session_input(row, programme, confirm_window=CONFIRM_WINDOW, reminder_lead=REMINDER)
+    handle = await start_session(client, settings.temporal_task_queue, data)
+    await handle.execute_update(SessionWorkflow.set_committee, CommitteeInput(members=COMMITTEE))
     say(
-        f"session [bold]{row.id}[/bold]: call open until {row.deadline:%Y-%m-%d %H:%M %Z}, "
-        f"{row.slots} slots, fix window {fix_window}"
+        f"opened [bold]{row.id}[/bold]: {row.slots} slots, committee of {len(COMMITTEE)}; "
+        f"calendar compressed to seconds: {json.dumps(CALENDAR)}"
     )
 
     path = devserver.VAR / "demo" / "submissions.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(generate(count) + MALFORMED, ensure_ascii=False, indent=1))
-    client = await connect(settings)
     report = await submit_batch(
         client, settings.temporal_task_queue, target_of(row), read_batch(path)
     )
     say(
         f"entered {path.relative_to(devserver.PROJECT_ROOT)}: "
         f"[green]{len(report.accepted)} accepted[/green], "
-        f"[yellow]{len(report.duplicates)} already submitted[/yellow], "
         f"[red]{len(report.rejected)} rejected[/red]"
     )
     for rejected in report.rejected:
@@ -96,52 +143,77 @@ async def run_demo(
         more = f" and {len(rejected.errors) - 3} more" if len(rejected.errors) > 3 else ""
         say(f"  row {rejected.row} refused: {fields}{more}", highlight=False)
 
-    expected = len(report.accepted) + len(report.duplicates)
-    await _until(sessions, row.id, expected, {Stage.RECEIVED}, "first eligibility checks")
+    await _until_counted(sessions, row.id, len(report.accepted))
     fixed = await _correct_some(client, sessions, row.id)
-    say(f"producers corrected {fixed} submissions; the others' fix window will lapse")
-    await _until(
-        sessions,
-        row.id,
-        expected,
-        {Stage.RECEIVED, Stage.NEEDS_FIX},
-        "corrections and lapsed fix windows",
-        within=fix_window.total_seconds() + 120,
+    say(f"producers corrected {fixed} films flagged by eligibility; the others' window lapses")
+
+    await _stage(handle, SessionStage.REVIEW)
+    await _eligibility_table(sessions, row.id, say)
+    scored, left = await _committee_scores(client, sessions, row.id)
+    say(f"the committee scored {scored} assignments; lucia left {left} unscored")
+    await _stage(handle, SessionStage.CONFIRMATION)
+    async with sessions() as db:
+        reminders = (await db.execute(
+            select(AuditRow.entity_id, AuditRow.reason)
+            .where(AuditRow.action == "reminded", AuditRow.entity_id.startswith(row.id + "/"))
+        )).all()
+    for member, what in reminders:
+        say(f"reminded {member.rsplit('/', 1)[1]} before the review deadline: {what}")
+    say("ranking done; offers are out")
+
+    picks = (await handle.query(SessionWorkflow.status)).picks
+    offered = [o.submission_id for o in picks.offers]
+    for sid in offered[:4]:
+        await handle.execute_update(SessionWorkflow.confirm, AnswerInput(submission_id=sid))
+    await handle.execute_update(
+        SessionWorkflow.decline,
+        AnswerInput(
+            submission_id=offered[4], reason="the film found its post-production elsewhere"
+        ),
     )
+    say(
+        f"four producers confirmed, one declined, one ({offered[5].rsplit('/', 1)[1]}) stays "
+        f"silent past its {CONFIRM_WINDOW.seconds}-second deadline"
+    )
+    await _confirm_promotions(handle, silent=offered[5])
+    await _stage(handle, SessionStage.EVENT)
+    say("[bold]the event begins[/bold]:")
 
-    summary = await _summary(sessions, row.id, settings)
-    _render(console, summary)
-    await engine.dispose()
-    return summary
 
-
-async def _until(
-    sessions, session_id: str, expected: int, pending: set[Stage], what: str, within: float = 300
-) -> None:
-    """Wait until the session has `expected` rows and none of them is in a `pending` stage."""
+async def _stage(handle: WorkflowHandle, stage: SessionStage, within: float = 180) -> None:
+    """Wait until the session has reached `stage` (or gone past it)."""
     deadline = asyncio.get_running_loop().time() + within
     while True:
-        async with sessions() as db:
-            counts = await repository.status_counts(db, session_id)
-        recorded = sum(counts.values())
-        if recorded >= expected and not any(counts.get(s.value) for s in pending):
+        now_at = (await handle.query(SessionWorkflow.status)).stage
+        if now_at is stage or now_at.after(stage):
             return
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError(
-                f"{what} not done after {within:.0f}s: {counts}; see var/log/worker.log"
+                f"the session did not reach {stage} within {within:.0f}s; see var/log/worker.log"
             )
         await asyncio.sleep(0.5)
 
 
-async def _correct_some(client, sessions, session_id: str) -> int:
-    """Correct two of every three films that need a fix, as producers would."""
+async def _until_counted(sessions, sid: str, expected: int, within: float = 120) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        async with sessions() as db:
+            counts = await repository.status_counts(db, sid)
+        if sum(counts.values()) >= expected and not counts.get(Stage.RECEIVED.value):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"eligibility not done after {within:.0f}s: {counts}")
+        await asyncio.sleep(0.5)
+
+
+async def _correct_some(client: Client, sessions, sid: str) -> int:
+    """Two of every three producers whose film needs a fix send the correction."""
     async with sessions() as db:
         needing = (
             await db.scalars(
                 select(SubmissionRow.id)
                 .where(
-                    SubmissionRow.session_id == session_id,
-                    SubmissionRow.status == Stage.NEEDS_FIX.value,
+                    SubmissionRow.session_id == sid, SubmissionRow.status == Stage.NEEDS_FIX.value
                 )
                 .order_by(SubmissionRow.id)
             )
@@ -150,83 +222,75 @@ async def _correct_some(client, sessions, session_id: str) -> int:
     for index, submission_id in enumerate(needing):
         if index % 3 == 2:
             continue
-        handle = client.get_workflow_handle_for(
+        film = client.get_workflow_handle_for(
             SubmissionWorkflow.run, submission_workflow_id(submission_id)
         )
-        state = await handle.query(SubmissionWorkflow.state)
+        state = await film.query(SubmissionWorkflow.state)
         changes: dict[str, Any] = {}
         for result in state.results:
             if result.outcome.value == "needs_fix":
-                changes = _deep_update(changes, CORRECTIONS[result.rule_id])
-        await handle.execute_update(SubmissionWorkflow.submit_fix, FixInput(changes=changes))
+                for key, value in CORRECTIONS[result.rule_id].items():
+                    changes[key] = (
+                        {**changes.get(key, {}), **value} if isinstance(value, dict) else value
+                    )
+        await film.execute_update(SubmissionWorkflow.submit_fix, FixInput(changes=changes))
         fixed += 1
     return fixed
 
 
-def _deep_update(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        merged[key] = (
-            _deep_update(merged[key], value)
-            if isinstance(value, dict) and isinstance(merged.get(key), dict)
-            else value
-        )
-    return merged
-
-
-async def _summary(sessions, session_id: str, settings: Settings) -> dict[str, Any]:
+async def _eligibility_table(sessions, sid: str, say) -> None:
     async with sessions() as db:
-        counts = await repository.status_counts(db, session_id)
-        failed = (
+        counts = await repository.status_counts(db, sid)
+    table = Table("at the call's deadline", "films")
+    for status, n in sorted(counts.items()):
+        table.add_row(status, str(n))
+    say(table)
+
+
+async def _committee_scores(client: Client, sessions, sid: str) -> tuple[int, int]:
+    """Each member scores their films (a stable pseudo-random 3–10); lucia forgets two."""
+    async with sessions() as db:
+        assignments = (
             await db.execute(
-                select(EligibilityResultRow.rule_id, EligibilityResultRow.submission_id)
-                .join(SubmissionRow, SubmissionRow.id == EligibilityResultRow.submission_id)
-                .where(
-                    SubmissionRow.session_id == session_id,
-                    SubmissionRow.status == Stage.INELIGIBLE.value,
-                    EligibilityResultRow.outcome == "fail",
-                )
+                select(ReviewAssignmentRow.submission_id, ReviewAssignmentRow.member_id)
+                .where(ReviewAssignmentRow.session_id == sid)
+                .order_by(ReviewAssignmentRow.submission_id)
             )
         ).all()
-        example = await db.scalar(
-            select(SubmissionRow.id)
-            .where(
-                SubmissionRow.session_id == session_id,
-                SubmissionRow.status == Stage.INELIGIBLE.value,
-            )
-            .order_by(SubmissionRow.id)
-            .limit(1)
+    lucia = [a for a in assignments if a[1] == "lucia"]
+    forgotten = set(lucia[-2:])
+    scored = 0
+    for submission_id, member in assignments:
+        if (submission_id, member) in forgotten:
+            continue
+        digest = hashlib.sha256(f"{submission_id}{member}".encode()).digest()
+        film = client.get_workflow_handle_for(
+            SubmissionWorkflow.run, submission_workflow_id(submission_id)
         )
-    # One rule per film is enough to say why; a film failing several counts under each.
-    reasons = Counter(rule for rule, _ in set(failed))
-    query = quote(f'WipSession="{session_id}"')
-    return {
-        "session_id": session_id,
-        "counts": counts,
-        "ineligible_by_rule": dict(reasons.most_common()),
-        "temporal_ui": f"{settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}"
-        f"/workflows?query={query}",
-        "database": settings.database_url,
-        "example_submission": example,
-    }
+        await film.execute_update(
+            SubmissionWorkflow.score,
+            ScoreInput(member_id=member, score=3 + digest[0] % 8, comment="demo score"),
+        )
+        scored += 1
+    return scored, len(forgotten)
 
 
-def _render(console: Console, summary: dict[str, Any]) -> None:
-    console.print(f"\n[bold]Eligibility of {summary['session_id']}[/bold]")
-    table = Table("stage", "films")
-    for stage in Stage:
-        table.add_row(stage.value, str(summary["counts"].get(stage.value, 0)))
-    console.print(table)
-    if summary["ineligible_by_rule"]:
-        console.print(
-            "ineligible films, by failing rule: "
-            + ", ".join(f"{rule} {n}" for rule, n in summary["ineligible_by_rule"].items())
-        )
-    console.print(f"\nTemporal UI (every submission of the session):\n  {summary['temporal_ui']}")
-    console.print(f"Database: {summary['database']}")
-    if summary["example_submission"]:
-        console.print(
-            "One film's reasons:\n  .venv/bin/python starter.py submission show "
-            f"{summary['example_submission']}"
-        )
-    console.print("Stop the server and worker with: make stop")
+async def _confirm_promotions(handle: WorkflowHandle, silent: str, within: float = 120) -> None:
+    """Producers of films promoted from the waitlist accept at once."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        status = await handle.query(SessionWorkflow.status)
+        if (
+            status.stage is not SessionStage.CONFIRMATION
+            or status.picks.all_confirmed
+            and (silent in status.picks.released)
+        ):
+            return
+        for offer in status.picks.offers:
+            if offer.status.value == "offered" and offer.from_waitlist:
+                await handle.execute_update(
+                    SessionWorkflow.confirm, AnswerInput(submission_id=offer.submission_id)
+                )
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the promotions were not answered in time")
+        await asyncio.sleep(0.5)

@@ -12,12 +12,25 @@ The commands live in `cli/`, one module per group.
 
 from __future__ import annotations
 
+import os
+import sys
+
 from cli import admin, sessions, submissions  # noqa: F401  (each registers its commands)
 from cli.common import app
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    # The command has finished and said everything. Leave without the interpreter's finalisation,
+    # where the Temporal SDK's native threads can abort the process (sdk-python#300), turning a
+    # success into exit code 134.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

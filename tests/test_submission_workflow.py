@@ -18,7 +18,7 @@ from models.orm import SubmissionRow
 from models.submission import SubmissionForm
 from shared import STAGE, submission_workflow_id
 from store import repository
-from tests.conftest import new_session, running_worker
+from tests.conftest import new_session
 from tests.forms import make_form
 from workflows.submission import SubmissionWorkflow
 
@@ -75,20 +75,19 @@ async def stored(pg_sessions, submission_id: str):
 
 
 async def test_an_eligible_film_waits_for_the_session_and_can_be_withdrawn(
-    ts_env, pg_sessions, fip_session
+    ts_env, ts_queue, pg_sessions, fip_session
 ):
-    async with running_worker(ts_env.client, pg_sessions) as queue:
-        handle = await start(ts_env.client, queue, fip_session, make_form())
-        state = await stage_becomes(handle, Stage.ELIGIBLE)
-        assert state.outcome is Outcome.PASS and state.check_no == 1
-        assert (await handle.describe()).typed_search_attributes.get(STAGE) == "eligible"
+    handle = await start(ts_env.client, ts_queue, fip_session, make_form())
+    state = await stage_becomes(handle, Stage.ELIGIBLE)
+    assert state.outcome is Outcome.PASS and state.check_no == 1
+    assert (await handle.describe()).typed_search_attributes.get(STAGE) == "eligible"
 
-        result = await handle.execute_update(
-            SubmissionWorkflow.withdraw, WithdrawInput(reason="found other funding")
-        )
-        assert result.stage is Stage.WITHDRAWN
-        final = await handle.result()
-        assert final.withdrawn_reason == "found other funding"
+    result = await handle.execute_update(
+        SubmissionWorkflow.withdraw, WithdrawInput(reason="found other funding")
+    )
+    assert result.stage is Stage.WITHDRAWN
+    final = await handle.result()
+    assert final.withdrawn_reason == "found other funding"
 
     row, results, trail = await stored(pg_sessions, state.submission_id)
     assert row.status == "withdrawn" and row.contact_language == "es"
@@ -101,11 +100,10 @@ async def test_an_eligible_film_waits_for_the_session_and_can_be_withdrawn(
     assert trail[-1].reason == "found other funding"
 
 
-async def test_an_ineligible_film_ends_with_the_reasons(ts_env, pg_sessions, fip_session):
-    async with running_worker(ts_env.client, pg_sessions) as queue:
-        form = make_form(original_title="Corto", runtime_expected_min=45)
-        handle = await start(ts_env.client, queue, fip_session, form)
-        final = await handle.result()
+async def test_an_ineligible_film_ends_with_the_reasons(ts_env, ts_queue, pg_sessions, fip_session):
+    form = make_form(original_title="Corto", runtime_expected_min=45)
+    handle = await start(ts_env.client, ts_queue, fip_session, form)
+    final = await handle.result()
     assert final.stage is Stage.INELIGIBLE
     [failing] = [r for r in final.results if r.outcome is Outcome.FAIL]
     assert failing.rule_id == "feature_runtime" and "45 minutes" in failing.reason
@@ -115,16 +113,15 @@ async def test_an_ineligible_film_ends_with_the_reasons(ts_env, pg_sessions, fip
 
 
 async def test_an_uncorrected_film_fails_when_its_fix_window_lapses(
-    ts_env, pg_sessions, fip_session
+    ts_env, ts_queue, pg_sessions, fip_session
 ):
     """Ten days pass in a moment on the time-skipping server."""
-    async with running_worker(ts_env.client, pg_sessions) as queue:
-        form = make_form(original_title="Sin arreglo", screener={"url": "https://we.tl/t-1"})
-        handle = await start(ts_env.client, queue, fip_session, form)
-        started = (await handle.describe()).start_time
-        waiting = await stage_becomes(handle, Stage.NEEDS_FIX)
-        assert waiting.fix_deadline is not None
-        final = await handle.result()
+    form = make_form(original_title="Sin arreglo", screener={"url": "https://we.tl/t-1"})
+    handle = await start(ts_env.client, ts_queue, fip_session, form)
+    started = (await handle.describe()).start_time
+    waiting = await stage_becomes(handle, Stage.NEEDS_FIX)
+    assert waiting.fix_deadline is not None
+    final = await handle.result()
     assert final.stage is Stage.INELIGIBLE and final.check_no == 2
     [lapsed] = [r for r in final.results if r.outcome is Outcome.FAIL]
     assert lapsed.rule_id == "screener" and lapsed.reason.startswith("Not corrected by")
@@ -137,53 +134,52 @@ async def test_an_uncorrected_film_fails_when_its_fix_window_lapses(
 
 
 async def test_a_corrected_film_is_judged_again_and_becomes_eligible(
-    ts_env, pg_sessions, fip_session
+    ts_env, ts_queue, pg_sessions, fip_session
 ):
-    async with running_worker(ts_env.client, pg_sessions) as queue:
-        form = make_form(
-            original_title="Con arreglo",
-            dialogue_languages=["pt"],
-            screener={"url": "https://wetransfer.com/x", "subtitles": []},
-        )
-        handle = await start(ts_env.client, queue, fip_session, form)
-        first = await stage_becomes(handle, Stage.NEEDS_FIX)
-        assert {r.rule_id for r in first.results if r.outcome is Outcome.NEEDS_FIX} == {
-            "subtitles",
-            "screener",
-        }
+    form = make_form(
+        original_title="Con arreglo",
+        dialogue_languages=["pt"],
+        screener={"url": "https://wetransfer.com/x", "subtitles": []},
+    )
+    handle = await start(ts_env.client, ts_queue, fip_session, form)
+    first = await stage_becomes(handle, Stage.NEEDS_FIX)
+    assert {r.rule_id for r in first.results if r.outcome is Outcome.NEEDS_FIX} == {
+        "subtitles",
+        "screener",
+    }
 
-        message = await refusal(
-            handle.execute_update(
-                SubmissionWorkflow.submit_fix,
-                FixInput(changes={"screener": {"url": "not a link"}, "cut_runtime_min": -3}),
-            )
-        )
-        assert "screener.url" in message and "cut_runtime_min" in message
-        assert "identify the film" in await refusal(
-            handle.execute_update(
-                SubmissionWorkflow.submit_fix, FixInput(changes={"original_title": "Otro"})
-            )
-        )
-
-        fixed = await handle.execute_update(
+    message = await refusal(
+        handle.execute_update(
             SubmissionWorkflow.submit_fix,
-            FixInput(
-                changes={"screener": {"url": "https://vimeo.com/5", "subtitles": ["en"]}},
-                actor="producer@example.org",
-            ),
+            FixInput(changes={"screener": {"url": "not a link"}, "cut_runtime_min": -3}),
         )
-        assert fixed.stage is Stage.ELIGIBLE and fixed.check_no == 2 and fixed.fix_deadline is None
+    )
+    assert "screener.url" in message and "cut_runtime_min" in message
+    assert "identify the film" in await refusal(
+        handle.execute_update(
+            SubmissionWorkflow.submit_fix, FixInput(changes={"original_title": "Otro"})
+        )
+    )
 
-        assert "nothing to fix" in await refusal(
-            handle.execute_update(
-                SubmissionWorkflow.submit_fix, FixInput(changes={"cut_runtime_min": 80})
-            )
+    fixed = await handle.execute_update(
+        SubmissionWorkflow.submit_fix,
+        FixInput(
+            changes={"screener": {"url": "https://vimeo.com/5", "subtitles": ["en"]}},
+            actor="producer@example.org",
+        ),
+    )
+    assert fixed.stage is Stage.ELIGIBLE and fixed.check_no == 2 and fixed.fix_deadline is None
+
+    assert "nothing to fix" in await refusal(
+        handle.execute_update(
+            SubmissionWorkflow.submit_fix, FixInput(changes={"cut_runtime_min": 80})
         )
-        await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="test over"))
-        await handle.result()
-        # A withdrawn film's workflow is over: a second withdrawal meets a closed workflow.
-        with pytest.raises(RPCError):
-            await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="again"))
+    )
+    await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="test over"))
+    await handle.result()
+    # A withdrawn film's workflow is over: a second withdrawal meets a closed workflow.
+    with pytest.raises(RPCError):
+        await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="again"))
 
     row, _, trail = await stored(pg_sessions, fixed.submission_id)
     assert row.form["screener"]["url"] == "https://vimeo.com/5"  # the corrected form is kept
@@ -192,34 +188,32 @@ async def test_a_corrected_film_is_judged_again_and_becomes_eligible(
     ]
 
 
-async def test_withdrawing_while_a_fix_is_awaited(ts_env, pg_sessions, fip_session):
-    async with running_worker(ts_env.client, pg_sessions) as queue:
-        form = make_form(original_title="Me retiro", cut_runtime_min=30)
-        handle = await start(ts_env.client, queue, fip_session, form)
-        await stage_becomes(handle, Stage.NEEDS_FIX)
-        await handle.execute_update(
-            SubmissionWorkflow.withdraw, WithdrawInput(reason="cannot deliver a longer cut")
-        )
-        final = await handle.result()
+async def test_withdrawing_while_a_fix_is_awaited(ts_env, ts_queue, pg_sessions, fip_session):
+    form = make_form(original_title="Me retiro", cut_runtime_min=30)
+    handle = await start(ts_env.client, ts_queue, fip_session, form)
+    await stage_becomes(handle, Stage.NEEDS_FIX)
+    await handle.execute_update(
+        SubmissionWorkflow.withdraw, WithdrawInput(reason="cannot deliver a longer cut")
+    )
+    final = await handle.result()
     assert final.stage is Stage.WITHDRAWN and final.check_no == 1
 
 
-async def test_histories_replay_on_the_current_code(ts_env, pg_sessions, fip_session):
+async def test_histories_replay_on_the_current_code(ts_env, ts_queue, pg_sessions, fip_session):
     """A determinism guard: the histories this code writes replay on this code."""
-    async with running_worker(ts_env.client, pg_sessions) as queue:
-        handles = [
-            await start(ts_env.client, queue, fip_session, make_form(original_title="Replay A")),
-            await start(
-                ts_env.client,
-                queue,
-                fip_session,
-                make_form(original_title="Replay B", cut_runtime_min=10),
-            ),
-        ]
-        await stage_becomes(handles[0], Stage.ELIGIBLE)
-        await handles[0].execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="r"))
-        for handle in handles:
-            await handle.result()
+    handles = [
+        await start(ts_env.client, ts_queue, fip_session, make_form(original_title="Replay A")),
+        await start(
+            ts_env.client,
+            ts_queue,
+            fip_session,
+            make_form(original_title="Replay B", cut_runtime_min=10),
+        ),
+    ]
+    await stage_becomes(handles[0], Stage.ELIGIBLE)
+    await handles[0].execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="r"))
+    for handle in handles:
+        await handle.result()
     replayer = Replayer(workflows=[SubmissionWorkflow], data_converter=pydantic_data_converter)
     for handle in handles:
         await replayer.replay_workflow(await handle.fetch_history())

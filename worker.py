@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from datetime import timedelta
 
@@ -80,3 +81,7 @@ if __name__ == "__main__":
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     asyncio.run(main())
+    # Shut down cleanly above; skip the interpreter's finalisation, where the SDK's native threads
+    # can abort the process (sdk-python#300) and turn a clean stop into exit code 134.
+    logging.shutdown()
+    os._exit(0)

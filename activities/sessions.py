@@ -23,6 +23,7 @@ from domain.ranking import Aggregate, ScoredFilm, rank
 from domain.review import Member, ReviewTarget, assign
 from models.messages import Stage
 from models.orm import (
+    AuditRow,
     CommitteeMemberRow,
     ReviewAssignmentRow,
     ScoreRow,
@@ -415,28 +416,8 @@ class SessionActivities:
             activity.heartbeat(done)
 
     async def _tell(self, session_id: str, tells: list[Tell], *, actor: str, key: str) -> int:
-        """Record each film's new status (in bulk), then signal its workflow."""
-        if not tells:
-            return 0
-        async with self._sessions.begin() as db:
-            for tell in tells:
-                if tell.status is not None:
-                    await db.execute(
-                        update(SubmissionRow)
-                        .where(SubmissionRow.id == tell.submission_id)
-                        .values(status=tell.status.value, updated_at=tell.decision.at)
-                    )
-                await repository.audit(
-                    db,
-                    key=f"{key}:{tell.submission_id}:{tell.decision.kind.value}",
-                    at=tell.decision.at,
-                    actor=actor,
-                    entity_type="submission",
-                    entity_id=tell.submission_id,
-                    action=tell.decision.kind.value,
-                    to_state=tell.status.value if tell.status else None,
-                    reason=tell.decision.reason,
-                )
+        """Record each film's new status and the decision (in bulk), then signal its workflow;
+        a page at a time, heartbeating, so thousands of films never stall the activity."""
         limit = asyncio.Semaphore(SIGNAL_CONCURRENCY)
 
         async def signal(tell: Tell) -> None:
@@ -451,7 +432,42 @@ class SessionActivities:
                     if exc.status != RPCStatusCode.NOT_FOUND:
                         raise
 
-        await asyncio.gather(*(signal(t) for t in tells))
+        for start in range(0, len(tells), PAGE):
+            page = tells[start : start + PAGE]
+            async with self._sessions.begin() as db:
+                changes: dict[tuple[Stage, datetime], list[str]] = {}
+                for tell in page:
+                    if tell.status is not None:
+                        changes.setdefault((tell.status, tell.decision.at), []).append(
+                            tell.submission_id
+                        )
+                for (status, at), ids in changes.items():
+                    await db.execute(
+                        update(SubmissionRow)
+                        .where(SubmissionRow.id.in_(ids))
+                        .values(status=status.value, updated_at=at)
+                    )
+                await repository.insert_ignore(
+                    db,
+                    AuditRow,
+                    [
+                        dict(
+                            idempotency_key=f"{key}:{t.submission_id}:{t.decision.kind.value}",
+                            at=t.decision.at,
+                            actor=actor,
+                            entity_type="submission",
+                            entity_id=t.submission_id,
+                            action=t.decision.kind.value,
+                            from_state=None,
+                            to_state=t.status.value if t.status else None,
+                            reason=t.decision.reason,
+                        )
+                        for t in page
+                    ],
+                    ["idempotency_key"],
+                )
+            await asyncio.gather(*(signal(t) for t in page))
+            activity.heartbeat(start + len(page))
         return len(tells)
 
     def all(self) -> list:

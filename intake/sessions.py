@@ -44,9 +44,13 @@ def session_id(programme: Programme, key: str, year: int) -> str:
 def resolve_calendar(
     programme: Programme, key: str, year: int, overrides: dict[str, datetime]
 ) -> SessionCalendar:
-    calendar = SessionCalendar.from_template(programme.session_template(key), year)
+    """The programme's dates for `year`, with `overrides` in their place. Given dates but not the
+    call's opening, the call opens no later than the earliest date given."""
+    calendar = SessionCalendar.from_template(programme.session_template(key), year).model_dump()
+    if overrides and "call_opens" not in overrides:
+        calendar["call_opens"] = min(calendar["call_opens"], *overrides.values())
     try:
-        return SessionCalendar.model_validate({**calendar.model_dump(), **overrides})
+        return SessionCalendar.model_validate({**calendar, **overrides})
     except ValidationError as exc:
         raise CalendarError(
             "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())

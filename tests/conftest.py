@@ -146,6 +146,21 @@ async def local_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
+@pytest.fixture
+def env_for(local_env, pg_url):
+    """Environment for a `starter.py` or `worker.py` process on the dev server and PostgreSQL."""
+
+    def build(task_queue: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "TEMPORAL_ADDRESS": local_env.client.service_client.config.target_host,
+            "TEMPORAL_TASK_QUEUE": task_queue,
+            "DATABASE_URL": pg_url,
+        }
+
+    return build
+
+
 @asynccontextmanager
 async def running_worker(client: Client, sessions: async_sessionmaker) -> AsyncIterator[str]:
     """The production worker (same workflows and activities) on a task queue of its own."""

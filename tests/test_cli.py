@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,19 +16,6 @@ import pytest
 from settings import PROJECT_ROOT
 from tests.conftest import running_worker
 from tests.forms import form_dict
-
-
-@pytest.fixture
-def env_for(local_env, pg_url):
-    def build(task_queue: str) -> dict[str, str]:
-        return {
-            **os.environ,
-            "TEMPORAL_ADDRESS": local_env.client.service_client.config.target_host,
-            "TEMPORAL_TASK_QUEUE": task_queue,
-            "DATABASE_URL": pg_url,
-        }
-
-    return build
 
 
 async def starter(env: dict[str, str], *args: str) -> tuple[int, str, str]:

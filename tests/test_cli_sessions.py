@@ -1,0 +1,181 @@
+"""The session commands as staff and producers run them: real `starter.py` processes against the
+dev server and PostgreSQL, from opening a session to answering its offers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+from temporalio.client import Client
+
+from models.session import ScoreInput
+from shared import submission_workflow_id
+from tests.conftest import running_worker
+from tests.forms import form_dict
+from tests.test_cli import starter
+from workflows.submission import SubmissionWorkflow
+
+
+async def ok(env: dict[str, str], *args: str):
+    code, out, err = await starter(env, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+async def refused(env: dict[str, str], *args: str) -> str:
+    code, _, err = await starter(env, *args)
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    return err
+
+
+async def score_all(client: Client, films: list[str], quality: dict[str, float]) -> None:
+    for sid in films:
+        handle = client.get_workflow_handle_for(SubmissionWorkflow.run, submission_workflow_id(sid))
+        state = await handle.query(SubmissionWorkflow.state)
+        for member in state.reviewers:
+            if (sid, member) != (films[0], state.reviewers[0]):  # one score given by the CLI
+                await handle.execute_update(
+                    SubmissionWorkflow.score, ScoreInput(member_id=member, score=quality[sid])
+                )
+
+
+async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, tmp_path):
+    year = str(2010 + uuid.uuid4().int % 20)
+    async with running_worker(local_env.client, pg_sessions) as queue:
+        env = env_for(queue)
+        opened = await ok(
+            env,
+            "session",
+            "open",
+            "films-in-progress",
+            "toulouse",
+            year,
+            "--deadline",
+            "+1h",
+            "--review-deadline",
+            "+2h",
+            "--selection-at",
+            "+3h",
+            "--event-start",
+            "+4h",
+            "--event-end",
+            "+5h",
+            "--confirm-window",
+            "1h",
+        )
+        sid = opened["session_id"]
+        assert opened["confirm_window_seconds"] == 3600
+
+        members = tmp_path / "members.json"
+        members.write_text(
+            json.dumps(
+                [
+                    {"id": "ana", "name": "Ana"},
+                    {"id": "beto", "name": "Beto", "company": "Casa 1"},
+                    {"id": "caro", "name": "Caro"},
+                    {"id": "dani", "name": "Dani"},
+                ]
+            )
+        )
+        assert (await ok(env, "review", "members", sid, str(members)))["committee"] == [
+            "ana",
+            "beto",
+            "caro",
+            "dani",
+        ]
+
+        entries = tmp_path / "entries.json"
+        entries.write_text(
+            json.dumps(
+                [
+                    form_dict(
+                        original_title=f"Film {i}",
+                        producers=[{"company": f"Casa {i}", "country": "AR", "share_pct": 100}],
+                    )
+                    for i in range(9)
+                ]
+            )
+        )
+        films = [
+            e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]
+        ]
+        for _ in range(100):
+            status = await ok(env, "session", "status", sid)
+            if status["counts"]["eligible"] == 9:
+                break
+            await asyncio.sleep(0.3)
+        assert status["stage"] == "call_open" and status["counts"]["submitted"] == 9
+
+        assert "only move to the next stage" not in await refused(
+            env, "session", "extend", sid, "deadline", "+6h", "--reason", "x"
+        )
+        status = await ok(env, "session", "advance", sid, "--reason", "the call closed early")
+        assert status["stage"] == "review"
+
+        quality = {sid_: 9 - i * 0.5 for i, sid_ in enumerate(films)}
+        first = await ok(env, "submission", "show", films[0])
+        assert len(first["reviewers"]) == 3
+        second = await ok(env, "submission", "show", films[1])  # produced by Beto's company
+        assert "beto" not in second["reviewers"] and len(second["reviewers"]) == 3
+        await score_all(local_env.client, films, quality)
+        missing = await ok(env, "review", "missing", sid)
+        assert missing == {first["reviewers"][0]: 1}
+        scored = await ok(
+            env, "review", "score", films[0], first["reviewers"][0], str(quality[films[0]])
+        )
+        assert len(scored["scores"]) == 3
+        outsider = next(m for m in ("ana", "beto", "caro", "dani") if m not in first["reviewers"])
+        assert "not assigned" in await refused(env, "review", "score", films[0], outsider, "5")
+        assert await ok(env, "review", "missing", sid) == {}
+
+        status = await ok(env, "session", "advance", sid, "--reason", "scores are in")
+        assert status["stage"] == "selection"
+        await ok(env, "selection", "pin", sid, films[8], "--reason", "the jury's discovery")
+        ranking = (await ok(env, "selection", "status", sid))["ranking"]
+        assert [r["submission_id"] for r in ranking][:2] == [films[8], films[0]]
+
+        board = await ok(env, "selection", "run", sid)
+        assert board["stage"] == "confirmation"
+        assert {
+            "session_id",
+            "programme",
+            "stage",
+            "slots",
+            "counts",
+            "offers",
+            "waitlist",
+            "declined",
+            "not_selected",
+        } <= set(board)
+        assert set(board["counts"]) >= {
+            "submitted",
+            "eligible",
+            "ineligible",
+            "needs_fix",
+            "withdrawn",
+        }
+        offers = [o["submission_id"] for o in board["offers"]]
+        assert offers == [films[8], *films[:5]]
+        assert board["offers"][0]["status"] == "offered" and board["offers"][0]["title"]
+        assert board["waitlist"] == films[5:8]
+        assert board["not_selected"] == 0
+
+        await ok(env, "producer", "confirm", offers[0])
+        board = await ok(env, "producer", "decline", offers[1], "--reason", "other plans")
+        assert board["declined"] == [
+            {"submission_id": offers[1], "title": "Film 0", "why": "declined"}
+        ]
+        assert board["offers"][-1]["submission_id"] == films[5]
+        assert "already confirmed" in await refused(env, "producer", "confirm", offers[0])
+
+        await ok(env, "producer", "withdraw", offers[0], "--reason", "the director fell ill")
+        for _ in range(100):
+            board = await ok(env, "session", "status", sid)
+            if any(d["why"] == "withdrawn" for d in board["declined"]):
+                break
+            await asyncio.sleep(0.2)
+        assert board["offers"][-1]["submission_id"] == films[6]  # the next waitlisted film
+        assert "review_deadline has passed" in await refused(
+            env, "session", "extend", sid, "review_deadline", "+9h", "--reason", "x"
+        )

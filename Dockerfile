@@ -1,0 +1,22 @@
+# The wipflow worker (and the staff CLI) for docker compose; see docker-compose.yml.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN useradd --create-home --uid 10001 wipflow
+WORKDIR /app
+
+COPY pyproject.toml README.md alembic.ini ./
+COPY workflows workflows
+COPY activities activities
+COPY models models
+COPY domain domain
+COPY store store
+COPY intake intake
+COPY cli cli
+COPY migrations migrations
+COPY programmes programmes
+COPY worker.py starter.py settings.py shared.py temporal_client.py devserver.py demo.py ./
+RUN pip install . && mkdir -p /app/var && chown -R wipflow /app/var
+
+USER wipflow
+CMD ["python", "worker.py"]

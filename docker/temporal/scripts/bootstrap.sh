@@ -1,0 +1,25 @@
+#!/bin/sh
+# The namespace and wipflow's search attributes (runs once, in temporalio/admin-tools). Idempotent.
+set -eu
+
+: "${TEMPORAL_ADDRESS:?}"
+NAMESPACE="${NAMESPACE:-default}"
+
+attempts=0
+until temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do
+  attempts=$((attempts + 1))
+  if [ "$attempts" -ge 60 ]; then
+    echo "Temporal at $TEMPORAL_ADDRESS is not healthy after $attempts tries" >&2
+    exit 1
+  fi
+  sleep 2
+done
+
+temporal operator namespace describe --address "$TEMPORAL_ADDRESS" -n "$NAMESPACE" >/dev/null 2>&1 \
+  || temporal operator namespace create --address "$TEMPORAL_ADDRESS" -n "$NAMESPACE"
+
+for name in WipProgramme WipSession WipStage WipCountry; do
+  temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" -n "$NAMESPACE" \
+    --name "$name" --type Keyword 2>/dev/null || echo "search attribute $name already exists"
+done
+echo "namespace $NAMESPACE and search attributes ready"

@@ -1,0 +1,131 @@
+"""docker-compose.yml for users with Docker. No Docker engine runs where wipflow is developed, so
+this checks the file the way an engine would start to: it parses, images are pinned, every
+dependency and mounted file exists, ports do not clash, the app's environment is what settings.py
+reads, and the worker's and the migration's commands exist."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from settings import PROJECT_ROOT, Settings
+from shared import SEARCH_ATTRIBUTES
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+SERVICES: dict = COMPOSE["services"]
+APP_SERVICES = ["worker", "migrate"]
+
+
+def env_of(service: str) -> dict[str, str]:
+    env = SERVICES[service].get("environment", {})
+    return env if isinstance(env, dict) else dict(e.split("=", 1) for e in env)
+
+
+def test_every_image_is_pinned():
+    for name, service in SERVICES.items():
+        if "build" in service:
+            continue
+        image = service["image"]
+        tag = image.rsplit(":", 1)[1] if ":" in image else ""
+        default = re.fullmatch(r"\$\{\w+:-([\w.\-]+)\}", tag)
+        assert tag and tag != "latest" and (default or "$" not in tag), f"{name}: {image}"
+        assert not (default and default.group(1) == "latest"), name
+
+
+def test_no_deprecated_setup_image():
+    images = [s.get("image", "") for s in SERVICES.values()]
+    assert not any("auto-setup" in i for i in images)
+
+
+def test_dependencies_exist_and_wait_for_readiness():
+    for name, service in SERVICES.items():
+        for target, rule in service.get("depends_on", {}).items():
+            assert target in SERVICES, f"{name} depends on unknown {target}"
+            wanted = rule["condition"]
+            assert wanted in {"service_healthy", "service_completed_successfully"}
+            if wanted == "service_healthy":
+                assert "healthcheck" in SERVICES[target], f"{target} has no healthcheck"
+    assert SERVICES["worker"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
+
+
+def test_host_ports_are_unique_and_serve_temporal_and_its_ui():
+    ports = [p.split(":")[0] for s in SERVICES.values() for p in s.get("ports", [])]
+    assert len(ports) == len(set(ports))
+    assert {"7233", "8080"} <= set(ports)
+
+
+def test_bind_mounts_exist_in_the_repository():
+    for name, service in SERVICES.items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (PROJECT_ROOT / source).exists(), f"{name}: {source}"
+            else:
+                assert source in COMPOSE["volumes"], f"{name}: undeclared volume {source}"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_the_app_reads_every_variable_it_is_given(service):
+    fields = {name.upper() for name in Settings.model_fields}
+    assert set(env_of(service)) <= fields
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_database_and_temporal_addresses_point_at_services(service):
+    env = env_of(service)
+    url = urlsplit(env["DATABASE_URL"])
+    assert url.scheme == "postgresql+asyncpg" and url.hostname in SERVICES
+    db = SERVICES[url.hostname]["environment"]
+    assert url.path.lstrip("/") == db["POSTGRES_DB"] and url.username == db["POSTGRES_USER"]
+    if "TEMPORAL_ADDRESS" in env:
+        assert env["TEMPORAL_ADDRESS"].split(":")[0] in SERVICES
+
+
+def test_the_worker_and_migration_commands_exist():
+    assert SERVICES["worker"]["command"] == ["python", "worker.py"]
+    assert (PROJECT_ROOT / "worker.py").exists()
+    assert SERVICES["migrate"]["command"] == ["python", "starter.py", "db", "upgrade"]
+    help_text = subprocess.run(
+        [sys.executable, "starter.py", "db", "--help"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "upgrade" in help_text
+
+
+def test_the_dockerfile_copies_what_the_worker_imports():
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert re.search(r'^CMD \["python", "worker.py"\]', dockerfile, re.M)
+    assert ":latest" not in dockerfile
+    copied = set(re.findall(r"^COPY (.+?) \S+$", dockerfile, re.M))
+    words = {w for line in copied for w in line.split()}
+    packages = [
+        p.name for p in PROJECT_ROOT.iterdir() if (p / "__init__.py").exists() and p.name != "tests"
+    ]
+    assert set(packages) <= words, set(packages) - words
+    for module in ("worker.py", "starter.py", "settings.py", "shared.py", "alembic.ini"):
+        assert module in words
+    assert "migrations" in words and "programmes" in words
+
+
+@pytest.mark.parametrize(
+    "script", sorted((PROJECT_ROOT / "docker").rglob("*.sh")), ids=lambda p: p.name
+)
+def test_shell_scripts_parse(script: Path):
+    subprocess.run(["sh", "-n", str(script)], check=True)
+
+
+def test_bootstrap_creates_every_search_attribute():
+    script = (PROJECT_ROOT / "docker" / "temporal" / "scripts" / "bootstrap.sh").read_text()
+    for key in SEARCH_ATTRIBUTES:
+        assert key.name in script

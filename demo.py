@@ -153,10 +153,13 @@ async def _run_session(settings, client: Client, sessions, programme, year, coun
     say(f"the committee scored {scored} assignments; lucia left {left} unscored")
     await _stage(handle, SessionStage.CONFIRMATION)
     async with sessions() as db:
-        reminders = (await db.execute(
-            select(AuditRow.entity_id, AuditRow.reason)
-            .where(AuditRow.action == "reminded", AuditRow.entity_id.startswith(row.id + "/"))
-        )).all()
+        reminders = (
+            await db.execute(
+                select(AuditRow.entity_id, AuditRow.reason).where(
+                    AuditRow.action == "reminded", AuditRow.entity_id.startswith(row.id + "/")
+                )
+            )
+        ).all()
     for member, what in reminders:
         say(f"reminded {member.rsplit('/', 1)[1]} before the review deadline: {what}")
     say("ranking done; offers are out")

@@ -30,7 +30,7 @@ from models.orm import (
     SessionRow,
     SubmissionRow,
 )
-from models.session import DecisionKind, FilmDecision
+from models.session import STAGE_FOR_DECISION, DecisionKind, FilmDecision
 from shared import submission_workflow_id
 from store import repository
 
@@ -38,18 +38,6 @@ SIGNAL_CONCURRENCY = 50
 PAGE = 500
 # Films the committee reviews and ranks.
 REVIEWABLE = (Stage.ELIGIBLE.value, Stage.UNDER_REVIEW.value)
-
-# The row status each decision leaves a film in.
-STATUS_FOR = {
-    DecisionKind.UNDER_REVIEW: Stage.UNDER_REVIEW,
-    DecisionKind.OFFERED: Stage.OFFERED,
-    DecisionKind.WAITLISTED: Stage.WAITLISTED,
-    DecisionKind.CONFIRMED: Stage.CONFIRMED,
-    DecisionKind.DECLINED: Stage.DECLINED,
-    DecisionKind.LAPSED: Stage.LAPSED,
-    DecisionKind.NOT_SELECTED: Stage.NOT_SELECTED,
-    DecisionKind.SESSION_CLOSED: Stage.CLOSED,
-}
 
 
 class StageChange(BaseModel):
@@ -131,7 +119,6 @@ class RankResult(BaseModel):
 class Tell(BaseModel):
     submission_id: str
     decision: FilmDecision
-    status: Stage | None = None
 
 
 class TellInput(BaseModel):
@@ -295,7 +282,6 @@ class SessionActivities:
         tells = [
             Tell(
                 submission_id=sid,
-                status=Stage.UNDER_REVIEW,
                 decision=FilmDecision(
                     kind=DecisionKind.UNDER_REVIEW,
                     at=data.at,
@@ -405,10 +391,7 @@ class SessionActivities:
                 return done
             await self._tell(
                 data.session_id,
-                [
-                    Tell(submission_id=sid, decision=decision, status=Stage.NOT_SELECTED)
-                    for sid in page
-                ],
+                [Tell(submission_id=sid, decision=decision) for sid in page],
                 actor="wipflow",
                 key=f"{data.session_id}:not_selected",
             )
@@ -437,10 +420,8 @@ class SessionActivities:
             async with self._sessions.begin() as db:
                 changes: dict[tuple[Stage, datetime], list[str]] = {}
                 for tell in page:
-                    if tell.status is not None:
-                        changes.setdefault((tell.status, tell.decision.at), []).append(
-                            tell.submission_id
-                        )
+                    status = STAGE_FOR_DECISION[tell.decision.kind]
+                    changes.setdefault((status, tell.decision.at), []).append(tell.submission_id)
                 for (status, at), ids in changes.items():
                     await db.execute(
                         update(SubmissionRow)
@@ -459,7 +440,7 @@ class SessionActivities:
                             entity_id=t.submission_id,
                             action=t.decision.kind.value,
                             from_state=None,
-                            to_state=t.status.value if t.status else None,
+                            to_state=STAGE_FOR_DECISION[t.decision.kind].value,
                             reason=t.decision.reason,
                         )
                         for t in page

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from domain.review import Member
 from domain.selection import SelectionState
+from models.messages import Stage
 from models.programme import SelectionConfig, SessionCalendar
 
 
@@ -129,6 +130,19 @@ class DecisionKind(StrEnum):
     LAPSED = "lapsed"
     NOT_SELECTED = "not_selected"
     SESSION_CLOSED = "session_closed"
+
+
+# Where each decision leaves a film: its workflow's stage and its row's status.
+STAGE_FOR_DECISION: dict[DecisionKind, Stage] = {
+    DecisionKind.UNDER_REVIEW: Stage.UNDER_REVIEW,
+    DecisionKind.OFFERED: Stage.OFFERED,
+    DecisionKind.WAITLISTED: Stage.WAITLISTED,
+    DecisionKind.CONFIRMED: Stage.CONFIRMED,
+    DecisionKind.DECLINED: Stage.DECLINED,
+    DecisionKind.LAPSED: Stage.LAPSED,
+    DecisionKind.NOT_SELECTED: Stage.NOT_SELECTED,
+    DecisionKind.SESSION_CLOSED: Stage.CLOSED,
+}
 
 
 class FilmDecision(BaseModel):

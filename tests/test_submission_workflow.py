@@ -217,3 +217,29 @@ async def test_histories_replay_on_the_current_code(ts_env, ts_queue, pg_session
     replayer = Replayer(workflows=[SubmissionWorkflow], data_converter=pydantic_data_converter)
     for handle in handles:
         await replayer.replay_workflow(await handle.fetch_history())
+
+
+async def test_a_film_in_play_withdraws_even_when_its_session_is_gone(
+    ts_env, ts_queue, pg_sessions, fip_session
+):
+    """The film tells its session of the withdrawal; a session that no longer runs (here: none
+    was ever started) cannot take it, and the film's withdrawal still stands."""
+    from models.session import DecisionKind, FilmDecision
+
+    handle = await start(
+        ts_env.client, ts_queue, fip_session, make_form(original_title="Sin sesión")
+    )
+    await stage_becomes(handle, Stage.ELIGIBLE)
+    await handle.signal(
+        SubmissionWorkflow.decide,
+        FilmDecision(
+            kind=DecisionKind.OFFERED,
+            at=datetime.now(UTC),
+            reason="offered",
+            deadline=datetime.now(UTC) + timedelta(days=7),
+        ),
+    )
+    await stage_becomes(handle, Stage.OFFERED)
+    await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="no session"))
+    final = await handle.result()
+    assert final.stage is Stage.WITHDRAWN

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.sessions import (
@@ -51,7 +52,6 @@ with workflow.unsafe.imports_passed_through():
     from domain import selection
     from domain.ranking import Aggregate
     from domain.selection import OfferStatus, Release, SelectionError, SelectionState
-    from models.messages import Stage
     from models.session import (
         NEXT_STAGE,
         STAGE_ENDS,
@@ -175,7 +175,6 @@ class SessionWorkflow:
                 [
                     Tell(
                         submission_id=sid,
-                        status=Stage.CLOSED,
                         decision=FilmDecision(
                             kind=DecisionKind.SESSION_CLOSED,
                             at=workflow.now(),
@@ -258,7 +257,6 @@ class SessionWorkflow:
             [
                 Tell(
                     submission_id=o.submission_id,
-                    status=Stage.OFFERED,
                     decision=FilmDecision(
                         kind=DecisionKind.OFFERED,
                         at=now,
@@ -273,7 +271,6 @@ class SessionWorkflow:
             [
                 Tell(
                     submission_id=sid,
-                    status=Stage.WAITLISTED,
                     decision=FilmDecision(
                         kind=DecisionKind.WAITLISTED,
                         at=now,
@@ -296,7 +293,6 @@ class SessionWorkflow:
             [
                 Tell(
                     submission_id=sid,
-                    status=Stage.NOT_SELECTED,
                     decision=FilmDecision(
                         kind=DecisionKind.NOT_SELECTED,
                         at=now,
@@ -326,7 +322,6 @@ class SessionWorkflow:
                 tells.append(
                     Tell(
                         submission_id=sid,
-                        status=Stage(kind.value),
                         decision=FilmDecision(kind=kind, at=now, reason=reason),
                     )
                 )
@@ -336,7 +331,6 @@ class SessionWorkflow:
                 tells.append(
                     Tell(
                         submission_id=offer.submission_id,
-                        status=Stage.OFFERED,
                         decision=FilmDecision(
                             kind=DecisionKind.OFFERED,
                             at=now,
@@ -349,7 +343,6 @@ class SessionWorkflow:
                 tells.append(
                     Tell(
                         submission_id=offer.submission_id,
-                        status=Stage.CONFIRMED,
                         decision=FilmDecision(
                             kind=DecisionKind.CONFIRMED, at=now, reason="slot confirmed"
                         ),
@@ -608,8 +601,10 @@ class SessionWorkflow:
     async def confirm(self, answer: AnswerInput) -> SessionStatus:
         async with self._lock:
             await self._change_picks(
-                selection.confirm(
-                    self._s.picks, answer.submission_id, now=workflow.now(), actor=answer.actor
+                self._answer(
+                    lambda picks: selection.confirm(
+                        picks, answer.submission_id, now=workflow.now(), actor=answer.actor
+                    )
                 )
             )
         return self.status()
@@ -626,12 +621,14 @@ class SessionWorkflow:
     async def decline(self, answer: AnswerInput) -> SessionStatus:
         async with self._lock:
             await self._change_picks(
-                selection.decline(
-                    self._s.picks,
-                    answer.submission_id,
-                    now=workflow.now(),
-                    actor=answer.actor,
-                    reason=answer.reason or "the producer declined",
+                self._answer(
+                    lambda picks: selection.decline(
+                        picks,
+                        answer.submission_id,
+                        now=workflow.now(),
+                        actor=answer.actor,
+                        reason=answer.reason or "the producer declined",
+                    )
                 )
             )
         return self.status()
@@ -643,6 +640,15 @@ class SessionWorkflow:
                 picks, answer.submission_id, now=workflow.now(), actor=answer.actor, reason="check"
             )
         )
+
+    def _answer(self, transition) -> SelectionState:
+        """Apply an answer that its validator accepted. The selection may have moved since (a
+        deadline lapsed while the answer waited for the lock): that fails the update, not the
+        workflow task."""
+        try:
+            return transition(self._s.picks)
+        except SelectionError as exc:
+            raise ApplicationError(str(exc), type="SelectionError", non_retryable=True) from None
 
     def _validate_answer(self, transition) -> None:
         if self._s.stage is not SessionStage.CONFIRMATION or self._s.picks is None:

@@ -27,6 +27,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -49,7 +50,13 @@ with workflow.unsafe.imports_passed_through():
         TransitionInput,
         WithdrawInput,
     )
-    from models.session import AnswerInput, DecisionKind, FilmDecision, ScoreInput
+    from models.session import (
+        STAGE_FOR_DECISION,
+        AnswerInput,
+        DecisionKind,
+        FilmDecision,
+        ScoreInput,
+    )
     from models.submission import SubmissionForm
     from shared import STAGE, session_workflow_id
 
@@ -191,16 +198,7 @@ class SubmissionWorkflow:
             self._review = decision
         elif kind is DecisionKind.OFFERED:
             self._offer = decision
-        stage = {
-            DecisionKind.UNDER_REVIEW: Stage.UNDER_REVIEW,
-            DecisionKind.OFFERED: Stage.OFFERED,
-            DecisionKind.WAITLISTED: Stage.WAITLISTED,
-            DecisionKind.CONFIRMED: Stage.CONFIRMED,
-            DecisionKind.DECLINED: Stage.DECLINED,
-            DecisionKind.LAPSED: Stage.LAPSED,
-            DecisionKind.NOT_SELECTED: Stage.NOT_SELECTED,
-            DecisionKind.SESSION_CLOSED: Stage.CLOSED,
-        }[kind]
+        stage = STAGE_FOR_DECISION[kind]
         self._enter(stage, decision)
 
     async def _withdraw(self, request: WithdrawInput) -> None:
@@ -223,16 +221,21 @@ class SubmissionWorkflow:
         self._enter(Stage.WITHDRAWN)
         if in_play:
             # The session gives the slot to the next film; it ignores films it no longer counts.
-            await workflow.get_external_workflow_handle(
+            session = workflow.get_external_workflow_handle(
                 session_workflow_id(self._input.session_id)
-            ).signal(
-                "film_withdrawn",
-                AnswerInput(
-                    submission_id=self._input.submission_id,
-                    reason=request.reason,
-                    actor=request.actor,
-                ),
             )
+            try:
+                await session.signal(
+                    "film_withdrawn",
+                    AnswerInput(
+                        submission_id=self._input.submission_id,
+                        reason=request.reason,
+                        actor=request.actor,
+                    ),
+                )
+            except FailureError as exc:
+                # A session that has ended has no slot to give: the withdrawal stands regardless.
+                workflow.logger.warning("session did not take the withdrawal: %s", exc)
 
     def _enter(self, stage: Stage, decision: FilmDecision | None = None) -> None:
         self._stage = stage

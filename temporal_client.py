@@ -27,8 +27,9 @@ async def connect(settings: Settings) -> Client:
             data_converter=pydantic_data_converter,
         )
     except RuntimeError as exc:
+        why = "connection refused" if "Connection refused" in str(exc) else str(exc)[:200]
         raise TemporalUnavailable(
-            f"cannot reach Temporal at {settings.temporal_address} ({exc}); "
+            f"cannot reach Temporal at {settings.temporal_address} ({why}); "
             "start one with `make server` or set TEMPORAL_ADDRESS"
         ) from exc
 

@@ -13,6 +13,8 @@ COPY domain domain
 COPY store store
 COPY intake intake
 COPY cli cli
+COPY notifications notifications
+COPY templates templates
 COPY migrations migrations
 COPY programmes programmes
 COPY worker.py starter.py settings.py shared.py temporal_client.py devserver.py demo.py ./

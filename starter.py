@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 
-from cli import admin, sessions, submissions  # noqa: F401  (each registers its commands)
+from cli import admin, notifications, sessions, submissions  # noqa: F401  (each registers its commands)
 from cli.common import app
 
 

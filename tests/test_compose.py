@@ -115,7 +115,7 @@ def test_the_dockerfile_copies_what_the_worker_imports():
     assert set(packages) <= words, set(packages) - words
     for module in ("worker.py", "starter.py", "settings.py", "shared.py", "alembic.ini"):
         assert module in words
-    assert "migrations" in words and "programmes" in words
+    assert {"migrations", "programmes", "templates"} <= words
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Messages to producers: what each stage says, in the producer's language."""

@@ -1,0 +1,86 @@
+"""Rendering a stage's message in the recipient's language, as plain text and HTML.
+
+Each stage has one template per language (`templates/email/<lang>/<stage>.j2`), which extends its
+language's base and, through it, the text or the HTML layout: the same words make both parts.
+The HTML environment escapes every value (a producer named `<script>` stays text) and both use
+StrictUndefined. Dates, times (in the session's zone) and amounts are formatted by Babel in the
+recipient's locale: "27 de marzo de 2027", "27 mars 2027".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from notifications.stages import FIELDS, LANGUAGES, Language, Message, Stage
+from settings import PROJECT_ROOT
+
+TEMPLATES = PROJECT_ROOT / "templates" / "email"
+
+
+def language_for(requested: str | None) -> Language:
+    """The recipient's language when wipflow writes in it; English otherwise."""
+    return requested if requested in LANGUAGES else "en"  # type: ignore[return-value]
+
+
+@pass_context
+def _date(ctx: Context, value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(ctx["timezone"])).date()
+    return format_date(value, format="long", locale=ctx["lang"])
+
+
+@pass_context
+def _datetime(ctx: Context, value: datetime) -> str:
+    local = value.astimezone(ZoneInfo(ctx["timezone"]))
+    day = format_date(local, format="long", locale=ctx["lang"])
+    hour = format_time(local, format="short", locale=ctx["lang"])
+    return f"{day}, {hour} ({local.tzname()})"
+
+
+@pass_context
+def _money(ctx: Context, value: Decimal, currency: str) -> str:
+    return format_currency(value, currency, locale=ctx["lang"])
+
+
+def _paragraphs(text: str) -> Markup:
+    """Blank lines separate paragraphs; a line break inside one stays a line break.
+
+    Used only in the HTML environment, on template output in which every value has already been
+    escaped: the `<p>` and `<br>` added here are the only new markup."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+    return Markup("\n".join("<p>" + part.replace("\n", "<br>\n") + "</p>" for part in parts))
+
+
+@cache
+def _environment(html: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=html,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(date=_date, datetime=_datetime, money=_money, paragraphs=_paragraphs)
+    return env
+
+
+def render(stage: Stage, language: str | None, fields: dict) -> Message:
+    """Validate the stage's fields, then render its message in `language` (English fallback)."""
+    data = FIELDS[stage].model_validate(fields)
+    lang = language_for(language)
+    context = {**dict(data), "lang": lang, "stage": stage.value}
+    parts = {}
+    for html, layout in ((False, "layout.txt.j2"), (True, "layout.html.j2")):
+        template = _environment(html).get_template(f"{lang}/{stage.value}.j2")
+        parts[html] = template.render(context, layout=layout)
+    subject, _, text = parts[False].partition("\n")
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return Message(stage=stage, language=lang, subject=subject.strip(), text=text, html=parts[True])

@@ -1,0 +1,95 @@
+"""Realistic data for every stage: what `notifications preview` renders without a submission,
+and what the tests render every template in every language with."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from notifications.stages import Stage
+
+PARIS = ZoneInfo("Europe/Paris")
+
+COMMON = {
+    "recipient_name": "Alicia Rodríguez",
+    "film": "La sombra del río",
+    "programme": "Films in Progress",
+    "session": "Films in Progress — Toulouse 2027",
+    "timezone": "Europe/Paris",
+}
+
+
+def at(month: int, day: int, hour: int = 18, minute: int = 0) -> datetime:
+    return datetime(2027, month, day, hour, minute, tzinfo=PARIS)
+
+
+SAMPLES: dict[Stage, dict] = {
+    Stage.SUBMISSION_RECEIVED: {
+        "submission_id": "films-in-progress/toulouse-2027/la-sombra-del-rio-dadccb7f1c",
+        "call_closes": at(1, 20, 23, 59),
+    },
+    Stage.NEEDS_FIX: {
+        "reasons": [
+            "Download links (wetransfer.com) are not accepted: please send a private "
+            "streaming link.",
+            "The dialogue is in qu: please send a screener with en or es subtitles.",
+        ],
+        "fix_by": at(1, 30, 23, 59),
+    },
+    Stage.ELIGIBLE: {"selection_announced": at(3, 1, 12)},
+    Stage.INELIGIBLE: {
+        "reasons": [
+            "The finished film is expected to run 52 minutes; this programme takes "
+            "feature films of at least 60 minutes."
+        ],
+    },
+    Stage.OFFER: {
+        "confirm_by": at(3, 8),
+        "event_start": at(3, 25, 9),
+        "event_end": at(3, 26, 19),
+        "city": "Toulouse",
+    },
+    Stage.OFFER_REMINDER: {"confirm_by": at(3, 8)},
+    Stage.SLOT_LAPSED: {"lapsed_at": at(3, 8)},
+    Stage.WAITLISTED: {"position": 2},
+    Stage.PROMOTED: {
+        "confirm_by": at(3, 15),
+        "event_start": at(3, 25, 9),
+        "event_end": at(3, 26, 19),
+        "city": "Toulouse",
+    },
+    Stage.NOT_SELECTED: {},
+    Stage.EVENT_LOGISTICS: {
+        "event_start": at(3, 25, 9),
+        "event_end": at(3, 26, 19),
+        "city": "Toulouse",
+        "venue": "Cinémathèque de Toulouse",
+        "screening_at": at(3, 25, 14, 30),
+    },
+    Stage.PARTNER_MATCHES: {
+        "partners": [
+            {"name": "Laserfilm", "kind": "post-production house", "services": ["grading", "DCP"]},
+            {"name": "Film Factory", "kind": "sales agent", "services": ["world sales"]},
+        ]
+    },
+    Stage.MEETING_SCHEDULE: {
+        "meetings": [
+            {"at": at(3, 26, 10), "partner": "Laserfilm", "table": "4"},
+            {"at": at(3, 26, 11, 30), "partner": "Film Factory", "table": "7"},
+        ]
+    },
+    Stage.AWARD_GRANTED: {
+        "award": "Prix Cinéma en Construction",
+        "partner": "Studio Mactari",
+        "value": Decimal("4300"),
+        "currency": "EUR",
+    },
+    Stage.FOLLOWUP_REMINDER: {"report_due": at(5, 1, 12)},
+    Stage.COMPLETION: {"completed_on": date(2028, 2, 14)},
+}
+assert set(SAMPLES) == set(Stage)
+
+
+def sample(stage: Stage) -> dict:
+    return {**COMMON, **SAMPLES[stage]}

@@ -1,0 +1,161 @@
+"""Every message in every language: rendered with realistic data, no missing key, dates, times and
+amounts in the recipient's locale and the session's zone, and values inert in HTML."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from jinja2 import UndefinedError
+from pydantic import ValidationError
+
+from notifications.render import _environment, render
+from notifications.samples import sample
+from notifications.stages import LANGUAGES, Stage
+from tests.test_cli import starter
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("stage", list(Stage))
+def test_every_stage_renders_in_every_language(stage, language):
+    message = render(stage, language, sample(stage))
+    assert message.language == language and message.subject
+    assert "La sombra del río" in message.subject + message.text
+    assert "Alicia Rodríguez" in message.text and "Alicia Rodríguez" in message.html
+    assert f'<html lang="{language}">' in message.html
+    for part in (message.subject, message.text, message.html):
+        assert "{{" not in part and "{%" not in part and "None" not in part
+    assert message.text.rstrip().endswith("Toulouse 2027")
+
+
+def test_the_same_message_differs_by_language():
+    subjects = {lang: render(Stage.OFFER, lang, sample(Stage.OFFER)).subject for lang in LANGUAGES}
+    assert len(set(subjects.values())) == 4
+
+
+@pytest.mark.parametrize(
+    ("language", "day"),
+    [
+        ("es", "25 de marzo de 2027"),
+        ("pt", "25 de março de 2027"),
+        ("fr", "25 mars 2027"),
+        ("en", "March 25, 2027"),
+    ],
+)
+def test_dates_are_written_the_recipients_way(language, day):
+    assert day in render(Stage.OFFER, language, sample(Stage.OFFER)).text
+
+
+def test_times_are_shown_in_the_sessions_zone():
+    fields = {**sample(Stage.OFFER_REMINDER), "confirm_by": datetime(2027, 3, 8, 17, tzinfo=UTC)}
+    assert "18:00 (CET)" in render(Stage.OFFER_REMINDER, "fr", fields).text
+    fields["timezone"] = "America/Mexico_City"
+    assert "11:00 (CST)" in render(Stage.OFFER_REMINDER, "es", fields).text
+
+
+@pytest.mark.parametrize(
+    ("language", "amount"),
+    [
+        ("fr", "4\u202f300,00\xa0€"),
+        ("en", "€4,300.00"),
+        ("es", "4.300,00\xa0€"),
+    ],
+)
+def test_amounts_are_formatted_per_locale(language, amount):
+    fields = {**sample(Stage.AWARD_GRANTED), "value": Decimal("4300")}
+    assert amount in render(Stage.AWARD_GRANTED, language, fields).text
+
+
+def test_a_producer_called_script_stays_inert_in_html():
+    hostile = "<script>alert('x')</script>"
+    fields = {
+        **sample(Stage.NEEDS_FIX),
+        "recipient_name": hostile,
+        "film": "<b>Film</b>",
+        "reasons": ['a "quoted" <img src=x onerror=alert(1)> reason'],
+    }
+    message = render(Stage.NEEDS_FIX, "en", fields)
+    assert "<script>" not in message.html and "<img" not in message.html
+    assert "&lt;script&gt;" in message.html and "&lt;b&gt;Film&lt;/b&gt;" in message.html
+    assert hostile in message.text  # plain text is plain text
+
+
+def test_other_languages_fall_back_to_english():
+    assert render(Stage.WAITLISTED, "de", sample(Stage.WAITLISTED)).language == "en"
+    assert render(Stage.WAITLISTED, None, sample(Stage.WAITLISTED)).language == "en"
+
+
+def test_missing_or_malformed_fields_are_refused_before_rendering():
+    fields = sample(Stage.OFFER)
+    del fields["confirm_by"]
+    with pytest.raises(ValidationError, match="confirm_by"):
+        render(Stage.OFFER, "es", fields)
+    with pytest.raises(ValidationError, match="timezone-aware|timezone"):
+        render(Stage.OFFER, "es", {**sample(Stage.OFFER), "confirm_by": datetime(2027, 3, 8)})
+
+
+def test_templates_cannot_print_a_blank_for_a_forgotten_value():
+    with pytest.raises(UndefinedError):
+        _environment(html=False).from_string("{{ forgotten }}").render()
+
+
+async def test_staff_preview_a_message_in_a_language():
+    code, out, err = await starter(
+        dict(os.environ), "notifications", "preview", "promoted", "--lang", "pt", "--json"
+    )
+    assert code == 0, err
+    message = json.loads(out)
+    assert message["language"] == "pt" and "vaga" in message["subject"]
+    assert message["html"].startswith("<!DOCTYPE html>")
+
+
+async def test_preview_uses_a_real_submissions_names_language_and_reasons(
+    env_for, pg_sessions, programmes
+):
+    from models.eligibility import EligibilityReport, Outcome, RuleResult
+    from store import repository
+    from tests.conftest import new_session
+    from tests.test_store import submission_row
+
+    session = await new_session(pg_sessions, programmes["films-in-progress"])
+    row = submission_row(
+        session,
+        "preview-1",
+        original_title="Los silencios",
+        contact_name="Beatriz Seigner",
+        contact_language="pt",
+    )
+    report = EligibilityReport(
+        check_no=1,
+        results=[
+            RuleResult(
+                rule_id="screener",
+                outcome=Outcome.NEEDS_FIX,
+                reason="Send a Vimeo link.",
+                source_url="https://example.org",
+            ),
+            RuleResult(
+                rule_id="genre", outcome=Outcome.PASS, reason="ok", source_url="https://example.org"
+            ),
+        ],
+    )
+    async with pg_sessions.begin() as db:
+        await repository.insert_submission(db, row)
+        await repository.insert_eligibility(db, row["id"], report, datetime.now(UTC))
+    code, out, err = await starter(
+        env_for("unused"),
+        "notifications",
+        "preview",
+        "needs_fix",
+        "--submission",
+        row["id"],
+        "--json",
+    )
+    assert code == 0, err
+    message = json.loads(out)
+    assert message["language"] == "pt"  # the producer's own
+    assert "Beatriz Seigner" in message["text"] and "Los silencios" in message["subject"]
+    assert "– Send a Vimeo link." in message["text"] and "– ok" not in message["text"]

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 from temporalio.client import Client, WorkflowHandle
 
 import devserver
@@ -34,7 +34,7 @@ from intake.generate import generate
 from intake.sessions import open_session, session_id, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.messages import FixInput, Stage
-from models.orm import AuditRow, ReviewAssignmentRow, SubmissionRow
+from models.orm import AuditRow, OutboxRow, ReviewAssignmentRow, SubmissionRow
 from models.programme import load_programme
 from models.session import AnswerInput, CommitteeInput, ScoreInput, SessionStage
 from settings import Settings
@@ -101,6 +101,7 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
             await _run_session(settings, client, sessions, programme, year, count, say)
         data = await board(sid)
         render_board(data, console)
+        await _mail(sessions, sid, settings, say)
         query = quote(f'WipSession="{sid}"')
         say(
             f"\nTemporal UI, every workflow of the session:\n  {settings.temporal_ui_url}"
@@ -181,6 +182,27 @@ async def _run_session(settings, client: Client, sessions, programme, year, coun
     await _confirm_promotions(handle, silent=offered[5])
     await _stage(handle, SessionStage.EVENT)
     say("[bold]the event begins[/bold]:")
+
+
+async def _mail(sessions, sid: str, settings: Settings, say) -> None:
+    """What the producers were sent, by stage and language (each message is a file in var/mail)."""
+    async with sessions() as db:
+        rows = (
+            await db.execute(
+                select(OutboxRow.stage, OutboxRow.language, func.count())
+                .where(OutboxRow.session_id == sid, OutboxRow.status == "sent")
+                .group_by(OutboxRow.stage, OutboxRow.language)
+            )
+        ).all()
+    by_stage: dict[str, dict[str, int]] = {}
+    for stage, language, n in rows:
+        by_stage.setdefault(stage, {})[language] = n
+    table = Table("message", "es", "pt", "fr", "en")
+    for stage, counts in sorted(by_stage.items()):
+        table.add_row(stage, *(str(counts.get(lang, "")) for lang in ("es", "pt", "fr", "en")))
+    say(table)
+    where = settings.smtp_host or settings.maildir_path
+    say(f"{sum(n for *_, n in rows)} messages to producers, each in their language, in {where}")
 
 
 async def _stage(handle: WorkflowHandle, stage: SessionStage, within: float = 180) -> None:

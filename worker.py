@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.notify import NotifyActivities
 from activities.sessions import SessionActivities
 from activities.submissions import SubmissionActivities
+from notifications.mailer import mailer_for
 from settings import Settings, get_settings
 from store.db import make_engine, make_sessionmaker
 from temporal_client import connect, ensure_search_attributes
@@ -40,6 +42,7 @@ def build_worker(client: Client, settings: Settings, sessions: async_sessionmake
         activities=[
             *SubmissionActivities(sessions).all(),
             *SessionActivities(sessions, client).all(),
+            *NotifyActivities(sessions, mailer_for(settings), settings.mail_from).all(),
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

@@ -8,10 +8,13 @@ download is never used. Under CI=true a missing PostgreSQL fails the run instead
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -162,9 +165,18 @@ def env_for(local_env, pg_url):
 
 
 @asynccontextmanager
-async def running_worker(client: Client, sessions: async_sessionmaker) -> AsyncIterator[str]:
-    """The production worker (same workflows and activities) on a task queue of its own."""
-    settings = Settings(temporal_task_queue=f"test-{uuid.uuid4().hex[:8]}")
+async def running_worker(
+    client: Client, sessions: async_sessionmaker, **settings: Any
+) -> AsyncIterator[str]:
+    """The production worker (same workflows and activities) on a task queue of its own, its
+    mail in a throwaway Maildir unless `settings` say otherwise (an SMTP server, say)."""
+    settings = Settings(
+        **{
+            "temporal_task_queue": f"test-{uuid.uuid4().hex[:8]}",
+            "maildir_path": Path(tempfile.mkdtemp(prefix="wipflow-mail-")),
+            **settings,
+        }
+    )
     worker: Worker = build_worker(client, settings, sessions)
     async with worker:
         yield settings.temporal_task_queue

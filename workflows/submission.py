@@ -32,6 +32,7 @@ from temporalio.exceptions import FailureError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
+    from activities.notify import NotifyActivities, NotifyInput
     from activities.submissions import SubmissionActivities
     from domain.eligibility import lapse
     from models.eligibility import EligibilityReport, Outcome
@@ -58,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
         ScoreInput,
     )
     from models.submission import SubmissionForm
+    from notifications.stages import Stage as Message
     from shared import STAGE, session_workflow_id
 
 # The identity of a film: changing these would make it another film with another key.
@@ -67,6 +69,18 @@ DB_ACTIVITY = dict(
     start_to_close_timeout=timedelta(seconds=30),
     retry_policy=RetryPolicy(
         initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+    ),
+)
+
+
+# A mail server that is down is retried with backoff for as long as it takes: the message is in
+# the outbox and will go out once, when it can.
+MAIL_ACTIVITY = dict(
+    start_to_close_timeout=timedelta(minutes=1),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=5),
+        backoff_coefficient=2,
+        maximum_interval=timedelta(minutes=10),
     ),
 )
 
@@ -104,6 +118,7 @@ class SubmissionWorkflow:
         self._review: FilmDecision | None = None
         self._scores: dict[str, float] = {}
         self._offer: FilmDecision | None = None
+        self._reminded = False
 
     @workflow.run
     async def run(self, input: SubmissionInput) -> SubmissionState:
@@ -113,6 +128,7 @@ class SubmissionWorkflow:
             summary="record the submission",
             **DB_ACTIVITY,
         )
+        await self._notify(Message.SUBMISSION_RECEIVED)
         actor = "producer"
         while self._withdrawal is None:
             await self._check(actor)
@@ -120,6 +136,12 @@ class SubmissionWorkflow:
                 break
             self._fix_deadline = workflow.now() + input.fix_window
             self._show(f"Needs a fix from the producer by {self._fix_deadline:%Y-%m-%d %H:%M} UTC")
+            await self._notify(
+                Message.NEEDS_FIX,
+                str(self._check_no),
+                reasons=self._reasons(),
+                fix_by=self._fix_deadline,
+            )
             try:
                 await workflow.wait_condition(
                     lambda: self._fix is not None or self._withdrawal is not None,
@@ -136,12 +158,26 @@ class SubmissionWorkflow:
                 )
                 actor, self._fix, self._fix_deadline = self._fix.actor, None, None
 
+        if self._withdrawal is None and self._stage is Stage.ELIGIBLE:
+            await self._notify(Message.ELIGIBLE)
+        elif self._withdrawal is None and self._stage is Stage.INELIGIBLE:
+            await self._notify(Message.INELIGIBLE, str(self._check_no), reasons=self._reasons())
+
         while self._stage not in FINAL_STAGES and self._withdrawal is None:
-            await workflow.wait_condition(
-                lambda: bool(self._decisions) or self._withdrawal is not None
-            )
+            try:
+                await workflow.wait_condition(
+                    lambda: bool(self._decisions) or self._withdrawal is not None,
+                    timeout=self._until_reminder(),
+                    timeout_summary="offer reminder",
+                )
+            except TimeoutError:
+                self._reminded = True
+                await self._notify(Message.OFFER_REMINDER, confirm_by=self._offer.deadline)
             while self._decisions and self._withdrawal is None:
-                self._apply(self._decisions.pop(0))
+                previous = self._stage
+                decision = self._decisions.pop(0)
+                self._apply(decision)
+                await self._announce(decision, previous)
         if self._withdrawal is not None:
             # Accepted while the film was still in play (see the validator), so it stands even if
             # a check or a decision concluded meanwhile.
@@ -190,6 +226,45 @@ class SubmissionWorkflow:
         )
         self._check_no, self._report = report.check_no, report
         self._enter(Stage.INELIGIBLE)
+
+    def _until_reminder(self) -> timedelta | None:
+        """An unanswered offer is recalled to the producer two thirds into its window."""
+        offer = self._offer
+        if self._stage is not Stage.OFFERED or self._reminded or offer is None:
+            return None
+        remind_at = offer.at + (offer.deadline - offer.at) * 2 / 3
+        return max(remind_at - workflow.now(), timedelta(seconds=1))
+
+    async def _announce(self, decision: FilmDecision, previous: Stage) -> None:
+        """The producer hears of the decisions that ask something of them or end their hopes."""
+        kind = decision.kind
+        if kind is DecisionKind.OFFERED:
+            self._reminded = False
+            stage = Message.PROMOTED if previous is Stage.WAITLISTED else Message.OFFER
+            await self._notify(stage, confirm_by=decision.deadline)
+        elif kind is DecisionKind.WAITLISTED:
+            await self._notify(Message.WAITLISTED, position=decision.position)
+        elif kind is DecisionKind.LAPSED:
+            await self._notify(Message.SLOT_LAPSED, lapsed_at=decision.at)
+        elif kind is DecisionKind.NOT_SELECTED:
+            await self._notify(Message.NOT_SELECTED)
+
+    async def _notify(self, stage: Message, occurrence: str = "1", **fields: Any) -> None:
+        await workflow.execute_activity_method(
+            NotifyActivities.notify,
+            NotifyInput(
+                submission_id=self._input.submission_id,
+                stage=stage,
+                occurrence=occurrence,
+                fields=fields,
+            ),
+            summary=f"message: {stage.value}",
+            **MAIL_ACTIVITY,
+        )
+
+    def _reasons(self) -> list[str]:
+        assert self._report is not None
+        return [r.reason for r in self._report.results if r.outcome is not Outcome.PASS]
 
     def _apply(self, decision: FilmDecision) -> None:
         """Follow the session's decision. The session has already written it to the database."""

@@ -1,0 +1,164 @@
+"""Sending a producer a stage's message, exactly once.
+
+The message is rendered and written to the outbox under its key (submission, stage, recipient,
+occurrence) before anything is sent; then it is sent and marked sent. A retry, a replay or a
+worker killed between the two finds the row and sends only what was not yet sent. A transient
+failure (server down, 4xx) raises, and Temporal retries with backoff; a permanent refusal (5xx)
+marks the message failed for staff to see and ends the activity. A stage under embargo leaves its
+messages held until staff release them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from models.orm import EmbargoRow, OutboxRow, SessionRow, SubmissionRow
+from models.programme import Programme, SessionCalendar
+from notifications.mailer import Mailer, PermanentDeliveryError, build_email
+from notifications.render import render
+from notifications.stages import FIELDS, Stage
+from store import repository
+
+
+class NotifyInput(BaseModel):
+    submission_id: str
+    stage: Stage
+    occurrence: str = Field("1", description="tells apart messages of one stage sent again")
+    fields: dict[str, Any] = Field(default_factory=dict, description="the stage's own values")
+
+
+def outbox_key(submission_id: str, stage: str, recipient: str, occurrence: str) -> str:
+    raw = "\x1f".join((submission_id, stage, recipient.lower(), occurrence))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]:
+    """What every message about this film says, and the session's dates a stage may need."""
+    session = await db.get(SessionRow, row.session_id)
+    programme: Programme = await repository.load_programme(db, row.programme_id)
+    key = session.id.split("/", 1)[1].rsplit("-", 1)[0]
+    calendar = SessionCalendar.model_validate(session.calendar)
+    return {
+        "recipient_name": row.contact_name,
+        "film": row.original_title,
+        "programme": programme.name,
+        "session": session.name,
+        "timezone": session.timezone,
+        "submission_id": row.id,
+        "call_closes": calendar.deadline,
+        "selection_announced": calendar.selection_announced,
+        "event_start": calendar.event_start,
+        "event_end": calendar.event_end,
+        "city": programme.session_template(key).city,
+    }
+
+
+class NotifyActivities:
+    def __init__(self, sessions: async_sessionmaker, mailer: Mailer, sender: str) -> None:
+        self._sessions = sessions
+        self._mailer = mailer
+        self._sender = sender
+
+    @activity.defn
+    async def notify(self, data: NotifyInput) -> str:
+        """Write the message to the outbox if it is not there, then deliver it; returns its
+        status: sent, held or failed."""
+        async with self._sessions.begin() as db:
+            film = await db.get(SubmissionRow, data.submission_id)
+            fields = {**await session_fields(db, film), **data.fields}
+            known = FIELDS[data.stage].model_fields
+            message = render(
+                data.stage, film.contact_language, {k: v for k, v in fields.items() if k in known}
+            )
+            key = outbox_key(film.id, data.stage.value, film.contact_email, data.occurrence)
+            await repository.insert_ignore(
+                db,
+                OutboxRow,
+                [
+                    dict(
+                        key=key,
+                        submission_id=film.id,
+                        session_id=film.session_id,
+                        stage=data.stage.value,
+                        occurrence=data.occurrence,
+                        language=message.language,
+                        recipient=film.contact_email,
+                        subject=message.subject,
+                        text=message.text,
+                        html=message.html,
+                        status="pending",
+                        attempts=0,
+                        created_at=datetime.now(UTC),
+                    )
+                ],
+                ["key"],
+            )
+        return await deliver(self._sessions, self._mailer, self._sender, key)
+
+    def all(self) -> list:
+        return [self.notify]
+
+
+async def deliver(sessions: async_sessionmaker, mailer: Mailer, sender: str, key: str) -> str:
+    """Send an outbox message unless it is sent, failed or under embargo. Also used by staff to
+    release held messages."""
+    async with sessions() as db:
+        row = await db.get(OutboxRow, key)
+        embargoed = await db.scalar(
+            select(EmbargoRow.stage).where(
+                EmbargoRow.session_id == row.session_id, EmbargoRow.stage == row.stage
+            )
+        )
+        name = await db.scalar(
+            select(SubmissionRow.contact_name).where(SubmissionRow.id == row.submission_id)
+        )
+    if row.status in ("sent", "failed"):
+        return row.status
+    if embargoed:
+        await _mark(sessions, key, "held", attempted=False)
+        return "held"
+    email = build_email(
+        key=key,
+        sender=sender,
+        to_name=name,
+        to_address=row.recipient,
+        subject=row.subject,
+        text=row.text,
+        html=row.html,
+        language=row.language,
+    )
+    try:
+        await mailer.send(email, key)
+    except PermanentDeliveryError as exc:
+        await _mark(sessions, key, "failed", error=str(exc))
+        return "failed"
+    except Exception as exc:
+        await _mark(sessions, key, "pending", error=f"{type(exc).__name__}: {exc}")
+        raise
+    await _mark(sessions, key, "sent", sent_at=datetime.now(UTC))
+    return "sent"
+
+
+async def _mark(
+    sessions: async_sessionmaker,
+    key: str,
+    status: str,
+    *,
+    error: str | None = None,
+    sent_at: datetime | None = None,
+    attempted: bool = True,
+) -> None:
+    values: dict[str, Any] = {"status": status, "last_error": error}
+    if attempted:
+        values["attempts"] = OutboxRow.attempts + 1
+    if sent_at is not None:
+        values["sent_at"] = sent_at
+    async with sessions.begin() as db:
+        await db.execute(update(OutboxRow).where(OutboxRow.key == key).values(values))

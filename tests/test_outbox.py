@@ -1,0 +1,278 @@
+"""Sending producers their messages exactly once, to a real SMTP server on loopback (aiosmtpd)
+and to a Maildir: retries and replays send nothing twice, a server that is down then up gets
+everything once, a permanent refusal is recorded for staff, an embargo holds a stage."""
+
+from __future__ import annotations
+
+import email
+import mailbox
+import socket
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.policy import default
+
+import aiosmtplib
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import delete, select
+
+from activities.notify import NotifyActivities, NotifyInput, deliver
+from models.messages import Stage as Stage_
+from models.orm import EmbargoRow, OutboxRow
+from notifications.mailer import MaildirMailer, SmtpMailer
+from notifications.stages import Stage
+from settings import Settings
+from store import repository
+from tests.conftest import new_session, running_worker
+from tests.test_store import submission_row
+
+SENDER = "Films in Progress <wip@wipflow.local>"
+
+
+class Inbox:
+    """An SMTP server's receiving end: keeps every message, or refuses every recipient."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[list[str]] = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(list(envelope.rcpt_tos))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def smtp_server(inbox: Inbox, port: int):
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+def smtp_mailer(port: int) -> SmtpMailer:
+    return SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False))
+
+
+@pytest.fixture
+async def film(pg_sessions, programmes) -> str:
+    session = await new_session(pg_sessions, programmes["films-in-progress"])
+    row = submission_row(
+        session,
+        "mensajes-1",
+        original_title="Los silencios",
+        contact_name="Beatriz Seigner",
+        contact_email="beatriz@example.org",
+        contact_language="es",
+    )
+    async with pg_sessions.begin() as db:
+        await repository.insert_submission(db, row)
+    return row["id"]
+
+
+async def outbox(pg_sessions, film: str) -> list[OutboxRow]:
+    async with pg_sessions() as db:
+        return list(
+            (await db.scalars(select(OutboxRow).where(OutboxRow.submission_id == film))).all()
+        )
+
+
+NEEDS_FIX = NotifyInput(
+    submission_id="",
+    stage=Stage.NEEDS_FIX,
+    occurrence="1",
+    fields={"reasons": ["Send a streaming link."], "fix_by": "2027-01-30T23:59:00+01:00"},
+)
+
+
+async def test_a_message_is_sent_once_whatever_the_retries(pg_sessions, film):
+    inbox, port = Inbox(), free_port()
+    activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
+    request = NEEDS_FIX.model_copy(update={"submission_id": film})
+    with smtp_server(inbox, port):
+        assert await activities.notify(request) == "sent"
+        assert await activities.notify(request) == "sent"  # a retry, or a replay
+    [message] = inbox.messages
+    assert inbox.envelopes == [["beatriz@example.org"]] and message["Cc"] is None
+    assert message["To"] == "Beatriz Seigner <beatriz@example.org>"
+    assert message["Content-Language"] == "es" and "corrección" in message["Subject"]
+    parts = {p.get_content_type(): p.get_content() for p in message.iter_parts()}
+    assert "30 de enero de 2027" in parts["text/plain"] and "<p>" in parts["text/html"]
+    [row] = await outbox(pg_sessions, film)
+    assert (row.status, row.attempts) == ("sent", 1)
+    assert message["Message-ID"].strip() == f"<{row.key}@wipflow>"
+
+
+async def test_smtp_down_then_up_delivers_everything_once(pg_sessions, film):
+    inbox, port = Inbox(), free_port()
+    activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
+    request = NEEDS_FIX.model_copy(update={"submission_id": film})
+    with pytest.raises(aiosmtplib.SMTPConnectError):  # Temporal retries this with backoff
+        await activities.notify(request)
+    [row] = await outbox(pg_sessions, film)
+    assert row.status == "pending" and row.attempts == 1 and "SMTPConnectError" in row.last_error
+    with smtp_server(inbox, port):
+        assert await activities.notify(request) == "sent"
+        assert await activities.notify(request) == "sent"
+    assert len(inbox.messages) == 1
+    [row] = await outbox(pg_sessions, film)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+
+
+async def test_a_permanent_refusal_is_recorded_not_retried(pg_sessions, film):
+    inbox, port = Inbox(refuse=True), free_port()
+    activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
+    with smtp_server(inbox, port):
+        status = await activities.notify(NEEDS_FIX.model_copy(update={"submission_id": film}))
+    assert status == "failed" and not inbox.messages
+    [row] = await outbox(pg_sessions, film)
+    assert row.status == "failed" and "550" in row.last_error
+
+
+async def test_maildir_delivery_is_idempotent_and_readable(pg_sessions, film, tmp_path):
+    activities = NotifyActivities(pg_sessions, MaildirMailer(tmp_path / "mail"), SENDER)
+    for _ in range(3):
+        await activities.notify(NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED))
+    folder = mailbox.Maildir(
+        tmp_path / "mail", factory=lambda f: email.message_from_binary_file(f, policy=default)
+    )
+    [message] = list(folder)
+    assert "no ha sido seleccionada" in message["Subject"]
+
+
+async def test_an_embargo_holds_a_stage_until_staff_release_it(pg_sessions, film):
+    inbox, port = Inbox(), free_port()
+    mailer = smtp_mailer(port)
+    activities = NotifyActivities(pg_sessions, mailer, SENDER)
+    session_id = film.rsplit("/", 1)[0]
+    async with pg_sessions.begin() as db:
+        db.add(
+            EmbargoRow(
+                session_id=session_id,
+                stage="not_selected",
+                actor="staff",
+                reason="until the press release",
+                created_at=datetime.now(UTC),
+            )
+        )
+    with smtp_server(inbox, port):
+        request = NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED)
+        assert await activities.notify(request) == "held"
+        assert not inbox.messages
+        async with pg_sessions.begin() as db:
+            await db.execute(delete(EmbargoRow).where(EmbargoRow.session_id == session_id))
+        [row] = await outbox(pg_sessions, film)
+        assert row.status == "held"
+        assert await deliver(pg_sessions, mailer, SENDER, row.key) == "sent"
+        assert await activities.notify(request) == "sent"
+    assert len(inbox.messages) == 1
+
+
+async def test_a_session_sends_exactly_the_expected_messages(ts_env, pg_sessions, programmes):
+    """Eight films, six slots, a waitlist of one: everyone hears they were received and eligible;
+    six hear of an offer; the seventh is waitlisted, then promoted when the first declines; the
+    eighth is told it was not selected once every slot is confirmed. 25 messages, each once."""
+    from models.session import AdvanceInput, SessionStage
+    from tests.test_session_workflow import small_session
+    from workflows.session import SessionWorkflow
+
+    inbox, port = Inbox(), free_port()
+    with smtp_server(inbox, port):
+        async with running_worker(
+            ts_env.client, pg_sessions, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False
+        ) as queue:
+            session = await small_session(ts_env, pg_sessions, programmes, queue, 8, waitlist=1)
+            ids = session.ids
+            await session.answer(SessionWorkflow.decline, ids[0], "other plans")
+            for sid in ids[1:7]:
+                await session.film_becomes(sid, Stage_.OFFERED)
+                await session.answer(SessionWorkflow.confirm, sid)
+            await session.film_becomes(ids[7], Stage_.NOT_SELECTED)
+            for stage in (SessionStage.EVENT, SessionStage.FOLLOW_UP, SessionStage.CLOSED):
+                await session.handle.execute_update(
+                    SessionWorkflow.advance, AdvanceInput(to=stage, reason="test")
+                )
+            for sid in ids[1:7]:  # every film's workflow has ended before its worker stops
+                await session.film_becomes(sid, Stage_.CLOSED)
+
+    async with pg_sessions() as db:
+        rows = (
+            await db.scalars(select(OutboxRow).where(OutboxRow.session_id == session.row.id))
+        ).all()
+    sent = {(r.submission_id, r.stage) for r in rows if r.status == "sent"}
+    expected = (
+        {(sid, stage) for sid in ids for stage in ("submission_received", "eligible")}
+        | {(sid, "offer") for sid in ids[:6]}
+        | {(ids[6], "waitlisted"), (ids[6], "promoted"), (ids[7], "not_selected")}
+    )
+    assert sent == expected and len(rows) == 25
+    ids_received = [m["Message-ID"].strip() for m in inbox.messages]
+    assert len(ids_received) == 25 == len(set(ids_received))
+    assert set(ids_received) == {f"<{r.key}@wipflow>" for r in rows}
+    # Staged: the film below the waitlist hears "not selected" after every offer went out.
+    position = {r.stage + r.submission_id: ids_received.index(f"<{r.key}@wipflow>") for r in rows}
+    offers = [position["offer" + sid] for sid in ids[:6]]
+    assert position["not_selected" + ids[7]] > max(offers)
+
+
+async def test_staff_hold_a_stage_read_the_outbox_and_release_it(env_for, pg_sessions, film):
+    import json
+
+    from tests.test_cli import starter
+
+    inbox, port = Inbox(), free_port()
+    env = {
+        **env_for("unused"),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_STARTTLS": "false",
+    }
+    session_id = film.rsplit("/", 1)[0]
+    code, _, err = await starter(
+        env,
+        "notifications",
+        "embargo",
+        session_id,
+        "not_selected",
+        "--reason",
+        "after the press release",
+    )
+    assert code == 0, err
+    activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
+    with smtp_server(inbox, port):
+        assert (
+            await activities.notify(NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED))
+            == "held"
+        )
+        code, out, _ = await starter(
+            env, "notifications", "outbox", session_id, "--status", "held", "--json"
+        )
+        [held] = json.loads(out)
+        assert held["stage"] == "not_selected" and held["recipient"] == "beatriz@example.org"
+        code, out, err = await starter(
+            env, "notifications", "release", session_id, "not_selected", "--json"
+        )
+        assert code == 0, err
+        assert json.loads(out) == {"released": 1, "results": {"sent": 1}}
+        code, out, _ = await starter(
+            env, "notifications", "release", session_id, "not_selected", "--json"
+        )
+        assert json.loads(out)["released"] == 0  # nothing held twice, nothing sent twice
+    assert len(inbox.messages) == 1
+    code, _, err = await starter(env, "notifications", "outbox", session_id, "--status", "lost")
+    assert code == 1 and "one of pending, held, sent, failed" in err

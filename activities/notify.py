@@ -100,6 +100,9 @@ class NotifyActivities:
                 ],
                 ["key"],
             )
+        # Alive and about to send: a worker that dies from here on is noticed within the
+        # heartbeat timeout, and the retry finds the row and sends the message once.
+        activity.heartbeat()
         return await deliver(self._sessions, self._mailer, self._sender, key)
 
     def all(self) -> list:

@@ -4,9 +4,14 @@ everything once, a permanent refusal is recorded for staff, an embargo holds a s
 
 from __future__ import annotations
 
+import asyncio
 import email
 import mailbox
 import socket
+import subprocess
+import sys
+import threading
+import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.policy import default
@@ -15,13 +20,14 @@ import aiosmtplib
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
+from temporalio.testing import ActivityEnvironment
 
 from activities.notify import NotifyActivities, NotifyInput, deliver
 from models.messages import Stage as Stage_
 from models.orm import EmbargoRow, OutboxRow
 from notifications.mailer import MaildirMailer, SmtpMailer
 from notifications.stages import Stage
-from settings import Settings
+from settings import PROJECT_ROOT, Settings
 from store import repository
 from tests.conftest import new_session, running_worker
 from tests.test_store import submission_row
@@ -105,8 +111,10 @@ async def test_a_message_is_sent_once_whatever_the_retries(pg_sessions, film):
     activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
     request = NEEDS_FIX.model_copy(update={"submission_id": film})
     with smtp_server(inbox, port):
-        assert await activities.notify(request) == "sent"
-        assert await activities.notify(request) == "sent"  # a retry, or a replay
+        assert await ActivityEnvironment().run(activities.notify, request) == "sent"
+        assert (
+            await ActivityEnvironment().run(activities.notify, request) == "sent"
+        )  # a retry, or a replay
     [message] = inbox.messages
     assert inbox.envelopes == [["beatriz@example.org"]] and message["Cc"] is None
     assert message["To"] == "Beatriz Seigner <beatriz@example.org>"
@@ -123,12 +131,12 @@ async def test_smtp_down_then_up_delivers_everything_once(pg_sessions, film):
     activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
     request = NEEDS_FIX.model_copy(update={"submission_id": film})
     with pytest.raises(aiosmtplib.SMTPConnectError):  # Temporal retries this with backoff
-        await activities.notify(request)
+        await ActivityEnvironment().run(activities.notify, request)
     [row] = await outbox(pg_sessions, film)
     assert row.status == "pending" and row.attempts == 1 and "SMTPConnectError" in row.last_error
     with smtp_server(inbox, port):
-        assert await activities.notify(request) == "sent"
-        assert await activities.notify(request) == "sent"
+        assert await ActivityEnvironment().run(activities.notify, request) == "sent"
+        assert await ActivityEnvironment().run(activities.notify, request) == "sent"
     assert len(inbox.messages) == 1
     [row] = await outbox(pg_sessions, film)
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
@@ -138,7 +146,9 @@ async def test_a_permanent_refusal_is_recorded_not_retried(pg_sessions, film):
     inbox, port = Inbox(refuse=True), free_port()
     activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
     with smtp_server(inbox, port):
-        status = await activities.notify(NEEDS_FIX.model_copy(update={"submission_id": film}))
+        status = await ActivityEnvironment().run(
+            activities.notify, NEEDS_FIX.model_copy(update={"submission_id": film})
+        )
     assert status == "failed" and not inbox.messages
     [row] = await outbox(pg_sessions, film)
     assert row.status == "failed" and "550" in row.last_error
@@ -147,7 +157,9 @@ async def test_a_permanent_refusal_is_recorded_not_retried(pg_sessions, film):
 async def test_maildir_delivery_is_idempotent_and_readable(pg_sessions, film, tmp_path):
     activities = NotifyActivities(pg_sessions, MaildirMailer(tmp_path / "mail"), SENDER)
     for _ in range(3):
-        await activities.notify(NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED))
+        await ActivityEnvironment().run(
+            activities.notify, NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED)
+        )
     folder = mailbox.Maildir(
         tmp_path / "mail", factory=lambda f: email.message_from_binary_file(f, policy=default)
     )
@@ -172,14 +184,14 @@ async def test_an_embargo_holds_a_stage_until_staff_release_it(pg_sessions, film
         )
     with smtp_server(inbox, port):
         request = NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED)
-        assert await activities.notify(request) == "held"
+        assert await ActivityEnvironment().run(activities.notify, request) == "held"
         assert not inbox.messages
         async with pg_sessions.begin() as db:
             await db.execute(delete(EmbargoRow).where(EmbargoRow.session_id == session_id))
         [row] = await outbox(pg_sessions, film)
         assert row.status == "held"
         assert await deliver(pg_sessions, mailer, SENDER, row.key) == "sent"
-        assert await activities.notify(request) == "sent"
+        assert await ActivityEnvironment().run(activities.notify, request) == "sent"
     assert len(inbox.messages) == 1
 
 
@@ -256,7 +268,9 @@ async def test_staff_hold_a_stage_read_the_outbox_and_release_it(env_for, pg_ses
     activities = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
     with smtp_server(inbox, port):
         assert (
-            await activities.notify(NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED))
+            await ActivityEnvironment().run(
+                activities.notify, NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED)
+            )
             == "held"
         )
         code, out, _ = await starter(
@@ -276,3 +290,89 @@ async def test_staff_hold_a_stage_read_the_outbox_and_release_it(env_for, pg_ses
     assert len(inbox.messages) == 1
     code, _, err = await starter(env, "notifications", "outbox", session_id, "--status", "lost")
     assert code == 1 and "one of pending, held, sent, failed" in err
+
+
+class HeldInbox(Inbox):
+    """Holds the first message in DATA, as a slow server would, until the test lets go; the
+    held message is then refused (its sender is gone). Later messages are taken at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = threading.Event()
+        self.let_go = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.holding.is_set():
+            self.holding.set()
+            await asyncio.to_thread(self.let_go.wait, 60)
+            return "451 4.3.0 sender went away"
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_a_worker_killed_between_the_outbox_row_and_the_send_yields_one_message(
+    env_for, local_env, pg_sessions, programmes
+):
+    from intake.batch import validate_records
+    from intake.sessions import target_of
+    from intake.submit import submit_batch
+    from tests.forms import form_dict
+
+    inbox, port = HeldInbox(), free_port()
+    queue = f"drill-{uuid.uuid4().hex[:6]}"
+    env = {
+        **env_for(queue),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_STARTTLS": "false",
+    }
+
+    def start_worker() -> subprocess.Popen:
+        worker = subprocess.Popen(
+            [sys.executable, "worker.py"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for line in worker.stderr:
+            if "worker polling" in line:
+                return worker
+        raise AssertionError("the worker did not start")
+
+    session = await new_session(pg_sessions, programmes["films-in-progress"])
+    with smtp_server(inbox, port):
+        first = start_worker()
+        try:
+            report = await submit_batch(
+                local_env.client,
+                queue,
+                target_of(session),
+                validate_records([form_dict(original_title="Drill")]),
+            )
+            [entry] = report.accepted
+            assert await asyncio.to_thread(inbox.holding.wait, 30)  # the send is under way
+            [row] = await outbox(pg_sessions, entry.submission_id)
+            assert (row.stage, row.status) == ("submission_received", "pending")
+        finally:
+            first.kill()  # SIGKILL: no shutdown, no chance to finish
+            first.wait()
+        inbox.let_go.set()
+        second = start_worker()
+        try:
+
+            async def all_sent() -> bool:
+                rows = await outbox(pg_sessions, entry.submission_id)
+                return len(rows) == 2 and {r.status for r in rows} == {"sent"}
+
+            for _ in range(300):
+                if await all_sent():
+                    break
+                await asyncio.sleep(0.2)
+            assert await all_sent()
+        finally:
+            second.terminate()
+            second.wait(timeout=30)
+    rows = {r.stage: r.key for r in await outbox(pg_sessions, entry.submission_id)}
+    received = [m["Message-ID"].strip() for m in inbox.messages]
+    # The held first attempt was never delivered; its retry was, once; then "eligible", once.
+    assert received == [f"<{rows['submission_received']}@wipflow>", f"<{rows['eligible']}@wipflow>"]

@@ -77,6 +77,7 @@ DB_ACTIVITY = dict(
 # the outbox and will go out once, when it can.
 MAIL_ACTIVITY = dict(
     start_to_close_timeout=timedelta(minutes=1),
+    heartbeat_timeout=timedelta(seconds=10),
     retry_policy=RetryPolicy(
         initial_interval=timedelta(seconds=5),
         backoff_coefficient=2,

@@ -44,6 +44,7 @@ async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]
     session = await db.get(SessionRow, row.session_id)
     programme: Programme = await repository.load_programme(db, row.programme_id)
     key = session.id.split("/", 1)[1].rsplit("-", 1)[0]
+    template = programme.session_template(key)
     calendar = SessionCalendar.model_validate(session.calendar)
     return {
         "recipient_name": row.contact_name,
@@ -56,7 +57,8 @@ async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]
         "selection_announced": calendar.selection_announced,
         "event_start": calendar.event_start,
         "event_end": calendar.event_end,
-        "city": programme.session_template(key).city,
+        "city": template.city,
+        "venue": template.venue or template.host_festival,
     }
 
 

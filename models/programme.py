@@ -177,6 +177,7 @@ class SessionTemplate(_Strict):
     selection_announced: AnnualDate
     event_start: AnnualDate
     event_days: int = Field(ge=1, le=14)
+    venue: str | None = Field(None, description="where the films screen; else the festival")
     source: Source
 
     @field_validator("timezone")
@@ -200,6 +201,7 @@ class SelectionConfig(_Strict):
     waitlist_length: int = Field(6, ge=0, le=100)
     confirm_window_days: float = Field(7, gt=0, le=60)
     review_reminder_days: float = Field(3, gt=0, le=60, description="before the review deadline")
+    screening_minutes: int = Field(120, ge=15, le=600, description="between two screenings")
 
 
 class Programme(_Strict):

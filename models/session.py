@@ -70,6 +70,7 @@ class SessionInput(BaseModel):
     picks: SelectionState | None = None
     not_selected_told: bool = False
     reminded_for: datetime | None = Field(None, description="review deadline last reminded of")
+    screenings: dict[str, datetime] = Field(default_factory=dict, description="film -> time")
     tells: int = Field(0, description="fan-outs sent, numbering their audit keys")
 
 
@@ -129,6 +130,7 @@ class DecisionKind(StrEnum):
     DECLINED = "declined"
     LAPSED = "lapsed"
     NOT_SELECTED = "not_selected"
+    SCREENING = "screening"
     SESSION_CLOSED = "session_closed"
 
 
@@ -141,6 +143,7 @@ STAGE_FOR_DECISION: dict[DecisionKind, Stage] = {
     DecisionKind.DECLINED: Stage.DECLINED,
     DecisionKind.LAPSED: Stage.LAPSED,
     DecisionKind.NOT_SELECTED: Stage.NOT_SELECTED,
+    DecisionKind.SCREENING: Stage.CONFIRMED,  # a confirmed film learns its screening time
     DecisionKind.SESSION_CLOSED: Stage.CLOSED,
 }
 
@@ -155,6 +158,7 @@ class FilmDecision(BaseModel):
     position: int | None = None
     reviewers: list[str] = Field(default_factory=list)
     score_range: tuple[float, float] | None = None
+    screening_at: datetime | None = None
 
 
 class ScoreInput(BaseModel):

@@ -197,8 +197,9 @@ async def test_an_embargo_holds_a_stage_until_staff_release_it(pg_sessions, film
 
 async def test_a_session_sends_exactly_the_expected_messages(ts_env, pg_sessions, programmes):
     """Eight films, six slots, a waitlist of one: everyone hears they were received and eligible;
-    six hear of an offer; the seventh is waitlisted, then promoted when the first declines; the
-    eighth is told it was not selected once every slot is confirmed. 25 messages, each once."""
+    six hear of an offer; the seventh is waitlisted, then promoted when the first declines; once
+    every slot is confirmed, the six confirmed films learn when they screen and the eighth that it
+    was not selected. 31 messages, each once."""
     from models.session import AdvanceInput, SessionStage
     from tests.test_session_workflow import small_session
     from workflows.session import SessionWorkflow
@@ -231,10 +232,14 @@ async def test_a_session_sends_exactly_the_expected_messages(ts_env, pg_sessions
         {(sid, stage) for sid in ids for stage in ("submission_received", "eligible")}
         | {(sid, "offer") for sid in ids[:6]}
         | {(ids[6], "waitlisted"), (ids[6], "promoted"), (ids[7], "not_selected")}
+        | {(sid, "event_logistics") for sid in ids[1:7]}
     )
-    assert sent == expected and len(rows) == 25
+    assert sent == expected and len(rows) == 31
+    [logistics] = [r for r in rows if r.stage == "event_logistics" and r.submission_id == ids[1]]
+    assert "Cinélatino – Rencontres de Toulouse" in logistics.text  # the venue, or the festival
+    assert "se proyecta el" in logistics.text and "(CE" in logistics.text  # a time, in Spanish
     ids_received = [m["Message-ID"].strip() for m in inbox.messages]
-    assert len(ids_received) == 25 == len(set(ids_received))
+    assert len(ids_received) == 31 == len(set(ids_received))
     assert set(ids_received) == {f"<{r.key}@wipflow>" for r in rows}
     # Staged: the film below the waitlist hears "not selected" after every offer went out.
     position = {r.stage + r.submission_id: ids_received.index(f"<{r.key}@wipflow>") for r in rows}

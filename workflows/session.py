@@ -49,7 +49,7 @@ with workflow.unsafe.imports_passed_through():
         Tell,
         TellInput,
     )
-    from domain import selection
+    from domain import screenings, selection
     from domain.ranking import Aggregate
     from domain.selection import OfferStatus, Release, SelectionError, SelectionState
     from models.session import (
@@ -302,6 +302,7 @@ class SessionWorkflow:
                 for sid in waiting
             ]
         )
+        await self._tell_screenings()
         await self._tell_not_selected(now)
 
     # --- the selection ---------------------------------------------------------------------------
@@ -353,9 +354,43 @@ class SessionWorkflow:
         self._show()
 
     async def _tell_not_selected_when_full(self) -> None:
+        """Once every slot is confirmed the lineup is final: the films in it learn when they
+        screen, the films below the waitlist learn they were not selected."""
         picks = self._s.picks
-        if picks and picks.all_confirmed and len(picks.offers) == picks.slots:
+        full = picks and picks.all_confirmed and len(picks.offers) == picks.slots
+        if full or self._s.screenings:
+            await self._tell_screenings()
+        if full:
             await self._tell_not_selected(workflow.now())
+
+    async def _tell_screenings(self) -> None:
+        s = self._s
+        lineup = [o.submission_id for o in s.picks.offers if o.status is OfferStatus.CONFIRMED]
+        new = [sid for sid in lineup if sid not in s.screenings]
+        if not new:
+            return
+        minutes = s.selection.screening_minutes
+        if not s.screenings:
+            s.screenings = screenings.schedule(
+                lineup, s.calendar.event_start, s.calendar.event_end, minutes
+            )
+        else:
+            for sid in new:
+                s.screenings[sid] = screenings.place(s.screenings, lineup, sid, minutes)
+        await self._tell(
+            [
+                Tell(
+                    submission_id=sid,
+                    decision=FilmDecision(
+                        kind=DecisionKind.SCREENING,
+                        at=workflow.now(),
+                        screening_at=s.screenings[sid],
+                        reason=f"screens on {s.screenings[sid]:%Y-%m-%d %H:%M %Z}",
+                    ),
+                )
+                for sid in new
+            ]
+        )
 
     async def _tell_not_selected(self, now: datetime) -> None:
         if self._s.not_selected_told:

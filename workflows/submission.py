@@ -249,6 +249,8 @@ class SubmissionWorkflow:
             await self._notify(Message.SLOT_LAPSED, lapsed_at=decision.at)
         elif kind is DecisionKind.NOT_SELECTED:
             await self._notify(Message.NOT_SELECTED)
+        elif kind is DecisionKind.SCREENING:
+            await self._notify(Message.EVENT_LOGISTICS, screening_at=decision.screening_at)
 
     async def _notify(self, stage: Message, occurrence: str = "1", **fields: Any) -> None:
         await workflow.execute_activity_method(

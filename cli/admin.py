@@ -86,6 +86,21 @@ async def programmes_show(programme_id: str, as_json: JsonFlag = False) -> None:
                 rule_id, json.dumps(params, ensure_ascii=False), f"{rule.source.url}{confirmed}"
             )
         out.print(table)
+        for template in programme.sessions:
+            dates = ", ".join(
+                f"{name} {d.day:02d}/{d.month:02d}" + (" (year before)" if d.year_offset else "")
+                for name, d in (
+                    ("call opens", template.call_opens),
+                    ("deadline", template.deadline),
+                    ("review", template.review_deadline),
+                    ("selection", template.selection_announced),
+                    ("event", template.event_start),
+                )
+            )
+            out.print(
+                f"session [bold]{template.key}[/bold] ({template.city}, "
+                f"{template.event_days} days): {dates}"
+            )
 
     emit(programme, as_json, render)
 

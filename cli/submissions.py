@@ -91,6 +91,14 @@ def render_state(state: SubmissionState) -> None:
     )
     if state.fix_deadline:
         out.print(f"fix by {state.fix_deadline:%Y-%m-%d %H:%M} UTC")
+    if state.reviewers:
+        scores = ", ".join(
+            f"{m} {state.scores[m]:g}" if m in state.scores else f"{m} (to score)"
+            for m in state.reviewers
+        )
+        out.print(f"reviewers: {scores}")
+    if state.offer_deadline:
+        out.print(f"offer to answer by {state.offer_deadline:%Y-%m-%d %H:%M} UTC")
     table = Table("rule", "outcome", "reason")
     colours = {"pass": "green", "fail": "red", "needs_fix": "yellow"}
     for r in state.results:

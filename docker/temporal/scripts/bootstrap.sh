@@ -18,8 +18,14 @@ done
 temporal operator namespace describe --address "$TEMPORAL_ADDRESS" -n "$NAMESPACE" >/dev/null 2>&1 \
   || temporal operator namespace create --address "$TEMPORAL_ADDRESS" -n "$NAMESPACE"
 
+# Only "already exists" is forgiven: any other failure stops the bootstrap, loudly.
 for name in WipProgramme WipSession WipStage WipCountry; do
-  temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" -n "$NAMESPACE" \
-    --name "$name" --type Keyword 2>/dev/null || echo "search attribute $name already exists"
+  if ! out=$(temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" \
+      -n "$NAMESPACE" --name "$name" --type Keyword 2>&1); then
+    case "$out" in
+      *"already exists"*) echo "search attribute $name already exists" ;;
+      *) echo "$out" >&2; exit 1 ;;
+    esac
+  fi
 done
 echo "namespace $NAMESPACE and search attributes ready"

@@ -17,7 +17,12 @@ for db in temporal temporal_visibility; do
     temporal) dir="$SCHEMA_DIR/temporal/versioned" ;;
     *) dir="$SCHEMA_DIR/visibility/versioned" ;;
   esac
-  sql create || echo "database $db already exists"
+  if ! out=$(sql create 2>&1); then
+    case "$out" in
+      *"already exists"*) echo "database $db already exists" ;;
+      *) echo "$out" >&2; exit 1 ;;
+    esac
+  fi
   sql setup-schema -v 0.0
   sql update-schema -d "$dir"
 done

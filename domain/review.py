@@ -53,24 +53,29 @@ class Assignment(BaseModel):
         return counts
 
 
-def _norm(text: str) -> str:
+# Legal forms that do not make two companies different ("Cine Sur S.A." is "Cine Sur").
+LEGAL_FORMS = {"sa", "sl", "sas", "sarl", "ltda", "ltd", "llc", "inc", "srl", "spa", "gmbh"}
+
+
+def normalise_name(text: str) -> str:
+    """Names as conflicts of interest compare them: no case, accents, punctuation or legal form."""
     plain = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     plain = re.sub(r"[.'’]", "", plain)  # "S.A." is "SA"
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+    return " ".join(w for w in re.sub(r"[^\w]+", " ", plain).split() if w not in LEGAL_FORMS)
 
 
 def conflict(member: Member, target: ReviewTarget) -> str | None:
     """Why `member` must not review `target`, or None."""
-    declared = {_norm(d) for d in member.declared_conflicts}
-    if _norm(target.submission_id) in declared:
+    declared = {normalise_name(d) for d in member.declared_conflicts}
+    if normalise_name(target.submission_id) in declared:
         return "declared a conflict with this film"
-    companies = {_norm(c) for c in target.companies}
+    companies = {normalise_name(c) for c in target.companies}
     if hit := companies & declared:
         return f"declared a conflict with {sorted(hit)[0]}"
-    if member.company and _norm(member.company) in companies:
+    if member.company and normalise_name(member.company) in companies:
         return f"works for {member.company}, a producer of this film"
-    if _norm(member.name) in {_norm(p) for p in target.people}:
+    if normalise_name(member.name) in {normalise_name(p) for p in target.people}:
         return "is credited on this film"
     return None
 

@@ -47,7 +47,7 @@ class IntakeFileError(ValueError):
     """The file as a whole cannot be read (as opposed to one bad row in it)."""
 
 
-def _errors(exc: ValidationError) -> list[FieldError]:
+def field_errors(exc: ValidationError) -> list[FieldError]:
     return [
         FieldError(field=".".join(str(p) for p in err["loc"]) or "form", message=err["msg"])
         for err in exc.errors()
@@ -77,7 +77,7 @@ def validate_records(records: list[Any]) -> Batch:
                 RowError(
                     row=row,
                     title=title[:200] if isinstance(title, str) else None,
-                    errors=_errors(exc),
+                    errors=field_errors(exc),
                 )
             )
     return Batch(valid=valid, rejected=rejected)
@@ -94,9 +94,9 @@ _LIST_FIELDS = {
 }
 
 
-def _cell(column: str, value: str) -> Any:
+def _cell(column: str, value: str, list_fields: frozenset[str] | set[str]) -> Any:
     value = value.strip()
-    if column in _LIST_FIELDS:
+    if column in list_fields:
         if value.startswith("["):
             try:
                 return json.loads(value)
@@ -106,7 +106,7 @@ def _cell(column: str, value: str) -> Any:
     return value
 
 
-def csv_records(text: str) -> list[dict[str, Any]]:
+def csv_records(text: str, list_fields: frozenset[str] | set[str] = _LIST_FIELDS) -> list[dict]:
     records = []
     for line in csv.DictReader(io.StringIO(text)):
         record: dict[str, Any] = {}
@@ -117,12 +117,15 @@ def csv_records(text: str) -> list[dict[str, Any]]:
             *parents, leaf = column.strip().split(".")
             for part in parents:
                 target = target.setdefault(part, {})
-            target[leaf] = _cell(column.strip(), value)
+            target[leaf] = _cell(column.strip(), value, list_fields)
         records.append(record)
     return records
 
 
-def read_batch(path: Path) -> Batch:
+def read_records(
+    path: Path, *, key: str, list_fields: frozenset[str] | set[str] = _LIST_FIELDS
+) -> list[Any]:
+    """The records of a JSON file (one object, a list, or `{key: [...]}`) or of a CSV file."""
     if not path.is_file():
         raise IntakeFileError(f"{path}: no such file")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -132,11 +135,15 @@ def read_batch(path: Path) -> Batch:
     except UnicodeDecodeError as exc:
         raise IntakeFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     if path.suffix.lower() == ".csv":
-        return validate_records(csv_records(text))
+        return csv_records(text, list_fields)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IntakeFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    if isinstance(data, dict) and isinstance(data.get("submissions"), list):
-        data = data["submissions"]
-    return validate_records(data if isinstance(data, list) else [data])
+    if isinstance(data, dict) and isinstance(data.get(key), list):
+        data = data[key]
+    return data if isinstance(data, list) else [data]
+
+
+def read_batch(path: Path) -> Batch:
+    return validate_records(read_records(path, key="submissions"))

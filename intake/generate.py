@@ -128,6 +128,14 @@ def generate(count: int, seed: int = 2027) -> list[dict[str, Any]]:
     return [_one(rng, i) for i in range(count)]
 
 
+def _unsold(index: int, country: str) -> list[str]:
+    """Where the film still needs a buyer: drawn from its own generator, so adding it left every
+    other generated value as it was."""
+    own = random.Random(f"unsold-{index}")
+    markets = ["ES", "FR", "DE", "IT", "US", "GB", "MX", "AR", "BR", "CO", "CL", "JP"]
+    return sorted(set(own.sample(markets, own.randint(3, 8))) - {country})
+
+
 def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
@@ -187,6 +195,7 @@ def _one(rng: random.Random, index: int) -> dict[str, Any]:
             "post_budget_missing": budget * 3 // 10,
         },
         "post_needs": rng.sample(NEEDS, rng.randint(1, 4)),
+        "history": {"territories_unsold": _unsold(index, country)},
         "contact": {
             "name": _person(rng),
             "email": f"contact{index}@example.org",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -23,6 +24,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from domain.matching import PartnerKind
 
 # Latin American countries and territories (ISO 3166-1 alpha-2); a programme may narrow or widen it.
 LATIN_AMERICA = (
@@ -204,6 +207,115 @@ class SelectionConfig(_Strict):
     screening_minutes: int = Field(120, ge=15, le=600, description="between two screenings")
 
 
+class Quota(_Strict):
+    """Per film, how many partners of some kinds it must (or may) be matched with."""
+
+    label: str = Field(min_length=1, max_length=200, description="as staff read it")
+    kinds: list[PartnerKind] = Field(min_length=1)
+    min: int = Field(0, ge=0, le=20)
+    max: int | None = Field(None, ge=0, le=20)
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Quota:
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"quota {self.label!r}: max {self.max} is below min {self.min}")
+        return self
+
+
+class MeetingConfig(_Strict):
+    """The one-to-one meeting grid of each event day (b2match advises 10-20% spare tables)."""
+
+    day_start: time = time(9, 30)
+    day_end: time = time(13, 0)
+    slot_minutes: int = Field(30, ge=5, le=240)
+    tables: int = Field(8, ge=1, le=500)
+    spare_tables: int = Field(1, ge=0, le=100)
+    max_per_day: int | None = Field(None, ge=1, le=50, description="per film")
+
+    @model_validator(mode="after")
+    def _fits(self) -> MeetingConfig:
+        if self.day_end <= self.day_start:
+            raise ValueError("day_end must come after day_start")
+        if self.spare_tables >= self.tables:
+            raise ValueError("spare_tables must leave at least one table for meetings")
+        return self
+
+
+class PartneringConfig(_Strict):
+    """How a session's selected films are matched with its partners. The quotas are a setting:
+    the sources say what partners come (post houses, sales, TV), not how they are paired."""
+
+    partners_per_film: int = Field(8, ge=1, le=50)
+    quotas: list[Quota] = []
+    fairness: bool = Field(False, description="raise the worst-off film before the total")
+    alternates: int = Field(3, ge=0, le=20)
+    meetings: MeetingConfig = MeetingConfig()
+
+
+class AwardKind(StrEnum):
+    IN_KIND = "in_kind"
+    CASH = "cash"
+    PRE_PURCHASE = "pre_purchase"
+    TV_LICENCE = "tv_licence"
+    RESIDENCY = "residency"
+
+
+class AwardStep(StrEnum):
+    """A granted award's lifecycle, in order; cash-like awards have no services to schedule."""
+
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    CONTRACT_SIGNED = "contract_signed"
+    SERVICES_SCHEDULED = "services_scheduled"
+    DELIVERED = "delivered"
+    EVIDENCE_RECEIVED = "evidence_received"
+
+
+class AwardFilters(_Strict):
+    """Who may receive an award, beyond being in the session's lineup."""
+
+    max_third_country_pct: float | None = Field(
+        None, ge=0, le=100, description="share of producers outside the programme's countries"
+    )
+    majority_producer_countries: list[str] = []
+    genres: list[Genre] = []
+
+
+class AwardConfig(_Strict):
+    id: Slug
+    name: str = Field(min_length=1, max_length=200)
+    kind: AwardKind
+    partner: str = Field(min_length=1, max_length=200, description="who gives it")
+    value: Decimal | None = Field(
+        None, ge=0, le=Decimal("1e9"), description="None: in kind, of no published value"
+    )
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    sessions: list[Slug] = Field(default=[], description="session keys; empty = every session")
+    filters: AwardFilters = AwardFilters()
+    deadlines: dict[AwardStep, int] = Field(
+        default={}, description="days allowed for each step, counted from the step before"
+    )
+    source: Source
+
+    @property
+    def steps(self) -> list[AwardStep]:
+        skip = {AwardStep.SERVICES_SCHEDULED} if self.kind not in SERVICES else set()
+        return [step for step in AwardStep if step not in skip]
+
+    @model_validator(mode="after")
+    def _deadlines_for_its_steps(self) -> AwardConfig:
+        unknown = set(self.deadlines) - set(self.steps[1:])
+        if unknown:
+            raise ValueError(
+                f"award {self.id}: no deadline for {', '.join(sorted(unknown))} "
+                f"(a {self.kind} award's steps after offered: {', '.join(self.steps[1:])})"
+            )
+        return self
+
+
+SERVICES = {AwardKind.IN_KIND, AwardKind.RESIDENCY}
+
+
 class Programme(_Strict):
     id: Slug
     name: str
@@ -217,6 +329,22 @@ class Programme(_Strict):
     sessions: list[SessionTemplate] = Field(min_length=1)
     selection: SelectionConfig = SelectionConfig()
     eligibility: EligibilityRules
+    partnering: PartneringConfig = PartneringConfig()
+    awards: list[AwardConfig] = []
+
+    @model_validator(mode="after")
+    def _awards_known(self) -> Programme:
+        keys = {t.key for t in self.sessions}
+        ids = [a.id for a in self.awards]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two awards share an id")
+        for award in self.awards:
+            if unknown := set(award.sessions) - keys:
+                raise ValueError(f"award {award.id}: unknown sessions {', '.join(sorted(unknown))}")
+        return self
+
+    def awards_for(self, session_key: str) -> list[AwardConfig]:
+        return [a for a in self.awards if not a.sessions or session_key in a.sessions]
 
     def session_template(self, key: str) -> SessionTemplate:
         for template in self.sessions:

@@ -71,6 +71,7 @@ class SessionInput(BaseModel):
     not_selected_told: bool = False
     reminded_for: datetime | None = Field(None, description="review deadline last reminded of")
     screenings: dict[str, datetime] = Field(default_factory=dict, description="film -> time")
+    partnering: list[str] | None = Field(None, description="lineup its partnering last heard")
     tells: int = Field(0, description="fan-outs sent, numbering their audit keys")
 
 
@@ -131,6 +132,8 @@ class DecisionKind(StrEnum):
     LAPSED = "lapsed"
     NOT_SELECTED = "not_selected"
     SCREENING = "screening"
+    MATCHED = "matched"
+    MEETINGS = "meetings"
     SESSION_CLOSED = "session_closed"
 
 
@@ -143,7 +146,9 @@ STAGE_FOR_DECISION: dict[DecisionKind, Stage] = {
     DecisionKind.DECLINED: Stage.DECLINED,
     DecisionKind.LAPSED: Stage.LAPSED,
     DecisionKind.NOT_SELECTED: Stage.NOT_SELECTED,
-    DecisionKind.SCREENING: Stage.CONFIRMED,  # a confirmed film learns its screening time
+    DecisionKind.SCREENING: Stage.CONFIRMED,  # a confirmed film learns its screening time,
+    DecisionKind.MATCHED: Stage.CONFIRMED,  # its partners,
+    DecisionKind.MEETINGS: Stage.CONFIRMED,  # and its meetings with them
     DecisionKind.SESSION_CLOSED: Stage.CLOSED,
 }
 
@@ -159,6 +164,7 @@ class FilmDecision(BaseModel):
     reviewers: list[str] = Field(default_factory=list)
     score_range: tuple[float, float] | None = None
     screening_at: datetime | None = None
+    version: int | None = Field(None, description="of the approved matches or meetings")
 
 
 class ScoreInput(BaseModel):

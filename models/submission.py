@@ -117,6 +117,9 @@ class History(_Form):
         default_factory=list, max_length=30, description="earlier labs, forums and WIPs"
     )
     premiere_status: Literal["unreleased", "festival_screened", "released"] = "unreleased"
+    territories_unsold: list[Country] = Field(
+        default_factory=list, max_length=250, description="where the film still needs a buyer"
+    )
 
 
 class Contact(_Form):

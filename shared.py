@@ -26,3 +26,12 @@ def session_workflow_id(session_id: str) -> str:
 def submission_workflow_id(submission_id: str) -> str:
     """`submission_id` is `<programme>/<session>/<film key>`, already unique across programmes."""
     return f"submission/{submission_id}"
+
+
+def partnering_workflow_id(session_id: str) -> str:
+    return f"partnering/{session_id}"
+
+
+def award_workflow_id(grant_id: str) -> str:
+    """`grant_id` is `<session>/<award>/<film key>`: one workflow per film an award went to."""
+    return f"award/{grant_id}"

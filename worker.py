@@ -20,18 +20,21 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.notify import NotifyActivities
+from activities.partnering import PartneringActivities
 from activities.sessions import SessionActivities
 from activities.submissions import SubmissionActivities
 from notifications.mailer import mailer_for
 from settings import Settings, get_settings
 from store.db import make_engine, make_sessionmaker
 from temporal_client import connect, ensure_search_attributes
+from workflows.award import AwardWorkflow
+from workflows.partnering import PartneringWorkflow
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
 
 log = logging.getLogger("wipflow.worker")
 
-WORKFLOWS = [SessionWorkflow, SubmissionWorkflow]
+WORKFLOWS = [SessionWorkflow, SubmissionWorkflow, PartneringWorkflow, AwardWorkflow]
 
 
 def build_worker(client: Client, settings: Settings, sessions: async_sessionmaker) -> Worker:
@@ -42,6 +45,7 @@ def build_worker(client: Client, settings: Settings, sessions: async_sessionmake
         activities=[
             *SubmissionActivities(sessions).all(),
             *SessionActivities(sessions, client).all(),
+            *PartneringActivities(sessions, client).all(),
             *NotifyActivities(sessions, mailer_for(settings), settings.mail_from).all(),
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),

@@ -19,7 +19,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from models.orm import EmbargoRow, OutboxRow, SessionRow, SubmissionRow
+from models.orm import (
+    EmbargoRow,
+    MatchRow,
+    MeetingRow,
+    OutboxRow,
+    PartnerRow,
+    SessionRow,
+    SubmissionRow,
+)
+from models.partners import PartnerForm
 from models.programme import Programme, SessionCalendar
 from notifications.mailer import Mailer, PermanentDeliveryError, build_email
 from notifications.render import render
@@ -62,6 +71,56 @@ async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]
     }
 
 
+PARTNERING_STAGES = {Stage.PARTNER_MATCHES, Stage.MEETING_SCHEDULE}
+
+
+async def partnering_fields(
+    db: AsyncSession, film: SubmissionRow, stage: Stage, version: int
+) -> dict[str, Any]:
+    """A film's partners (or meetings) of an approved version, read here rather than carried
+    through workflow histories: a version's rows never change once it is approved."""
+    partners = {
+        p.id: PartnerForm.model_validate(p.form)
+        for p in await db.scalars(
+            select(PartnerRow).where(PartnerRow.session_id == film.session_id)
+        )
+    }
+    if stage is Stage.PARTNER_MATCHES:
+        rows = await db.scalars(
+            select(MatchRow)
+            .where(
+                MatchRow.session_id == film.session_id,
+                MatchRow.version == version,
+                MatchRow.submission_id == film.id,
+                MatchRow.role == "match",
+            )
+            .order_by(MatchRow.affinity.desc(), MatchRow.partner_id)
+        )
+        return {"partners": [partner_card(partners[r.partner_id]) for r in rows]}
+    rows = await db.scalars(
+        select(MeetingRow)
+        .where(
+            MeetingRow.session_id == film.session_id,
+            MeetingRow.version == version,
+            MeetingRow.submission_id == film.id,
+            MeetingRow.status == "scheduled",
+        )
+        .order_by(MeetingRow.starts_at)
+    )
+    return {
+        "meetings": [
+            {"at": r.starts_at, "partner": partners[r.partner_id].name, "table": str(r.table_no)}
+            for r in rows
+        ]
+    }
+
+
+def partner_card(partner: PartnerForm) -> dict[str, Any]:
+    """What a producer reads of a partner: who, what kind, and what it offers them."""
+    offers = [s.value for s in partner.services] or partner.territories[:8]
+    return {"name": partner.name, "kind": partner.kind.value, "services": offers}
+
+
 class NotifyActivities:
     def __init__(self, sessions: async_sessionmaker, mailer: Mailer, sender: str) -> None:
         self._sessions = sessions
@@ -75,6 +134,8 @@ class NotifyActivities:
         async with self._sessions.begin() as db:
             film = await db.get(SubmissionRow, data.submission_id)
             fields = {**await session_fields(db, film), **data.fields}
+            if data.stage in PARTNERING_STAGES:
+                fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
             known = FIELDS[data.stage].model_fields
             message = render(
                 data.stage, film.contact_language, {k: v for k, v in fields.items() if k in known}

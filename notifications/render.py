@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -52,6 +53,73 @@ def _money(ctx: Context, value: Decimal, currency: str) -> str:
     return format_currency(value, currency, locale=ctx["lang"])
 
 
+# The words of wipflow's vocabulary that reach producers (partner kinds, post-production work).
+TERMS: dict[str, dict[str, str]] = {
+    "post_house": {
+        "es": "postproducción",
+        "pt": "pós-produção",
+        "fr": "postproduction",
+        "en": "post-production",
+    },
+    "sales_agent": {
+        "es": "agente de ventas",
+        "pt": "agente de vendas",
+        "fr": "vendeur international",
+        "en": "sales agent",
+    },
+    "distributor": {
+        "es": "distribuidora",
+        "pt": "distribuidora",
+        "fr": "distributeur",
+        "en": "distributor",
+    },
+    "tv_buyer": {"es": "televisión", "pt": "televisão", "fr": "télévision", "en": "TV buyer"},
+    "fund": {"es": "fondo", "pt": "fundo", "fr": "fonds", "en": "fund"},
+    "co_producer": {
+        "es": "coproductora",
+        "pt": "coprodutora",
+        "fr": "coproducteur",
+        "en": "co-producer",
+    },
+    "residency": {"es": "residencia", "pt": "residência", "fr": "résidence", "en": "residency"},
+    "grading": {"es": "etalonaje", "pt": "correção de cor", "fr": "étalonnage", "en": "grading"},
+    "sound_edit": {
+        "es": "edición de sonido",
+        "pt": "edição de som",
+        "fr": "montage son",
+        "en": "sound editing",
+    },
+    "sound_mix": {"es": "mezcla de sonido", "pt": "mixagem", "fr": "mixage", "en": "sound mix"},
+    "music": {"es": "música", "pt": "música", "fr": "musique", "en": "music"},
+    "vfx": {
+        "es": "efectos visuales",
+        "pt": "efeitos visuais",
+        "fr": "effets visuels",
+        "en": "visual effects",
+    },
+    "subtitling": {
+        "es": "subtitulado",
+        "pt": "legendagem",
+        "fr": "sous-titrage",
+        "en": "subtitling",
+    },
+    "dcp": {"es": "DCP", "pt": "DCP", "fr": "DCP", "en": "DCP"},
+}
+# Country names per language, read at import like every Babel datum (see models/submission.py).
+TERRITORIES = {lang: dict(Locale(lang).territories) for lang in LANGUAGES}
+
+
+@pass_context
+def _term(ctx: Context, value: str) -> str:
+    """A vocabulary word or an ISO country code, in the recipient's language."""
+    lang = ctx["lang"]
+    if value in TERMS:
+        return TERMS[value][lang]
+    if len(value) == 2 and value.isupper():
+        return TERRITORIES[lang].get(value, value)
+    return value
+
+
 def _paragraphs(text: str) -> Markup:
     """Blank lines separate paragraphs; a line break inside one stays a line break.
 
@@ -68,7 +136,9 @@ def _environment(html: bool) -> Environment:
         autoescape=html,
         undefined=StrictUndefined,
     )
-    env.filters.update(date=_date, datetime=_datetime, money=_money, paragraphs=_paragraphs)
+    env.filters.update(
+        date=_date, datetime=_datetime, money=_money, paragraphs=_paragraphs, term=_term
+    )
     return env
 
 

@@ -69,8 +69,8 @@ SAMPLES: dict[Stage, dict] = {
     },
     Stage.PARTNER_MATCHES: {
         "partners": [
-            {"name": "Laserfilm", "kind": "post-production house", "services": ["grading", "DCP"]},
-            {"name": "Film Factory", "kind": "sales agent", "services": ["world sales"]},
+            {"name": "Laserfilm", "kind": "post_house", "services": ["grading", "dcp"]},
+            {"name": "Film Factory", "kind": "sales_agent", "services": ["ES", "FR", "US"]},
         ]
     },
     Stage.MEETING_SCHEDULE: {

@@ -119,7 +119,7 @@ class MeetingSchedule(Common):
 class AwardGranted(Common):
     award: str
     partner: str
-    value: Decimal
+    value: Decimal | None = Field(None, description="None: in kind, of no published value")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
 
 

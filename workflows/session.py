@@ -35,6 +35,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.partnering import OpenInput, PartneringActivities
     from activities.sessions import (
         AssignInput,
         AssignResult,
@@ -52,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import screenings, selection
     from domain.ranking import Aggregate
     from domain.selection import OfferStatus, Release, SelectionError, SelectionState
+    from models.partnering import LineupChange
     from models.session import (
         NEXT_STAGE,
         STAGE_ENDS,
@@ -66,7 +68,7 @@ with workflow.unsafe.imports_passed_through():
         SessionStage,
         SessionStatus,
     )
-    from shared import STAGE
+    from shared import STAGE, partnering_workflow_id
 
 MILESTONES = ["deadline", "review_deadline", "selection_announced", "event_start", "event_end"]
 
@@ -170,6 +172,8 @@ class SessionWorkflow:
         elif to is SessionStage.EVENT:
             await self._close_confirmation()
         elif to is SessionStage.CLOSED:
+            if s.partnering is not None:
+                await self._partnering().signal("session_over")
             confirmed = [o.submission_id for o in s.picks.offers] if s.picks else []
             await self._tell(
                 [
@@ -303,6 +307,7 @@ class SessionWorkflow:
             ]
         )
         await self._tell_screenings()
+        await self._sync_partnering(final=True)
         await self._tell_not_selected(now)
 
     # --- the selection ---------------------------------------------------------------------------
@@ -351,6 +356,7 @@ class SessionWorkflow:
                 )
         await self._tell(tells)
         await self._tell_not_selected_when_full()
+        await self._sync_partnering(final=False)
         self._show()
 
     async def _tell_not_selected_when_full(self) -> None:
@@ -391,6 +397,43 @@ class SessionWorkflow:
                 for sid in new
             ]
         )
+
+    async def _sync_partnering(self, *, final: bool) -> None:
+        """Once the lineup is final, partnering opens; later changes to the lineup reach it."""
+        s = self._s
+        picks = s.picks
+        lineup = [o.submission_id for o in picks.offers if o.status is OfferStatus.CONFIRMED]
+        if s.partnering is None:
+            full = picks.all_confirmed and len(picks.offers) == picks.slots
+            if not lineup or not (full or final):
+                return
+            await workflow.execute_activity_method(
+                PartneringActivities.open_partnering,
+                OpenInput(
+                    session_id=s.session_id,
+                    programme_id=s.programme_id,
+                    name=s.name,
+                    calendar=s.calendar,
+                    lineup=lineup,
+                    screenings={sid: s.screenings[sid] for sid in lineup if sid in s.screenings},
+                    screening_minutes=s.selection.screening_minutes,
+                    task_queue=workflow.info().task_queue,
+                ),
+                summary="open partnering: matches, meetings, awards",
+                **DB_ACTIVITY,
+            )
+        elif lineup != s.partnering:
+            await self._partnering().signal(
+                "lineup_changed",
+                LineupChange(
+                    lineup=lineup,
+                    screenings={sid: s.screenings[sid] for sid in lineup if sid in s.screenings},
+                ),
+            )
+        s.partnering = lineup
+
+    def _partnering(self) -> workflow.ExternalWorkflowHandle:
+        return workflow.get_external_workflow_handle(partnering_workflow_id(self._s.session_id))
 
     async def _tell_not_selected(self, now: datetime) -> None:
         if self._s.not_selected_told:

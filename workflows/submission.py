@@ -251,6 +251,11 @@ class SubmissionWorkflow:
             await self._notify(Message.NOT_SELECTED)
         elif kind is DecisionKind.SCREENING:
             await self._notify(Message.EVENT_LOGISTICS, screening_at=decision.screening_at)
+        elif kind is DecisionKind.MATCHED:
+            # The partners (or meetings) of that approved version are read where it is rendered.
+            await self._notify(Message.PARTNER_MATCHES, str(decision.version))
+        elif kind is DecisionKind.MEETINGS:
+            await self._notify(Message.MEETING_SCHEDULE, str(decision.version))
 
     async def _notify(self, stage: Message, occurrence: str = "1", **fields: Any) -> None:
         await workflow.execute_activity_method(

@@ -1,0 +1,371 @@
+"""PartneringWorkflow: who each selected film meets, when, and which awards it receives.
+
+The session starts it once its lineup is final (every slot confirmed, or the event begun), and
+tells it when the lineup changes afterwards. Staff drive it; nothing reaches a producer before
+staff approve:
+
+    matching:  run → (override)* → approve      each approval tells every film whose partners
+    meetings:  schedule → approve               (or meetings) changed, in its own language
+    absences:  someone cannot meet for a while → a re-plan that moves only their meetings
+    awards:    the jury grants an award to a film, or splits it → each share's AwardWorkflow
+
+Matches and meetings are versioned rows in the database; this workflow holds only the lineup,
+the version numbers and what was granted, so its history stays a few dozen events per session.
+
+Messages: updates `run_matching`, `override_match`, `approve_matching`, `schedule_meetings`,
+`approve_meetings`, `absent`, `grant_award`; signals `lineup_changed`, `session_over`; query
+`status`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.partnering import (
+        ApproveInput,
+        GrantInput,
+        OverrideInput,
+        PartneringActivities,
+        PlanInput,
+        ProposeInput,
+    )
+    from activities.sessions import SessionActivities, Tell, TellInput
+    from domain.meetings import Busy
+    from models.partnering import (
+        AbsenceRequest,
+        ApproveRequest,
+        GrantRequest,
+        GrantSummary,
+        LineupChange,
+        MatchingRequest,
+        OverrideRequest,
+        PartneringInput,
+        PartneringStatus,
+        RunStatus,
+        RunSummary,
+    )
+    from models.session import DecisionKind, FilmDecision
+    from shared import STAGE
+
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+# A refused request (an infeasible quota, a conflict) fails at once; the solver gets its time.
+SOLVE = dict(start_to_close_timeout=timedelta(minutes=5), retry_policy=RETRY)
+DB_ACTIVITY = dict(start_to_close_timeout=timedelta(minutes=2), retry_policy=RETRY)
+TELL = dict(
+    start_to_close_timeout=timedelta(hours=1),
+    heartbeat_timeout=timedelta(minutes=2),
+    retry_policy=RETRY,
+)
+
+
+@workflow.defn
+class PartneringWorkflow:
+    @workflow.init
+    def __init__(self, input: PartneringInput) -> None:
+        self._s = input.model_copy(deep=True)
+        # Updates each run activities on the same versions: one at a time.
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, input: PartneringInput) -> PartneringStatus:
+        self._show()
+        await workflow.wait_condition(
+            lambda: self._s.session_over or workflow.info().is_continue_as_new_suggested()
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if not self._s.session_over:
+            workflow.continue_as_new(self._s)
+        return self.status()
+
+    # --- matching --------------------------------------------------------------------------------
+
+    @workflow.update
+    async def run_matching(self, request: MatchingRequest) -> RunSummary:
+        async with self._lock:
+            s = self._s
+            version = s.matching_version + 1
+            summary = await workflow.execute_activity_method(
+                PartneringActivities.propose_matches,
+                ProposeInput(
+                    session_id=s.session_id,
+                    version=version,
+                    lineup=s.lineup,
+                    fairness=request.fairness,
+                    at=workflow.now(),
+                    actor=request.actor,
+                ),
+                summary=f"match {len(s.lineup)} films with partners (version {version})",
+                **SOLVE,
+            )
+            s.matching_version, s.matching = version, RunStatus.PROPOSED
+            self._show()
+            return summary
+
+    @run_matching.validator
+    def validate_run_matching(self, request: MatchingRequest) -> None:
+        self._open()
+        if not self._s.lineup:
+            raise ValueError("the session has no confirmed films to match")
+
+    @workflow.update
+    async def override_match(self, request: OverrideRequest) -> RunSummary:
+        async with self._lock:
+            return await workflow.execute_activity_method(
+                PartneringActivities.override_match,
+                OverrideInput(
+                    session_id=self._s.session_id,
+                    version=self._s.matching_version,
+                    request=request,
+                    at=workflow.now(),
+                ),
+                summary=f"{request.action.value} {request.partner_id}",
+                **DB_ACTIVITY,
+            )
+
+    @override_match.validator
+    def validate_override_match(self, request: OverrideRequest) -> None:
+        self._proposed("matching", self._s.matching)
+        if request.submission_id not in self._s.lineup:
+            raise ValueError(f"{request.submission_id} is not in the session's lineup")
+
+    @workflow.update
+    async def approve_matching(self, request: ApproveRequest) -> list[str]:
+        async with self._lock:
+            s = self._s
+            told = await self._approve("matching", s.matching_version, s.approved_matching, request)
+            s.approved_matching, s.matching = s.matching_version, RunStatus.APPROVED
+            if s.approved_meetings is not None:
+                s.meetings = RunStatus.STALE
+            self._show()
+            return told
+
+    @approve_matching.validator
+    def validate_approve_matching(self, request: ApproveRequest) -> None:
+        self._proposed("matching", self._s.matching)
+
+    # --- meetings --------------------------------------------------------------------------------
+
+    @workflow.update
+    async def schedule_meetings(self, request: ApproveRequest) -> RunSummary:
+        async with self._lock:
+            return await self._plan(request.actor)
+
+    @schedule_meetings.validator
+    def validate_schedule_meetings(self, request: ApproveRequest) -> None:
+        self._open()
+        if self._s.matching is not RunStatus.APPROVED:
+            raise ValueError(
+                f"meetings follow approved matches; the matching is {self._s.matching.value}"
+            )
+
+    @workflow.update
+    async def approve_meetings(self, request: ApproveRequest) -> list[str]:
+        async with self._lock:
+            s = self._s
+            told = await self._approve("meetings", s.meetings_version, s.approved_meetings, request)
+            s.approved_meetings, s.meetings = s.meetings_version, RunStatus.APPROVED
+            self._show()
+            return told
+
+    @approve_meetings.validator
+    def validate_approve_meetings(self, request: ApproveRequest) -> None:
+        self._proposed("meetings", self._s.meetings)
+
+    @workflow.update
+    async def absent(self, request: AbsenceRequest) -> RunSummary | None:
+        """Someone cannot meet for a while: a new proposal moves only the meetings it touches."""
+        async with self._lock:
+            self._s.absences.append(
+                Busy(who=request.who, start=request.start, end=request.end, reason=request.reason)
+            )
+            if self._s.matching is not RunStatus.APPROVED:
+                return None
+            return await self._plan(request.actor)
+
+    @absent.validator
+    def validate_absent(self, request: AbsenceRequest) -> None:
+        self._open()
+        if request.end <= request.start:
+            raise ValueError("an absence must end after it starts")
+
+    # --- awards ----------------------------------------------------------------------------------
+
+    @workflow.update
+    async def grant_award(self, request: GrantRequest) -> list[GrantSummary]:
+        async with self._lock:
+            s = self._s
+            grants = await workflow.execute_activity_method(
+                PartneringActivities.grant_award,
+                GrantInput(
+                    session_id=s.session_id,
+                    programme_id=s.programme_id,
+                    request=request,
+                    lineup=s.lineup,
+                    at=workflow.now(),
+                    task_queue=workflow.info().task_queue,
+                ),
+                summary=f"grant {request.award_id} to {len(request.films)} film(s)",
+                **DB_ACTIVITY,
+            )
+            for g in grants:
+                s.grants.setdefault(g.award_id, {})[g.submission_id] = g.share_pct
+            self._show()
+            return grants
+
+    @grant_award.validator
+    def validate_grant_award(self, request: GrantRequest) -> None:
+        s = self._s
+        self._open()
+        if request.award_id not in s.award_ids:
+            known = ", ".join(s.award_ids) or "none"
+            raise ValueError(
+                f"{s.session_id} has no award {request.award_id!r} (its awards: {known})"
+            )
+        given = s.grants.get(request.award_id, {})
+        films = [f.submission_id for f in request.films]
+        if len(set(films)) != len(films):
+            raise ValueError("a film appears twice in the decision: give it one share")
+        for sid in films:
+            if sid not in s.lineup:
+                raise ValueError(f"{sid} is not in the session's lineup")
+            if sid in given:
+                raise ValueError(f"{sid} already holds {given[sid]:g}% of {request.award_id}")
+        total = sum(given.values()) + sum(f.share_pct for f in request.films)
+        if total > 100 + 1e-9:
+            raise ValueError(
+                f"{request.award_id}: shares would add up to {total:g}% "
+                f"({sum(given.values()):g}% already granted)"
+            )
+
+    # --- from the session ------------------------------------------------------------------------
+
+    @workflow.signal
+    def lineup_changed(self, change: LineupChange) -> None:
+        s = self._s
+        if set(change.lineup) != set(s.lineup):
+            if s.matching is not RunStatus.NONE:
+                s.matching = RunStatus.STALE
+            if s.meetings is not RunStatus.NONE:
+                s.meetings = RunStatus.STALE
+        s.lineup, s.screenings = change.lineup, change.screenings
+        self._show()
+
+    @workflow.signal
+    def session_over(self) -> None:
+        self._s.session_over = True
+
+    @workflow.query
+    def status(self) -> PartneringStatus:
+        s = self._s
+        return PartneringStatus(
+            session_id=s.session_id,
+            lineup=s.lineup,
+            matching_version=s.matching_version,
+            matching=s.matching,
+            approved_matching=s.approved_matching,
+            meetings_version=s.meetings_version,
+            meetings=s.meetings,
+            approved_meetings=s.approved_meetings,
+            absences=s.absences,
+            grants=s.grants,
+        )
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    async def _plan(self, actor: str) -> RunSummary:
+        s = self._s
+        version = s.meetings_version + 1
+        summary = await workflow.execute_activity_method(
+            PartneringActivities.plan_meetings,
+            PlanInput(
+                session_id=s.session_id,
+                version=version,
+                matching_version=s.approved_matching,
+                base=s.approved_meetings,
+                calendar=s.calendar,
+                screenings=s.screenings,
+                screening_minutes=s.screening_minutes,
+                absences=s.absences,
+                at=workflow.now(),
+                actor=actor,
+            ),
+            summary=f"schedule meetings (version {version})",
+            **SOLVE,
+        )
+        s.meetings_version, s.meetings = version, RunStatus.PROPOSED
+        self._show()
+        return summary
+
+    async def _approve(
+        self, kind: str, version: int, previous: int | None, request: ApproveRequest
+    ) -> list[str]:
+        """Approve a version and tell the films it changed; returns them."""
+        s = self._s
+        changed = await workflow.execute_activity_method(
+            PartneringActivities.approve_run,
+            ApproveInput(
+                session_id=s.session_id,
+                kind=kind,
+                version=version,
+                previous=previous,
+                at=workflow.now(),
+                actor=request.actor,
+                reason=request.reason,
+            ),
+            summary=f"approve {kind} version {version}",
+            **DB_ACTIVITY,
+        )
+        films = [sid for sid in changed if sid in s.lineup]
+        decision = DecisionKind.MATCHED if kind == "matching" else DecisionKind.MEETINGS
+        if films:
+            s.tells += 1
+            await workflow.execute_activity_method(
+                SessionActivities.tell_films,
+                TellInput(
+                    session_id=s.session_id,
+                    tells=[
+                        Tell(
+                            submission_id=sid,
+                            decision=FilmDecision(
+                                kind=decision,
+                                at=workflow.now(),
+                                version=version,
+                                reason=f"{kind} version {version} approved: {request.reason}",
+                            ),
+                        )
+                        for sid in films
+                    ],
+                    actor=request.actor,
+                    key=f"partnering:{s.session_id}:{s.tells}",
+                ),
+                summary=f"tell {len(films)} film(s): {decision.value}",
+                **TELL,
+            )
+        return films
+
+    def _open(self) -> None:
+        if self._s.session_over:
+            raise ValueError(f"{self._s.session_id} is closed")
+
+    def _proposed(self, kind: str, status: RunStatus) -> None:
+        self._open()
+        if status is not RunStatus.PROPOSED:
+            raise ValueError(
+                f"there is no {kind} proposal to change or approve (the {kind} is {status.value})"
+            )
+
+    def _show(self) -> None:
+        s = self._s
+        granted = sum(len(films) for films in s.grants.values())
+        stage = f"matching {s.matching.value}, meetings {s.meetings.value}"
+        workflow.upsert_search_attributes([STAGE.value_set(f"partnering: {stage}"[:100])])
+        workflow.set_current_details(
+            f"**{s.name}** partnering — {len(s.lineup)} films; matching "
+            f"{s.matching.value} (v{s.matching_version}); meetings {s.meetings.value} "
+            f"(v{s.meetings_version}); {granted} award share(s) granted"
+        )

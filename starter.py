@@ -15,7 +15,13 @@ from __future__ import annotations
 import os
 import sys
 
-from cli import admin, notifications, sessions, submissions  # noqa: F401  (each registers its commands)
+from cli import (  # noqa: F401  (each registers its commands)
+    admin,
+    notifications,
+    partnering,
+    sessions,
+    submissions,
+)
 from cli.common import app
 
 

@@ -140,4 +140,6 @@ async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: st
         return await handle.execute_update(method, arg)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
+        while getattr(cause, "cause", None) is not None:  # an activity's refusal, under its error
+            cause = cause.cause
         raise CliError(f"{what}: {getattr(cause, 'message', cause)}") from None

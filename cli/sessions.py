@@ -34,6 +34,7 @@ from domain.review import Member
 from intake.sessions import open_session, session_input, start_session
 from models.messages import Stage, WithdrawInput
 from models.orm import SubmissionRow
+from models.partnering import PartneringStatus
 from models.session import (
     NEXT_STAGE,
     AdvanceInput,
@@ -47,9 +48,10 @@ from models.session import (
     SessionStatus,
 )
 from settings import get_settings
-from shared import session_workflow_id
+from shared import partnering_workflow_id, session_workflow_id
 from store import repository
 from temporal_client import connect
+from workflows.partnering import PartneringWorkflow
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
 
@@ -168,11 +170,12 @@ async def session_open(
 
 async def board(session_id: str) -> dict[str, Any]:
     """The session's status as staff read it: the workflow's state plus counts and titles."""
-    _, handle = await session_handle(session_id)
+    client, handle = await session_handle(session_id)
     try:
         status: SessionStatus = await handle.query(SessionWorkflow.status)
     except RPCError as exc:
         raise CliError(f"no session {session_id!r} ({exc.message})") from None
+    partnering = await partnering_status(client, session_id)
     async with database(get_settings()) as sessions, sessions() as db:
         counts = await repository.status_counts(db, session_id)
         picks = status.picks
@@ -230,7 +233,21 @@ async def board(session_id: str) -> dict[str, Any]:
         "pins": status.pins,
         "excludes": status.excludes,
         "log": [d.model_dump(mode="json") for d in picks.log] if picks else [],
+        "partnering": partnering and partnering.model_dump(mode="json"),
     }
+
+
+async def partnering_status(client: Client, session_id: str) -> PartneringStatus | None:
+    """Where the session's partnering stands, once its lineup opened it."""
+    handle = client.get_workflow_handle_for(
+        PartneringWorkflow.run, partnering_workflow_id(session_id)
+    )
+    try:
+        return await handle.query(PartneringWorkflow.status)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise CliError(f"{session_id} partnering: {exc.message}") from None
 
 
 def render_board(data: dict[str, Any], console: Console = out) -> None:
@@ -259,6 +276,12 @@ def render_board(data: dict[str, Any], console: Console = out) -> None:
         for d in data["declined"]:
             console.print(f"released: {d['title']} ({d['why']})")
         console.print(f"not selected: {data['not_selected']}")
+    if p := data.get("partnering"):
+        shares = sum(len(films) for films in p["grants"].values())
+        console.print(
+            f"partnering: matching {p['matching']} (v{p['matching_version']}), meetings "
+            f"{p['meetings']} (v{p['meetings_version']}), {shares} award share(s) granted"
+        )
     elif data["ranking"]:
         console.print(
             "provisional ranking: "

@@ -1,0 +1,136 @@
+"""Partners, matching, meetings and awards as staff run them: real `starter.py` processes against
+the dev server and PostgreSQL, from a lineup to an accepted award."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+from tests.conftest import running_worker
+from tests.forms import form_dict
+from tests.test_cli import starter
+from tests.test_cli_sessions import ok, refused, score_all
+
+
+async def test_partnering_from_the_command_line(env_for, local_env, pg_sessions, tmp_path):
+    year = str(2030 + uuid.uuid4().int % 20)
+    async with running_worker(local_env.client, pg_sessions) as queue:
+        env = env_for(queue)
+        sid = (
+            await ok(
+                env,
+                "session", "open", "films-in-progress", "toulouse", year,
+                "--deadline", "+1h", "--review-deadline", "+2h", "--selection-at", "+3h",
+                "--event-start", "+4h", "--event-end", "+28h",
+            )
+        )["session_id"]  # fmt: skip
+        members = tmp_path / "members.json"
+        members.write_text(json.dumps([{"id": m, "name": m} for m in ("ana", "beto", "caro")]))
+        await ok(env, "review", "members", sid, str(members))
+        entries = tmp_path / "entries.json"
+        entries.write_text(
+            json.dumps(
+                [
+                    form_dict(
+                        original_title=f"Obra {i}",
+                        producers=[{"company": f"Casa {i}", "country": "AR", "share_pct": 100}],
+                        history={"territories_unsold": ["FR", "ES"]},
+                    )
+                    for i in range(6)
+                ]
+            )
+        )
+        films = [
+            e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]
+        ]
+        for _ in range(100):
+            if (await ok(env, "session", "status", sid))["counts"]["eligible"] == 6:
+                break
+            await asyncio.sleep(0.3)
+        await ok(env, "session", "advance", sid, "--reason", "call closed")
+        await score_all(local_env.client, films, {f: 9 - i for i, f in enumerate(films)})
+        await ok(env, "review", "score", films[0], "ana", "9")
+        await ok(env, "session", "advance", sid, "--reason", "scores are in")
+        await ok(env, "selection", "run", sid)
+        assert "opens once every slot is confirmed" in await refused(env, "matching", "run", sid)
+        for film in films:
+            await ok(env, "producer", "confirm", film)
+
+        partners = tmp_path / "partners.csv"
+        partners.write_text(
+            "id,name,kind,company,capacity,services,territories\n"
+            "laserfilm,Laserfilm,post_house,Laserfilm,3,grading;dcp,\n"
+            "mactari,Studio Mactari,post_house,Studio Mactari,3,sound_mix,\n"
+            "ff,Film Factory,sales_agent,Film Factory,3,,ES;FR\n"
+            "sur,Sur Distribution,distributor,Sur,3,,FR\n"
+            "casa,Casa 1 Films,distributor,Casa 1,3,,AR\n"
+            "broken,Broken,sales_agent,Broken,two,,\n"
+        )
+        report = await ok(env, "partners", "import", str(partners), "--session", sid)
+        assert len(report["imported"]) == 5
+        assert [e["field"] for e in report["rejected"][0]["errors"]] == ["capacity"]
+        listed = await ok(env, "partners", "list", sid)
+        assert {p["id"] for p in listed} == {"laserfilm", "mactari", "ff", "sur", "casa"}
+
+        for _ in range(100):  # the session opens partnering once the sixth film confirmed
+            code, out, _ = await _try(env, "matching", "run", sid)
+            if code == 0:
+                break
+            await asyncio.sleep(0.3)
+        proposal = json.loads(out)
+        assert proposal["summary"]["optimal"] and len(proposal["films"]) == 6
+        for film in proposal["films"]:
+            partners_of = {m["partner_id"] for m in film["match"]}
+            assert partners_of & {"laserfilm", "mactari"} and partners_of & {"ff", "sur", "casa"}
+            assert all(m["reasons"] for m in film["match"])
+        casa_1 = next(f for f in proposal["films"] if f["title"] == "Obra 1")
+        assert "casa" not in {m["partner_id"] for m in casa_1["match"]}
+        assert "cannot meet" in await refused(
+            env, "matching", "override", sid, casa_1["submission_id"], "casa",
+            "--action", "add", "--reason", "staff insist",
+        )  # fmt: skip
+        code, text, _ = await _try(env, "matching", "show", sid, json_out=False)
+        assert code == 0 and "Obra 1" in text and "alternate" in text
+
+        told = await ok(env, "matching", "approve", sid)
+        assert sorted(told["told"]) == sorted(films)
+        assert "no matching proposal" in await refused(env, "matching", "approve", sid)
+
+        plan = await ok(env, "meetings", "schedule", sid)
+        placed = [m for m in plan["meetings"] if m["status"] == "scheduled"]
+        assert len(placed) == sum(len(f["match"]) for f in proposal["films"])
+        slots = [(m["starts_at"], m["partner_id"]) for m in placed]
+        assert len(set(slots)) == len(slots)  # no partner in two meetings at once
+        await ok(env, "meetings", "approve", sid)
+        partner = placed[0]["partner_id"]
+        moved = await ok(
+            env, "meetings", "absent", sid, partner, "--from", placed[0]["starts_at"],
+            "--to", "+48h", "--reason", "flight cancelled",
+        )  # fmt: skip
+        assert moved["version"] == plan["version"] + 1 and moved["status"] == "proposed"
+
+        grant = await ok(
+            env, "awards", "grant", sid, "ccas-residency", f"{films[0]}=50", films[1] + "=50"
+        )
+        assert [g["share_pct"] for g in grant] == [50, 50]
+        assert "add up to 110%" in await refused(
+            env,
+            "awards",
+            "grant",
+            sid,
+            "toulouse-post-production",
+            f"{films[2]}=60",
+            f"{films[3]}=50",
+        )
+        status = await ok(env, "awards", "status", sid)
+        assert [g["step"] for g in status] == ["offered", "offered"]
+        accepted = await ok(env, "awards", "record", grant[0]["grant_id"], "accepted")
+        assert accepted["step"] == "accepted" and accepted["next_step"] == "contract_signed"
+        assert "next step is contract_signed" in await refused(
+            env, "awards", "record", grant[0]["grant_id"], "delivered"
+        )
+
+
+async def _try(env, *args, json_out: bool = True):
+    return await starter(env, *args, *(["--json"] if json_out else []))

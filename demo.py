@@ -7,7 +7,10 @@ the event starts at 110. Into it go a generated call of realistic submissions (t
 deliberately malformed); some producers fix what eligibility flagged, the others' window lapses; a
 simulated committee scores (one member leaves two films unscored and is reminded); the six best
 films are offered their slots; four producers confirm, one declines and one stays silent, and the
-waitlist refills both slots. The demo ends on the event's board.
+waitlist refills both slots. At the event, staff import the partners, run and approve the optimal
+matching, schedule and approve the one-to-one meetings (and re-plan around a late partner), the
+jury grants two awards (one split between two films), and staff close the event. The demo ends on
+the board, the matches with their reasons, the meetings, the awards and the messages sent.
 
 Run it again and it shows that session's board: a session runs once (`make clean` starts over).
 """
@@ -20,6 +23,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
@@ -27,21 +31,47 @@ from sqlalchemy import func, select
 from temporalio.client import Client, WorkflowHandle
 
 import devserver
+from cli.common import CliError
+from cli.partnering import (
+    awards_status,
+    matching_view,
+    meetings_view,
+    render_matching,
+    render_meetings,
+)
 from cli.sessions import board, render_board
 from domain.review import Member
 from intake.batch import read_batch
 from intake.generate import generate
+from intake.partners import import_partners
 from intake.sessions import open_session, session_id, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.messages import FixInput, Stage
-from models.orm import AuditRow, OutboxRow, ReviewAssignmentRow, SubmissionRow
-from models.programme import load_programme
-from models.session import AnswerInput, CommitteeInput, ScoreInput, SessionStage
+from models.orm import (
+    AuditRow,
+    MeetingRow,
+    OutboxRow,
+    ReviewAssignmentRow,
+    SessionRow,
+    SubmissionRow,
+)
+from models.partnering import (
+    AbsenceRequest,
+    ApproveRequest,
+    GrantRequest,
+    GrantShare,
+    MatchingRequest,
+    StepRequest,
+)
+from models.programme import AwardStep, load_programme
+from models.session import AdvanceInput, AnswerInput, CommitteeInput, ScoreInput, SessionStage
 from settings import Settings
-from shared import submission_workflow_id
+from shared import award_workflow_id, partnering_workflow_id, submission_workflow_id
 from store import db as store_db
 from store import repository
 from temporal_client import connect
+from workflows.award import AwardWorkflow
+from workflows.partnering import PartneringWorkflow
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
 
@@ -51,8 +81,9 @@ CALENDAR = {
     "review_deadline": 65,
     "selection_announced": 70,
     "event_start": 110,
-    "event_end": 115,
+    "event_end": 86_400,  # two event days for the meetings; staff close the event
 }
+PARTNERS = devserver.PROJECT_ROOT / "examples" / "partners-toulouse.json"
 FIX_WINDOW = timedelta(seconds=20)
 CONFIRM_WINDOW = timedelta(seconds=20)
 REMINDER = timedelta(seconds=10)
@@ -101,6 +132,7 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
             await _run_session(settings, client, sessions, programme, year, count, say)
         data = await board(sid)
         render_board(data, console)
+        await _partnering_tables(sid)
         await _mail(sessions, sid, settings, say)
         query = quote(f'WipSession="{sid}"')
         say(
@@ -181,7 +213,114 @@ async def _run_session(settings, client: Client, sessions, programme, year, coun
     )
     await _confirm_promotions(handle, silent=offered[5])
     await _stage(handle, SessionStage.EVENT)
-    say("[bold]the event begins[/bold]:")
+    say("[bold]the event begins[/bold]: partners, meetings, awards")
+    await _partner_up(client, sessions, row.id, say)
+    await handle.execute_update(
+        SessionWorkflow.advance,
+        AdvanceInput(to=SessionStage.FOLLOW_UP, reason="the event is over", actor="staff"),
+    )
+    say("[bold]staff close the event[/bold]; the session is in follow-up:")
+
+
+async def _partner_up(client: Client, sessions, sid: str, say) -> None:
+    """What staff and the jury do during the event: import the partners, run and approve the
+    matching, schedule and approve the meetings, re-plan around a partner's absence, grant
+    awards (one split between two films), and a producer accepts hers."""
+    report = await import_partners(sessions, sid, PARTNERS)
+    say(
+        f"imported {len(report.imported)} partners from "
+        f"{PARTNERS.relative_to(devserver.PROJECT_ROOT)}"
+    )
+    handle = client.get_workflow_handle(partnering_workflow_id(sid))
+    matching = await handle.execute_update(PartneringWorkflow.run_matching, MatchingRequest())
+    say(
+        f"matching v{matching.version}: {sum(matching.counts.values())} pairs, total affinity "
+        f"{matching.objective:.2f} (solver bound {matching.bound:.2f}, "
+        f"{'optimal' if matching.optimal else 'not proven optimal'}) in {matching.seconds:.2f} s"
+    )
+    told = await handle.execute_update(
+        PartneringWorkflow.approve_matching, ApproveRequest(reason="reviewed by staff")
+    )
+    say(f"staff approved the matches: {len(told)} producers told their partners")
+    plan = await handle.execute_update(
+        PartneringWorkflow.schedule_meetings, ApproveRequest(reason="schedule")
+    )
+    await handle.execute_update(
+        PartneringWorkflow.approve_meetings, ApproveRequest(reason="reviewed by staff")
+    )
+    say(f"{sum(plan.counts.values())} one-to-one meetings scheduled ({plan.unplaced} unplaced)")
+    await _absence(handle, sessions, sid, plan.version, say)
+    lineup = (await handle.query(PartneringWorkflow.status)).lineup
+    awards = [
+        GrantRequest(
+            award_id="toulouse-post-production", films=[GrantShare(submission_id=lineup[0])]
+        ),
+        GrantRequest(
+            award_id="ccas-residency",
+            films=[
+                GrantShare(submission_id=lineup[1], share_pct=50),
+                GrantShare(submission_id=lineup[2], share_pct=50),
+            ],
+            reason="the jury split the residency between two films",
+        ),
+    ]
+    granted = []
+    for request in awards:
+        granted += await handle.execute_update(PartneringWorkflow.grant_award, request)
+    for g in granted:
+        say(
+            f"the jury granted {g.award_id} ({g.share_pct:g}%) to {g.submission_id.rsplit('/')[-1]}"
+        )
+    award = client.get_workflow_handle(award_workflow_id(granted[0].grant_id))
+    await award.execute_update(
+        AwardWorkflow.record_step, StepRequest(step=AwardStep.ACCEPTED, actor="producer")
+    )
+    say("one producer accepted her award: its 90 days for the contract are running")
+
+
+async def _absence(handle: WorkflowHandle, sessions, sid: str, version: int, say) -> None:
+    """The partner with the most meetings is late on its first afternoon: only its meetings in
+    that window move."""
+    async with sessions() as db:
+        rows = (
+            await db.scalars(
+                select(MeetingRow).where(
+                    MeetingRow.session_id == sid,
+                    MeetingRow.version == version,
+                    MeetingRow.status == "scheduled",
+                )
+            )
+        ).all()
+        zone = ZoneInfo((await db.get(SessionRow, sid)).timezone)
+    busiest = max({r.partner_id for r in rows}, key=lambda p: sum(r.partner_id == p for r in rows))
+    first = min(r.starts_at for r in rows if r.partner_id == busiest)
+    until = first + timedelta(hours=1)
+    plan = await handle.execute_update(
+        PartneringWorkflow.absent,
+        AbsenceRequest(
+            who=busiest, start=first, end=until, reason="its team arrives in the afternoon"
+        ),
+    )
+    told = await handle.execute_update(
+        PartneringWorkflow.approve_meetings, ApproveRequest(reason="re-plan approved")
+    )
+    say(
+        f"{busiest} is late and cannot meet before {until.astimezone(zone):%H:%M %Z}: re-planned "
+        f"(v{plan.version}), only its meetings moved; the {len(told)} producer(s) concerned "
+        "were sent their new schedule"
+    )
+
+
+async def _partnering_tables(sid: str) -> None:
+    """The approved matches and meetings, and the awards' lifecycles, as staff see them."""
+    try:
+        matching = await matching_view(sid, None)
+        meetings = await meetings_view(sid, None)
+    except CliError:
+        return  # the session did not reach its partnering
+    render_matching(matching)
+    render_meetings(meetings)
+    await awards_status.__wrapped__(sid)
 
 
 async def _mail(sessions, sid: str, settings: Settings, say) -> None:

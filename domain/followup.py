@@ -1,0 +1,192 @@
+"""A selected film's post-production follow-up, as pure rules: its milestones, what a producer's
+report may change, when the next report is due, and how the follow-up ends.
+
+Organisers publish what became of their films (106 of 113 finished in the first ten years) but
+track it by hand; these rules make the tracking durable. Nothing here reads a clock: every
+function takes `now` or a date, so the workflow's timers and the tests' skipped months agree.
+
+A report is due every `report_every_days` after the last one (or after the follow-up began); the
+producer is reminded when it falls due and again `remind_again_days` later, staff are alerted
+`escalate_after_days` after it fell due, and a film with no report for `stalled_after_days` is
+declared stalled. A finished film (master delivered) reports less often, until its premiere, or
+until `premiere_wait_days` have passed, when its follow-up concludes as completed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Milestone(StrEnum):
+    PICTURE_LOCK = "picture_lock"
+    GRADING = "grading"
+    SOUND_MIX = "sound_mix"
+    SUBTITLES = "subtitles"
+    MASTER = "master"  # DCP or master delivered: the film is finished
+    LAB_CERTIFICATE = "lab_certificate"
+    PREMIERE = "premiere"
+    DISTRIBUTION = "distribution"
+    TV_SALE = "tv_sale"
+    SALES_AGENT = "sales_agent"
+
+
+# What a milestone's `detail` must name when it is done.
+REQUIRED_DETAIL: dict[Milestone, tuple[str, ...]] = {
+    Milestone.PREMIERE: ("festival",),
+    Milestone.DISTRIBUTION: ("territory", "company"),
+    Milestone.TV_SALE: ("territory", "company"),
+    Milestone.SALES_AGENT: ("company",),
+}
+# Milestones a film may reach more than once (one deal per territory).
+REPEATABLE = {Milestone.DISTRIBUTION, Milestone.TV_SALE}
+
+
+class FollowUpStatus(StrEnum):
+    FOLLOWING = "following"
+    COMPLETED = "completed"  # master delivered; followed, less often, until its premiere
+    # (an ending too once the wait for a premiere is over: the workflow records why it ended)
+    PREMIERED = "premiered"  # an ending
+    STALLED = "stalled"  # an ending: no report for too long
+    CLOSED = "closed"  # an ending: staff closed it
+
+
+ENDINGS = {FollowUpStatus.PREMIERED, FollowUpStatus.STALLED, FollowUpStatus.CLOSED}
+
+
+class Cadence(BaseModel, frozen=True):
+    """How often a programme asks for reports, and how patiently (days)."""
+
+    report_every_days: int = Field(30, ge=1, le=366)
+    remind_again_days: int = Field(7, ge=1, le=90)
+    escalate_after_days: int = Field(14, ge=1, le=180)
+    stalled_after_days: int = Field(180, ge=1, le=1100)
+    finished_report_every_days: int = Field(90, ge=1, le=366)
+    premiere_wait_days: int = Field(540, ge=1, le=2000, description="after the master")
+
+
+class MilestoneState(BaseModel):
+    expected: date | None = None
+    done: date | None = None
+    detail: dict[str, str] = Field(default_factory=dict)
+
+
+class MilestoneUpdate(BaseModel):
+    """One milestone as a producer reports it: an expected date set or revised, or a date done."""
+
+    milestone: Milestone
+    expected: date | None = None
+    done: date | None = None
+    detail: dict[str, str] = Field(default_factory=dict, max_length=10)
+    reason: str | None = Field(None, max_length=1000, description="why a date moves back")
+
+
+class Report(BaseModel):
+    note: str = Field("", max_length=5000)
+    milestones: list[MilestoneUpdate] = Field(default_factory=list, max_length=30)
+    actor: str = Field("producer", max_length=200)
+
+
+class ReportError(ValueError):
+    """A report refused as a whole: nothing in it is applied, and the message says which field."""
+
+
+def check_update(current: MilestoneState | None, update: MilestoneUpdate, today: date) -> list[str]:
+    """Why `update` may not be applied to a milestone in `current` state (empty: it may)."""
+    name, problems = update.milestone.value, []
+    if update.expected is None and update.done is None:
+        problems.append(f"{name}: give an expected date or the date it was done")
+    if update.done is not None and update.done > today:
+        problems.append(f"{name}.done: {update.done} is in the future (today is {today})")
+    for field in [f for f in REQUIRED_DETAIL.get(update.milestone, ()) if update.done]:
+        if not update.detail.get(field, "").strip():
+            problems.append(f"{name}.detail.{field}: required when the {name} is done")
+    if (territory := update.detail.get("territory")) is not None and not (
+        len(territory) == 2 and territory.isalpha() and territory.isupper()
+    ):
+        problems.append(f"{name}.detail.territory: {territory!r} is not an ISO country code")
+    if current is None or update.reason:
+        return problems
+    if update.expected and current.expected and update.expected < current.expected:
+        problems.append(
+            f"{name}.expected: {update.expected} is earlier than {current.expected}; "
+            "say why (reason)"
+        )
+    repeat = update.milestone in REPEATABLE and update.detail.get("territory") not in (
+        None,
+        current.detail.get("territory"),
+    )
+    if update.done and current.done and update.done != current.done and not repeat:
+        problems.append(f"{name}.done: already done on {current.done}; say why it changes (reason)")
+    return problems
+
+
+def apply_report(
+    milestones: dict[Milestone, MilestoneState], report: Report, today: date
+) -> dict[Milestone, MilestoneState]:
+    """The milestones after a report, or ReportError listing every refused field."""
+    problems = [
+        p for u in report.milestones for p in check_update(milestones.get(u.milestone), u, today)
+    ]
+    if problems:
+        raise ReportError("; ".join(problems))
+    after = {m: s.model_copy(deep=True) for m, s in milestones.items()}
+    for u in report.milestones:
+        state = after.setdefault(u.milestone, MilestoneState())
+        if u.expected is not None:
+            state.expected = u.expected
+        if u.done is not None:
+            first = state.done is None or u.milestone not in REPEATABLE
+            state.done = u.done if first else min(state.done, u.done)
+            if first or not state.detail:
+                state.detail = dict(u.detail)
+    return after
+
+
+def status_after(
+    status: FollowUpStatus, milestones: dict[Milestone, MilestoneState]
+) -> FollowUpStatus:
+    """A premiere ends the follow-up; a delivered master makes a following film completed."""
+    if status in ENDINGS:
+        return status
+    if (premiere := milestones.get(Milestone.PREMIERE)) and premiere.done:
+        return FollowUpStatus.PREMIERED
+    if (master := milestones.get(Milestone.MASTER)) and master.done:
+        return FollowUpStatus.COMPLETED
+    return status
+
+
+class Step(StrEnum):
+    DUE = "due"  # the report falls due: the producer is asked for it
+    REMIND = "remind"  # a second reminder
+    ESCALATE = "escalate"  # staff are alerted
+    STALL = "stall"  # no report for too long: the follow-up ends, stalled
+    CONCLUDE = "conclude"  # a finished film's wait for its premiere is over: ends, completed
+
+
+def next_step(
+    cadence: Cadence,
+    status: FollowUpStatus,
+    last_report: datetime,
+    done_steps: set[Step],
+    finished: datetime | None = None,
+) -> tuple[Step, datetime] | None:
+    """The next thing to happen if no report arrives, and when; None once the follow-up ended."""
+    if status in ENDINGS:
+        return None
+    completed = status is FollowUpStatus.COMPLETED
+    every = cadence.finished_report_every_days if completed else cadence.report_every_days
+    due = last_report + timedelta(days=every)
+    plan = [
+        (Step.DUE, due),
+        (Step.REMIND, due + timedelta(days=cadence.remind_again_days)),
+        (Step.ESCALATE, due + timedelta(days=cadence.escalate_after_days)),
+    ]
+    if not completed:  # a finished film is not declared stalled for going quiet
+        plan.append((Step.STALL, last_report + timedelta(days=cadence.stalled_after_days)))
+    elif finished is not None:
+        plan.append((Step.CONCLUDE, finished + timedelta(days=cadence.premiere_wait_days)))
+    pending = sorted((at, step) for step, at in plan if step not in done_steps)
+    return (pending[0][1], pending[0][0]) if pending else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,10 @@ class Settings(BaseSettings):
     programmes_dir: Path = PROJECT_ROOT / "programmes"
 
     mail_from: str = "Films in Progress <wip@wipflow.local>"
+    # Who hears of overdue reports and award obligations (escalations), in which language.
+    staff_email: str = "staff@wipflow.local"
+    staff_name: str = "Programme staff"
+    staff_language: Literal["es", "pt", "fr", "en"] = "en"
     maildir_path: Path = PROJECT_ROOT / "var" / "mail"
     smtp_host: str | None = None
     smtp_port: int = 587

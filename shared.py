@@ -32,6 +32,10 @@ def partnering_workflow_id(session_id: str) -> str:
     return f"partnering/{session_id}"
 
 
+def followup_workflow_id(submission_id: str) -> str:
+    return f"followup/{submission_id}"
+
+
 def award_workflow_id(grant_id: str) -> str:
     """`grant_id` is `<session>/<award>/<film key>`: one workflow per film an award went to."""
     return f"award/{grant_id}"

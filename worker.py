@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.followup import FollowUpActivities
 from activities.notify import NotifyActivities
 from activities.partnering import PartneringActivities
 from activities.sessions import SessionActivities
@@ -28,13 +29,20 @@ from settings import Settings, get_settings
 from store.db import make_engine, make_sessionmaker
 from temporal_client import connect, ensure_search_attributes
 from workflows.award import AwardWorkflow
+from workflows.followup import FollowUpWorkflow
 from workflows.partnering import PartneringWorkflow
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
 
 log = logging.getLogger("wipflow.worker")
 
-WORKFLOWS = [SessionWorkflow, SubmissionWorkflow, PartneringWorkflow, AwardWorkflow]
+WORKFLOWS = [
+    SessionWorkflow,
+    SubmissionWorkflow,
+    PartneringWorkflow,
+    AwardWorkflow,
+    FollowUpWorkflow,
+]
 
 
 def build_worker(client: Client, settings: Settings, sessions: async_sessionmaker) -> Worker:
@@ -47,6 +55,7 @@ def build_worker(client: Client, settings: Settings, sessions: async_sessionmake
             *SessionActivities(sessions, client).all(),
             *PartneringActivities(sessions, client).all(),
             *NotifyActivities(sessions, mailer_for(settings), settings.mail_from).all(),
+            *FollowUpActivities(sessions, client).all(),
         ],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

@@ -33,6 +33,7 @@ from models.programme import Programme, SessionCalendar
 from notifications.mailer import Mailer, PermanentDeliveryError, build_email
 from notifications.render import render
 from notifications.stages import FIELDS, Stage
+from settings import get_settings
 from store import repository
 
 
@@ -121,11 +122,37 @@ def partner_card(partner: PartnerForm) -> dict[str, Any]:
     return {"name": partner.name, "kind": partner.kind.value, "services": offers}
 
 
+class Recipient(BaseModel):
+    email: str
+    name: str
+    language: str = "en"
+
+
+class AlertInput(BaseModel):
+    """Something about a film is overdue: staff hear of it, and the partner concerned if known."""
+
+    submission_id: str
+    occurrence: str = Field(description="tells this alert apart from the film's others")
+    what: str
+    since: datetime
+    partner: Recipient | None = None
+
+
 class NotifyActivities:
-    def __init__(self, sessions: async_sessionmaker, mailer: Mailer, sender: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        mailer: Mailer,
+        sender: str,
+        staff: Recipient | None = None,
+    ) -> None:
         self._sessions = sessions
         self._mailer = mailer
         self._sender = sender
+        settings = get_settings()
+        self._staff = staff or Recipient(
+            email=settings.staff_email, name=settings.staff_name, language=settings.staff_language
+        )
 
     @activity.defn
     async def notify(self, data: NotifyInput) -> str:
@@ -136,40 +163,87 @@ class NotifyActivities:
             fields = {**await session_fields(db, film), **data.fields}
             if data.stage in PARTNERING_STAGES:
                 fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
-            known = FIELDS[data.stage].model_fields
-            message = render(
-                data.stage, film.contact_language, {k: v for k, v in fields.items() if k in known}
+            producer = Recipient(
+                email=film.contact_email, name=film.contact_name, language=film.contact_language
             )
-            key = outbox_key(film.id, data.stage.value, film.contact_email, data.occurrence)
-            await repository.insert_ignore(
-                db,
-                OutboxRow,
-                [
-                    dict(
-                        key=key,
-                        submission_id=film.id,
-                        session_id=film.session_id,
-                        stage=data.stage.value,
-                        occurrence=data.occurrence,
-                        language=message.language,
-                        recipient=film.contact_email,
-                        subject=message.subject,
-                        text=message.text,
-                        html=message.html,
-                        status="pending",
-                        attempts=0,
-                        created_at=datetime.now(UTC),
-                    )
-                ],
-                ["key"],
-            )
+            key = await _write(db, film, data.stage, data.occurrence, fields, producer)
         # Alive and about to send: a worker that dies from here on is noticed within the
         # heartbeat timeout, and the retry finds the row and sends the message once.
         activity.heartbeat()
         return await deliver(self._sessions, self._mailer, self._sender, key)
 
+    @activity.defn
+    async def alert(self, data: AlertInput) -> list[str]:
+        """Escalate: an `escalation` message to staff (and to the partner concerned), once per
+        occurrence, and a line in the film's audit trail."""
+        recipients = [self._staff, *([data.partner] if data.partner else [])]
+        async with self._sessions.begin() as db:
+            film = await db.get(SubmissionRow, data.submission_id)
+            fields = {**await session_fields(db, film), "what": data.what, "since": data.since}
+            keys = [
+                await _write(
+                    db,
+                    film,
+                    Stage.ESCALATION,
+                    data.occurrence,
+                    fields | {"recipient_name": r.name},
+                    r,
+                )
+                for r in recipients
+            ]
+            await repository.audit(
+                db,
+                key=f"{film.id}:alert:{data.occurrence}",
+                at=datetime.now(UTC),
+                actor="wipflow",
+                entity_type="submission",
+                entity_id=film.id,
+                action="escalated",
+                reason=f"{data.what} (since {data.since:%Y-%m-%d}); told "
+                + ", ".join(r.email for r in recipients),
+            )
+        activity.heartbeat()
+        return [await deliver(self._sessions, self._mailer, self._sender, k) for k in keys]
+
     def all(self) -> list:
-        return [self.notify]
+        return [self.notify, self.alert]
+
+
+async def _write(
+    db: AsyncSession,
+    film: SubmissionRow,
+    stage: Stage,
+    occurrence: str,
+    fields: dict[str, Any],
+    to: Recipient,
+) -> str:
+    """Render the message in the recipient's language and promise it in the outbox; its key."""
+    known = FIELDS[stage].model_fields
+    message = render(stage, to.language, {k: v for k, v in fields.items() if k in known})
+    key = outbox_key(film.id, stage.value, to.email, occurrence)
+    await repository.insert_ignore(
+        db,
+        OutboxRow,
+        [
+            dict(
+                key=key,
+                submission_id=film.id,
+                session_id=film.session_id,
+                stage=stage.value,
+                occurrence=occurrence,
+                language=message.language,
+                recipient=to.email,
+                subject=message.subject,
+                text=message.text,
+                html=message.html,
+                status="pending",
+                attempts=0,
+                created_at=datetime.now(UTC),
+            )
+        ],
+        ["key"],
+    )
+    return key
 
 
 async def deliver(sessions: async_sessionmaker, mailer: Mailer, sender: str, key: str) -> str:
@@ -182,9 +256,8 @@ async def deliver(sessions: async_sessionmaker, mailer: Mailer, sender: str, key
                 EmbargoRow.session_id == row.session_id, EmbargoRow.stage == row.stage
             )
         )
-        name = await db.scalar(
-            select(SubmissionRow.contact_name).where(SubmissionRow.id == row.submission_id)
-        )
+        film = await db.get(SubmissionRow, row.submission_id)
+        name = film.contact_name if row.recipient == film.contact_email else ""
     if row.status in ("sent", "failed"):
         return row.status
     if embargoed:

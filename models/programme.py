@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from domain.followup import Cadence
 from domain.matching import PartnerKind
 
 # Latin American countries and territories (ISO 3166-1 alpha-2); a programme may narrow or widen it.
@@ -286,6 +287,9 @@ class AwardConfig(_Strict):
     name: str = Field(min_length=1, max_length=200)
     kind: AwardKind
     partner: str = Field(min_length=1, max_length=200, description="who gives it")
+    partner_email: str | None = Field(
+        None, max_length=254, description="told, with staff, when a step is overdue"
+    )
     value: Decimal | None = Field(
         None, ge=0, le=Decimal("1e9"), description="None: in kind, of no published value"
     )
@@ -331,6 +335,9 @@ class Programme(_Strict):
     eligibility: EligibilityRules
     partnering: PartneringConfig = PartneringConfig()
     awards: list[AwardConfig] = []
+    followup: Cadence = Field(
+        Cadence(), description="how often selected films report after the session"
+    )
 
     @model_validator(mode="after")
     def _awards_known(self) -> Programme:

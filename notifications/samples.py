@@ -87,6 +87,10 @@ SAMPLES: dict[Stage, dict] = {
     },
     Stage.FOLLOWUP_REMINDER: {"report_due": at(5, 1, 12)},
     Stage.COMPLETION: {"completed_on": date(2028, 2, 14)},
+    Stage.ESCALATION: {
+        "what": "report 3 on “La sombra del río” is overdue",
+        "since": at(5, 1, 12),
+    },
 }
 assert set(SAMPLES) == set(Stage)
 

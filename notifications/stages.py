@@ -35,6 +35,7 @@ class Stage(StrEnum):
     AWARD_GRANTED = "award_granted"
     FOLLOWUP_REMINDER = "followup_reminder"
     COMPLETION = "completion"
+    ESCALATION = "escalation"  # to staff (and a partner), not to the producer
 
 
 class Common(BaseModel):
@@ -131,6 +132,11 @@ class Completion(Common):
     completed_on: date
 
 
+class Escalation(Common):
+    what: str = Field(min_length=1, max_length=500)
+    since: AwareDatetime
+
+
 FIELDS: dict[Stage, type[Common]] = {
     Stage.SUBMISSION_RECEIVED: SubmissionReceived,
     Stage.NEEDS_FIX: NeedsFix,
@@ -148,6 +154,7 @@ FIELDS: dict[Stage, type[Common]] = {
     Stage.AWARD_GRANTED: AwardGranted,
     Stage.FOLLOWUP_REMINDER: FollowupReminder,
     Stage.COMPLETION: Completion,
+    Stage.ESCALATION: Escalation,
 }
 assert set(FIELDS) == set(Stage)
 

@@ -200,8 +200,11 @@ async def test_a_session_sends_exactly_the_expected_messages(ts_env, pg_sessions
     six hear of an offer; the seventh is waitlisted, then promoted when the first declines; once
     every slot is confirmed, the six confirmed films learn when they screen and the eighth that it
     was not selected. 31 messages, each once."""
+    from models.followup import CloseRequest
     from models.session import AdvanceInput, SessionStage
+    from shared import followup_workflow_id
     from tests.test_session_workflow import small_session
+    from workflows.followup import FollowUpWorkflow
     from workflows.session import SessionWorkflow
 
     inbox, port = Inbox(), free_port()
@@ -222,6 +225,13 @@ async def test_a_session_sends_exactly_the_expected_messages(ts_env, pg_sessions
                 )
             for sid in ids[1:7]:  # every film's workflow has ended before its worker stops
                 await session.film_becomes(sid, Stage_.CLOSED)
+                followup = ts_env.client.get_workflow_handle_for(
+                    FollowUpWorkflow.run, followup_workflow_id(sid)
+                )
+                await followup.execute_update(
+                    FollowUpWorkflow.close, CloseRequest(reason="the test is over")
+                )
+                await followup.result()
 
     async with pg_sessions() as db:
         rows = (

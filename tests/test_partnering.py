@@ -299,6 +299,10 @@ async def test_awards_are_validated_split_and_keep_their_deadlines(
     async with pg_sessions() as db:
         row = await db.get(AwardGrantRow, grants[0].grant_id)
     assert row.overdue and row.step == "accepted"
+    alerts = await eventually(lambda: _count(pg_sessions, session.row.id, "escalation", 1))
+    assert ("film-factory-contract_signed", "staff@wipflow.local") in [
+        (a.occurrence, a.recipient) for a in alerts if a.submission_id == lineup[0]
+    ]
     await award.execute_update(
         AwardWorkflow.record_step,
         StepRequest(step=AwardStep.CONTRACT_SIGNED, note="contract FF-2027-01"),

@@ -22,7 +22,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.notify import NotifyActivities, NotifyInput
+    from activities.notify import AlertInput, NotifyActivities, NotifyInput, Recipient
     from activities.partnering import AwardStepInput, PartneringActivities, worth
     from models.partnering import AwardInput, AwardState, DeclineRequest, StepRequest
     from models.programme import AwardStep
@@ -92,10 +92,21 @@ class AwardWorkflow:
                 )
             except TimeoutError:
                 self._overdue = True
-                await self._record(
-                    self._last().value,
-                    f"{step.value} was due on {self._due:%Y-%m-%d} and has not been recorded",
-                    "wipflow",
+                what = f"{step.value} of the {s.award.name} was due on {self._due:%Y-%m-%d}"
+                await self._record(self._last().value, what, "wipflow")
+                await workflow.execute_activity_method(
+                    NotifyActivities.alert,
+                    AlertInput(
+                        submission_id=s.submission_id,
+                        occurrence=f"{s.award.id}-{step.value}",
+                        what=what,
+                        since=self._due,
+                        partner=Recipient(email=s.award.partner_email, name=s.award.partner)
+                        if s.award.partner_email
+                        else None,
+                    ),
+                    summary=f"alert staff and partner: {step.value} overdue",
+                    **MAIL_ACTIVITY,
                 )
                 self._show()
         await workflow.wait_condition(lambda: self._pending is not None)

@@ -12,8 +12,10 @@ Stages follow the session's calendar as durable timers, and staff can move any o
   ones are waitlisted; a decline, a withdrawal or a lapsed deadline offers the slot to the next
   waitlisted film at once (domain/selection.py); films below the waitlist hear "not selected" only
   once every slot is confirmed, or when the stage closes;
-- event: unanswered offers lapse, the remaining waitlist is not selected; follow_up until staff
-  close the session.
+- event: unanswered offers lapse, the remaining waitlist is not selected; once the lineup is final
+  (here, or earlier when every slot is confirmed) a PartneringWorkflow opens for matches,
+  meetings and awards;
+- follow_up: each film of the lineup gets its FollowUpWorkflow, until staff close the session.
 
 The session never holds its films: they are independent workflows, told of decisions by
 activities that page through the database, so a call of 20,000 films costs this workflow the same
@@ -35,6 +37,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.followup import FollowUpActivities, StartFollowUps
     from activities.partnering import OpenInput, PartneringActivities
     from activities.sessions import (
         AssignInput,
@@ -171,6 +174,8 @@ class SessionWorkflow:
             await self._open_offers()
         elif to is SessionStage.EVENT:
             await self._close_confirmation()
+        elif to is SessionStage.FOLLOW_UP:
+            await self._start_followups()
         elif to is SessionStage.CLOSED:
             if s.partnering is not None:
                 await self._partnering().signal("session_over")
@@ -396,6 +401,29 @@ class SessionWorkflow:
                 )
                 for sid in new
             ]
+        )
+
+    async def _start_followups(self) -> None:
+        """The event is over: each film of the lineup is followed until it is finished."""
+        s = self._s
+        lineup = (
+            [o.submission_id for o in s.picks.offers if o.status is OfferStatus.CONFIRMED]
+            if s.picks
+            else []
+        )
+        if not lineup:
+            return
+        await workflow.execute_activity_method(
+            FollowUpActivities.start_followups,
+            StartFollowUps(
+                session_id=s.session_id,
+                programme_id=s.programme_id,
+                lineup=lineup,
+                at=workflow.now(),
+                task_queue=workflow.info().task_queue,
+            ),
+            summary=f"start the follow-up of {len(lineup)} films",
+            **FAN_OUT,
         )
 
     async def _sync_partnering(self, *, final: bool) -> None:

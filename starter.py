@@ -17,9 +17,11 @@ import sys
 
 from cli import (  # noqa: F401  (each registers its commands)
     admin,
+    followup,
     notifications,
     partnering,
     sessions,
+    stats,
     submissions,
 )
 from cli.common import app

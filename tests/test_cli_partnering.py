@@ -1,11 +1,12 @@
-"""Partners, matching, meetings and awards as staff run them: real `starter.py` processes against
-the dev server and PostgreSQL, from a lineup to an accepted award."""
+"""Partners, matching, meetings, awards and follow-up as staff run them: real `starter.py`
+processes against the dev server and PostgreSQL, from a lineup to a reopened follow-up."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import uuid
+from datetime import UTC, datetime
 
 from tests.conftest import running_worker
 from tests.forms import form_dict
@@ -13,7 +14,9 @@ from tests.test_cli import starter
 from tests.test_cli_sessions import ok, refused, score_all
 
 
-async def test_partnering_from_the_command_line(env_for, local_env, pg_sessions, tmp_path):
+async def test_partnering_and_follow_up_from_the_command_line(
+    env_for, local_env, pg_sessions, tmp_path
+):
     year = str(2030 + uuid.uuid4().int % 20)
     async with running_worker(local_env.client, pg_sessions) as queue:
         env = env_for(queue)
@@ -130,6 +133,35 @@ async def test_partnering_from_the_command_line(env_for, local_env, pg_sessions,
         assert "next step is contract_signed" in await refused(
             env, "awards", "record", grant[0]["grant_id"], "delivered"
         )
+
+        # The event ends: each film is followed; a producer reports; staff close and reopen.
+        await ok(env, "session", "advance", sid, "--reason", "the event is over")
+        assert (await ok(env, "session", "advance", sid, "--reason", "x"))["stage"] == "follow_up"
+        for _ in range(100):
+            followed = await ok(env, "followup", "list", sid)
+            if len(followed) == 6:
+                break
+            await asyncio.sleep(0.3)
+        assert {f["status"] for f in followed} == {"following"}
+        today = datetime.now(UTC).date().isoformat()
+        assert "premiere.detail.festival: required" in await refused(
+            env, "followup", "milestone", films[0], "premiere", "--done", today
+        )
+        state = await ok(env, "followup", "milestone", films[0], "master", "--done", today)
+        assert state["status"] == "completed" and state["milestones"]["master"]["done"] == today
+        closed = await ok(env, "followup", "close", films[1], "--reason", "no news")
+        assert closed["status"] == "closed"
+        assert "only a stalled or closed one reopens" in await refused(
+            env, "followup", "reopen", films[0], "--reason", "x"
+        )
+        assert (await ok(env, "followup", "reopen", films[1], "--reason", "news came"))[
+            "status"
+        ] == "following"
+        shown = await ok(env, "followup", "show", films[0])
+        assert shown["milestones"]["master"]["done"] == today
+        assert [a["award"] for a in shown["awards"]] == ["ccas-residency"]
+        figures = await ok(env, "stats", "films-in-progress", "--session", sid)
+        assert figures["films"] == 6 and figures["finished"] == 1
 
 
 async def _try(env, *args, json_out: bool = True):

@@ -9,8 +9,11 @@ simulated committee scores (one member leaves two films unscored and is reminded
 films are offered their slots; four producers confirm, one declines and one stays silent, and the
 waitlist refills both slots. At the event, staff import the partners, run and approve the optimal
 matching, schedule and approve the one-to-one meetings (and re-plan around a late partner), the
-jury grants two awards (one split between two films), and staff close the event. The demo ends on
-the board, the matches with their reasons, the meetings, the awards and the messages sent.
+jury grants two awards (one split between two films), and staff close the event. Each film of the
+lineup then enters its follow-up: three producers send a first report (a picture locked, a master
+delivered, a premiere with a French distributor). The demo ends on the board, the matches with
+their reasons, the meetings, the awards, the follow-up, the programme's statistics and the
+messages sent.
 
 Run it again and it shows that session's board: a session runs once (`make clean` starts over).
 """
@@ -32,6 +35,7 @@ from temporalio.client import Client, WorkflowHandle
 
 import devserver
 from cli.common import CliError
+from cli.followup import followup_list
 from cli.partnering import (
     awards_status,
     matching_view,
@@ -40,6 +44,8 @@ from cli.partnering import (
     render_meetings,
 )
 from cli.sessions import board, render_board
+from cli.stats import stats
+from domain.followup import Milestone, MilestoneUpdate, Report
 from domain.review import Member
 from intake.batch import read_batch
 from intake.generate import generate
@@ -49,6 +55,7 @@ from intake.submit import submit_batch
 from models.messages import FixInput, Stage
 from models.orm import (
     AuditRow,
+    FollowUpRow,
     MeetingRow,
     OutboxRow,
     ReviewAssignmentRow,
@@ -66,11 +73,17 @@ from models.partnering import (
 from models.programme import AwardStep, load_programme
 from models.session import AdvanceInput, AnswerInput, CommitteeInput, ScoreInput, SessionStage
 from settings import Settings
-from shared import award_workflow_id, partnering_workflow_id, submission_workflow_id
+from shared import (
+    award_workflow_id,
+    followup_workflow_id,
+    partnering_workflow_id,
+    submission_workflow_id,
+)
 from store import db as store_db
 from store import repository
 from temporal_client import connect
 from workflows.award import AwardWorkflow
+from workflows.followup import FollowUpWorkflow
 from workflows.partnering import PartneringWorkflow
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
@@ -219,7 +232,64 @@ async def _run_session(settings, client: Client, sessions, programme, year, coun
         SessionWorkflow.advance,
         AdvanceInput(to=SessionStage.FOLLOW_UP, reason="the event is over", actor="staff"),
     )
-    say("[bold]staff close the event[/bold]; the session is in follow-up:")
+    say("[bold]staff close the event[/bold]; each film of the lineup is followed:")
+    await _follow_up(client, sessions, row.id, say)
+
+
+async def _follow_up(client: Client, sessions, sid: str, say) -> None:
+    """The follow-up's first reports, compressed like the rest of the demo (each stands for
+    months of work): a picture locked with its master expected, a master delivered, and a
+    premiere with a French distributor, which ends that film's follow-up."""
+    deadline = asyncio.get_running_loop().time() + 60
+    while len(films := await _followed(sessions, sid)) < 6:
+        assert asyncio.get_running_loop().time() < deadline, "follow-ups did not start"
+        await asyncio.sleep(0.5)
+    today = datetime.now(UTC).date()
+    reports = {
+        films[0]: Report(
+            note="picture locked, grading booked",
+            milestones=[
+                MilestoneUpdate(milestone=Milestone.PICTURE_LOCK, done=today),
+                MilestoneUpdate(milestone=Milestone.MASTER, expected=today + timedelta(days=240)),
+            ],
+        ),
+        films[1]: Report(
+            note="the DCP is delivered",
+            milestones=[MilestoneUpdate(milestone=Milestone.MASTER, done=today)],
+        ),
+        films[2]: Report(
+            note="finished, premiered, and sold in France",
+            milestones=[
+                MilestoneUpdate(milestone=Milestone.MASTER, done=today),
+                MilestoneUpdate(
+                    milestone=Milestone.PREMIERE,
+                    done=today,
+                    detail={"festival": "Cannes", "section": "ACID"},
+                ),
+                MilestoneUpdate(
+                    milestone=Milestone.DISTRIBUTION,
+                    done=today,
+                    detail={"territory": "FR", "company": "Sur Distribution"},
+                ),
+            ],
+        ),
+    }
+    for film, report in reports.items():
+        handle = client.get_workflow_handle_for(FollowUpWorkflow.run, followup_workflow_id(film))
+        state = await handle.execute_update(FollowUpWorkflow.report, report)
+        say(f"{state.title}: {report.note} → {state.status.value}")
+    say("the other three report next month; a month late, they are reminded, then staff alerted")
+
+
+async def _followed(sessions, sid: str) -> list[str]:
+    async with sessions() as db:
+        return list(
+            await db.scalars(
+                select(FollowUpRow.submission_id)
+                .where(FollowUpRow.session_id == sid)
+                .order_by(FollowUpRow.submission_id)
+            )
+        )
 
 
 async def _partner_up(client: Client, sessions, sid: str, say) -> None:
@@ -321,6 +391,8 @@ async def _partnering_tables(sid: str) -> None:
     render_matching(matching)
     render_meetings(meetings)
     await awards_status.__wrapped__(sid)
+    await followup_list.__wrapped__(sid)
+    await stats.__wrapped__(sid.split("/")[0])
 
 
 async def _mail(sessions, sid: str, settings: Settings, say) -> None:

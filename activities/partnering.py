@@ -83,7 +83,6 @@ class PlanInput(BaseModel):
     version: int
     matching_version: int
     base: int | None = None
-    calendar: SessionCalendar
     screenings: dict[str, datetime]
     screening_minutes: int
     absences: list[meetings.Busy]
@@ -104,7 +103,6 @@ class OpenInput(BaseModel):
     session_id: str
     programme_id: str
     name: str
-    calendar: SessionCalendar
     lineup: list[str]
     screenings: dict[str, datetime]
     screening_minutes: int
@@ -272,7 +270,6 @@ class PartneringActivities:
                 session_id=data.session_id,
                 programme_id=data.programme_id,
                 name=data.name,
-                calendar=data.calendar,
                 lineup=data.lineup,
                 screenings=data.screenings,
                 screening_minutes=data.screening_minutes,
@@ -328,29 +325,9 @@ class PartneringActivities:
             seconds=result.seconds,
         )
         rows = [
-            dict(
-                session_id=data.session_id,
-                version=data.version,
-                submission_id=p.film,
-                partner_id=p.partner,
-                role="match",
-                affinity=p.affinity,
-                reasons=list(p.reasons),
-                why_not=None,
-            )
-            for p in result.pairs
-        ] + [
-            dict(
-                session_id=data.session_id,
-                version=data.version,
-                submission_id=a.film,
-                partner_id=a.partner,
-                role="alternate",
-                affinity=a.affinity,
-                reasons=list(a.reasons),
-                why_not=a.why_not,
-            )
-            for a in result.alternates
+            _match_row(data.session_id, data.version, choice, role)
+            for role, choices in (("match", result.pairs), ("alternate", result.alternates))
+            for choice in choices
         ]
         async with self._sessions.begin() as db:
             if (done := await _run(db, data.session_id, "matching", data.version)) is not None:
@@ -422,6 +399,8 @@ class PartneringActivities:
                 existing.role, existing.why_not = "match", None
                 existing.reasons = [*existing.reasons, note]
             else:
+                if existing is not None and existing.role == "removed":
+                    return RunSummary.model_validate(run.summary)  # a retry of this removal
                 if existing is None or existing.role != "match":
                     raise refuse(f"{partner.name} is not matched with {film.title}", "NotMatched")
                 existing.role, existing.why_not = "removed", note
@@ -507,6 +486,9 @@ class PartneringActivities:
             if (done := await _run(db, sid, "meetings", data.version)) is not None:
                 return done
             programme = await _programme(db, sid)
+            # The session's calendar as it stands now: staff may have moved the event since
+            # partnering opened.
+            calendar = SessionCalendar.model_validate((await db.get(SessionRow, sid)).calendar)
             pairs = (
                 await db.scalars(
                     select(MatchRow)
@@ -527,7 +509,7 @@ class PartneringActivities:
             meetings.Busy(who=film, start=at, end=at + length, reason="its screening")
             for film, at in data.screenings.items()
         ] + list(data.absences)
-        grid = event_grid(programme, data.calendar)
+        grid = event_grid(programme, calendar)
         if base:
             previous = meetings.Schedule(meetings=tuple(base), unplaced=())
             plan = await asyncio.to_thread(meetings.replan, previous, requests, grid, busy)
@@ -585,7 +567,7 @@ class PartneringActivities:
         """Record the jury's decision and start each granted share's award workflow.
 
         Refused, with every reason, when the award is not this session's, a film is not in the
-        lineup, the shares exceed the whole award, or a film fails the award's own filters."""
+        lineup, or a film fails the award's own filters (the workflow has checked the shares)."""
         request, sid = data.request, data.session_id
         async with self._sessions() as db:
             programme = await repository.load_programme(db, data.programme_id)
@@ -740,6 +722,21 @@ class PartneringActivities:
             self.grant_award,
             self.record_award_step,
         ]
+
+
+def _match_row(
+    session_id: str, version: int, choice: matching.Pair | matching.Alternate, role: str
+) -> dict:
+    return dict(
+        session_id=session_id,
+        version=version,
+        submission_id=choice.film,
+        partner_id=choice.partner,
+        role=role,
+        affinity=choice.affinity,
+        reasons=list(choice.reasons),
+        why_not=getattr(choice, "why_not", None),
+    )
 
 
 def _quota_warnings(chosen, partners, programme: Programme, film) -> list[str]:

@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
@@ -57,6 +57,15 @@ def command(group: typer.Typer, name: str | None = None):
         def run(*args, **kwargs) -> None:
             try:
                 asyncio.run(fn(*args, **kwargs))
+            except ValidationError as exc:  # a request that its model refuses, field by field
+                message = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}"
+                    for e in exc.errors()
+                )
+                if kwargs.get("as_json"):
+                    print(json.dumps({"error": message}))
+                err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+                raise typer.Exit(1) from None
             except (
                 CliError,
                 TemporalUnavailable,

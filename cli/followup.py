@@ -16,13 +16,14 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 from temporalio.client import Client
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
     WorkflowIDReusePolicy,
 )
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from cli.common import CliError, JsonFlag, command, database, emit, group, out, update
@@ -34,7 +35,7 @@ from domain.followup import (
     Report,
 )
 from models.followup import CloseRequest, FollowUpInput, FollowUpState
-from models.orm import AwardGrantRow, FollowUpRow, MilestoneRow, SubmissionRow
+from models.orm import AuditRow, AwardGrantRow, FollowUpRow, MilestoneRow, SubmissionRow
 from settings import get_settings
 from shared import PROGRAMME, SESSION, STAGE, followup_workflow_id
 from store import repository
@@ -249,34 +250,45 @@ async def reopen(
                 select(MilestoneRow).where(MilestoneRow.submission_id == submission_id)
             )
         }
+        reopened = await db.scalar(
+            select(func.count())
+            .select_from(AuditRow)
+            .where(AuditRow.entity_id == submission_id, AuditRow.action == "followup_reopened")
+        )
         master = milestones.get(Milestone.MASTER)
         status = FollowUpStatus.COMPLETED if master and master.done else FollowUpStatus.FOLLOWING
-        await client.start_workflow(
-            FollowUpWorkflow.run,
-            FollowUpInput(
-                submission_id=submission_id,
-                session_id=row.session_id,
-                programme_id=row.programme_id,
-                title=film.original_title,
-                cadence=programme.followup,
-                started_at=row.started_at,
-                status=status,
-                milestones=milestones,
-                last_report=now,  # a fresh cycle: the next report is due a period from now
-                reports=row.reports,
-            ),
-            id=followup_workflow_id(submission_id),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(PROGRAMME, row.programme_id),
-                    SearchAttributePair(SESSION, row.session_id),
-                    SearchAttributePair(STAGE, status.value),
-                ]
-            ),
-            static_summary=f"follow-up: {film.original_title} (reopened)"[:200],
-        )
+        try:
+            await client.start_workflow(
+                FollowUpWorkflow.run,
+                FollowUpInput(
+                    submission_id=submission_id,
+                    session_id=row.session_id,
+                    programme_id=row.programme_id,
+                    title=film.original_title,
+                    cadence=programme.followup,
+                    started_at=row.started_at,
+                    status=status,
+                    milestones=milestones,
+                    last_report=now,  # a fresh cycle: the next report is due a period from now
+                    reports=row.reports,
+                    life=reopened + 2,
+                ),
+                id=followup_workflow_id(submission_id),
+                task_queue=task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(PROGRAMME, row.programme_id),
+                        SearchAttributePair(SESSION, row.session_id),
+                        SearchAttributePair(STAGE, status.value),
+                    ]
+                ),
+                static_summary=f"follow-up: {film.original_title} (reopened)"[:200],
+            )
+        except WorkflowAlreadyStartedError:
+            raise CliError(
+                f"{submission_id}: its last run is still finishing; reopen it in a moment"
+            ) from None
         await repository.audit(
             db,
             key=f"{submission_id}:reopened:{now.isoformat()}",

@@ -28,6 +28,7 @@ class FollowUpInput(BaseModel):
     reports: int = 0
     done_steps: list[Step] = Field(default_factory=list, description="since the last report")
     ending: str | None = None
+    life: int = Field(1, ge=1, description="1, then +1 each time staff reopen it")
 
 
 class CloseRequest(BaseModel):

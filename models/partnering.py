@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from domain.meetings import Busy
-from models.programme import AwardConfig, AwardStep, SessionCalendar
+from models.programme import AwardConfig, AwardStep
 
 
 class RunStatus(StrEnum):
@@ -28,7 +28,6 @@ class PartneringInput(BaseModel):
     session_id: str
     programme_id: str
     name: str
-    calendar: SessionCalendar
     lineup: list[str] = Field(description="confirmed films, in slot order")
     screenings: dict[str, datetime] = Field(default_factory=dict)
     screening_minutes: int
@@ -88,6 +87,7 @@ class OverrideRequest(BaseModel):
 
 class ApproveRequest(BaseModel):
     reason: str = Field("approved", min_length=1, max_length=1000)
+    version: int | None = Field(None, description="the version staff read; None: the latest")
     actor: str = Field("staff", max_length=200)
 
 
@@ -152,7 +152,7 @@ class AwardInput(BaseModel):
     value: Decimal | None
     currency: str
     granted_at: datetime
-    # Carried over when the workflow continues as new.
+    # Its state as the lifecycle goes on (queried through `state`).
     step: AwardStep = AwardStep.OFFERED
     done: dict[AwardStep, datetime] = Field(default_factory=dict)
     declined: str | None = None

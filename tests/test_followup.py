@@ -17,6 +17,7 @@ from temporalio.client import WorkflowHistory, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from cli.followup import reopen
 from domain.followup import FollowUpStatus, Milestone, MilestoneUpdate, Report, Step
 from models.followup import CloseRequest
 from models.orm import AuditRow, FollowUpRow, MilestoneRow, OutboxRow, SaleRow
@@ -113,6 +114,11 @@ async def test_eighteen_months_of_follow_up(ts_env, ts_queue, pg_sessions, progr
                 detail={"territory": territory, "company": company},
             )
             for territory, company in (("FR", "Sur Distribution"), ("ES", "Vértigo"))
+        ]
+        + [
+            MilestoneUpdate(
+                milestone=Milestone.SALES_AGENT, done=start, detail={"company": "Cercamon"}
+            )
         ],
         16: [
             MilestoneUpdate(
@@ -153,10 +159,16 @@ async def test_eighteen_months_of_follow_up(ts_env, ts_queue, pg_sessions, progr
         )
         sales = (
             await db.execute(
-                select(SaleRow.territory, SaleRow.company).where(SaleRow.submission_id == ids[0])
+                select(SaleRow.kind, SaleRow.territory, SaleRow.company).where(
+                    SaleRow.submission_id == ids[0]
+                )
             )
         ).all()
-        assert sorted(sales) == [("ES", "Vértigo"), ("FR", "Sur Distribution")]
+        assert sorted(sales) == [
+            ("distribution", "ES", "Vértigo"),
+            ("distribution", "FR", "Sur Distribution"),
+            ("sales", "WW", "Cercamon"),
+        ]
         master = await db.get(MilestoneRow, (ids[0], "master"))
         assert master.done_on is not None and master.expected_on == start + 11 * MONTH
         mail = (
@@ -255,3 +267,29 @@ async def test_a_finished_film_without_a_premiere_concludes_as_completed(
     async with pg_sessions() as db:
         row = await db.get(FollowUpRow, final.submission_id)
     assert row.status == "completed" and row.completed_on == today and row.ended_at
+
+
+async def test_a_reopened_follow_up_starts_a_new_life(ts_env, ts_queue, pg_sessions, programmes):
+    """Reopened after stalling, a film is asked again (its reminders numbered apart from the
+    first life's) and, silent again, stalls again: recorded, not swallowed by an old key."""
+    session, (_, silent, _) = await followed_session(ts_env, ts_queue, pg_sessions, programmes)
+    await ts_env.sleep(timedelta(days=181))
+    assert (await silent.result()).status is FollowUpStatus.STALLED
+    film = session.ids[1]
+    reopened = await reopen(ts_env.client, pg_sessions, film, "the producer wrote back", ts_queue)
+    assert reopened["status"] == "following"
+    again = ts_env.client.get_workflow_handle_for(FollowUpWorkflow.run, followup_workflow_id(film))
+    await ts_env.sleep(timedelta(days=181))
+    final = await again.result()
+    assert final.status is FollowUpStatus.STALLED
+    async with pg_sessions() as db:
+        row = await db.get(FollowUpRow, film)
+        reminders = (
+            await db.scalars(
+                select(OutboxRow.occurrence).where(
+                    OutboxRow.submission_id == film, OutboxRow.stage == "followup_reminder"
+                )
+            )
+        ).all()
+    assert row.status == "stalled" and row.ended_at is not None
+    assert sorted(reminders) == ["1-again", "1-due", "r2-1-again", "r2-1-due"]

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
 
 from domain import meetings as meeting_rules
 from intake.partners import import_partners
@@ -351,5 +352,5 @@ async def test_partnering_follows_the_lineup_and_closes_with_the_session(
         )
     final = await handle.result()
     assert final.matching is RunStatus.STALE
-    with pytest.raises(Exception):  # noqa: B017  (a closed workflow takes no update)
+    with pytest.raises(RPCError, match="not found"):  # a closed workflow takes no update
         await handle.execute_update(PartneringWorkflow.run_matching, MatchingRequest())

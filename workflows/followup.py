@@ -28,7 +28,6 @@ with workflow.unsafe.imports_passed_through():
     from activities.notify import AlertInput, NotifyActivities, NotifyInput
     from domain.followup import (
         ENDINGS,
-        REPEATABLE,
         FollowUpStatus,
         Milestone,
         Report,
@@ -58,7 +57,12 @@ MAIL_ACTIVITY = dict(
     heartbeat_timeout=timedelta(seconds=10),
     retry_policy=RETRY,
 )
-SALE_KIND = {Milestone.DISTRIBUTION: "distribution", Milestone.TV_SALE: "tv"}
+# Milestones that are deals, as the sales table records them (a sales agent sells worldwide: WW).
+SALE_KIND = {
+    Milestone.DISTRIBUTION: "distribution",
+    Milestone.TV_SALE: "tv",
+    Milestone.SALES_AGENT: "sales",
+}
 
 
 @workflow.defn
@@ -88,7 +92,6 @@ class FollowUpWorkflow:
                 await self._take(planned[0])
             while self._reports and not self._ended:
                 await self._apply(self._reports.pop(0))
-                self._processed += 1
             if self._close is not None and not self._ended:
                 await self._end(FollowUpStatus.CLOSED, self._close.reason, self._close.actor)
             self._show()
@@ -116,7 +119,8 @@ class FollowUpWorkflow:
         """A step of the cycle came due with no report."""
         s = self._s
         s.done_steps.append(step)
-        cycle = str(s.reports + 1)
+        # A reopened follow-up numbers its cycles apart from the life before it.
+        cycle = str(s.reports + 1) if s.life == 1 else f"r{s.life}-{s.reports + 1}"
         if step is Step.DUE:
             await self._notify(Message.FOLLOWUP_REMINDER, f"{cycle}-due", report_due=self._due())
         elif step is Step.REMIND:
@@ -162,9 +166,10 @@ class FollowUpWorkflow:
         try:
             s.milestones = apply_report(s.milestones, report, now.date())
         except ReportError as exc:  # queued behind another report that changed the same dates
-            self._refused[self._processed + 1] = str(exc)
+            self._processed += 1
+            self._refused[self._processed] = str(exc)
             return
-        s.status = status_after(s.status, s.milestones)
+        status = status_after(s.status, s.milestones)
         s.last_report, s.done_steps = now, []
         s.reports += 1
         changed = list(dict.fromkeys(u.milestone for u in report.milestones))
@@ -176,18 +181,26 @@ class FollowUpWorkflow:
                 at=now,
                 actor=report.actor,
                 note=report.note,
-                status=s.status,
+                status=status,
                 milestones=s.milestones,
                 changed=changed,
                 sales=[
-                    (SALE_KIND[u.milestone], u.detail["territory"], u.detail["company"], u.done)
+                    (
+                        SALE_KIND[u.milestone],
+                        u.detail.get("territory", "WW"),
+                        u.detail["company"],
+                        u.done,
+                    )
                     for u in report.milestones
-                    if u.milestone in REPEATABLE and u.done is not None
+                    if u.milestone in SALE_KIND and u.done is not None
                 ],
             ),
             summary=f"record report {s.reports}",
             **DB_ACTIVITY,
         )
+        # Recorded: its update answers with the new status, even one that ends the follow-up.
+        self._processed += 1
+        s.status = status
         if s.status is FollowUpStatus.COMPLETED and before is FollowUpStatus.FOLLOWING:
             master = s.milestones[Milestone.MASTER].done
             await self._notify(Message.COMPLETION, "1", completed_on=master)
@@ -205,7 +218,7 @@ class FollowUpWorkflow:
             FollowUpActivities.record_followup_end,
             EndingRecord(
                 submission_id=s.submission_id,
-                key=f"{workflow.info().workflow_id}:{status.value}:{s.reports}",
+                key=f"{workflow.info().workflow_id}:{s.life}:{status.value}:{s.reports}",
                 at=workflow.now(),
                 actor=actor,
                 status=status,
@@ -266,6 +279,13 @@ class FollowUpWorkflow:
         number, count = self._received, self._s.reports + len(self._reports)
         if workflow.patched("report-answers-once-recorded"):
             await workflow.wait_condition(lambda: self._processed >= number or self._ended)
+            if self._processed < number:  # a premiere or a timer ended it first
+                raise ApplicationError(
+                    f"the follow-up ended ({self._s.status.value}: {self._s.ending}) before "
+                    "this report was applied",
+                    type="FollowUpEnded",
+                    non_retryable=True,
+                )
         else:  # runs started before: the answer came as the report was counted
             await workflow.wait_condition(lambda: self._s.reports >= count or self._ended)
         if (why := self._refused.pop(number, None)) is not None:

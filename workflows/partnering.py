@@ -24,6 +24,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.partnering import (
@@ -52,14 +53,21 @@ with workflow.unsafe.imports_passed_through():
     from models.session import DecisionKind, FilmDecision
     from shared import STAGE
 
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+# Every activity here runs inside a staff request that holds the lock: a fault that retrying
+# does not cure must end that request, not block every later one behind it.
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=6,
+)
 # A refused request (an infeasible quota, a conflict) fails at once; the solver gets its time.
 SOLVE = dict(start_to_close_timeout=timedelta(minutes=5), retry_policy=RETRY)
 DB_ACTIVITY = dict(start_to_close_timeout=timedelta(minutes=2), retry_policy=RETRY)
+# Once an approval is recorded its films must hear of it: telling them retries until it works.
 TELL = dict(
     start_to_close_timeout=timedelta(hours=1),
     heartbeat_timeout=timedelta(minutes=2),
-    retry_policy=RETRY,
+    retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1)),
 )
 
 
@@ -87,7 +95,9 @@ class PartneringWorkflow:
     @workflow.update
     async def run_matching(self, request: MatchingRequest) -> RunSummary:
         async with self._lock:
+            self._recheck(self.validate_run_matching, request)
             s = self._s
+            lineup = set(s.lineup)
             version = s.matching_version + 1
             summary = await workflow.execute_activity_method(
                 PartneringActivities.propose_matches,
@@ -102,7 +112,9 @@ class PartneringWorkflow:
                 summary=f"match {len(s.lineup)} films with partners (version {version})",
                 **SOLVE,
             )
-            s.matching_version, s.matching = version, RunStatus.PROPOSED
+            s.matching_version = version
+            # The lineup may have changed while the solver ran: then this proposal is stale.
+            s.matching = RunStatus.PROPOSED if set(s.lineup) == lineup else RunStatus.STALE
             self._show()
             return summary
 
@@ -115,6 +127,7 @@ class PartneringWorkflow:
     @workflow.update
     async def override_match(self, request: OverrideRequest) -> RunSummary:
         async with self._lock:
+            self._recheck(self.validate_override_match, request)
             return await workflow.execute_activity_method(
                 PartneringActivities.override_match,
                 OverrideInput(
@@ -136,23 +149,27 @@ class PartneringWorkflow:
     @workflow.update
     async def approve_matching(self, request: ApproveRequest) -> list[str]:
         async with self._lock:
+            self._recheck(self.validate_approve_matching, request)
             s = self._s
+            lineup = set(s.lineup)
             told = await self._approve("matching", s.matching_version, s.approved_matching, request)
-            s.approved_matching, s.matching = s.matching_version, RunStatus.APPROVED
-            if s.approved_meetings is not None:
+            s.approved_matching = s.matching_version
+            s.matching = RunStatus.APPROVED if set(s.lineup) == lineup else RunStatus.STALE
+            if s.meetings is not RunStatus.NONE:  # planned on the matches before these
                 s.meetings = RunStatus.STALE
             self._show()
             return told
 
     @approve_matching.validator
     def validate_approve_matching(self, request: ApproveRequest) -> None:
-        self._proposed("matching", self._s.matching)
+        self._proposed("matching", self._s.matching, self._s.matching_version, request.version)
 
     # --- meetings --------------------------------------------------------------------------------
 
     @workflow.update
     async def schedule_meetings(self, request: ApproveRequest) -> RunSummary:
         async with self._lock:
+            self._recheck(self.validate_schedule_meetings, request)
             return await self._plan(request.actor)
 
     @schedule_meetings.validator
@@ -166,20 +183,24 @@ class PartneringWorkflow:
     @workflow.update
     async def approve_meetings(self, request: ApproveRequest) -> list[str]:
         async with self._lock:
+            self._recheck(self.validate_approve_meetings, request)
             s = self._s
+            lineup = set(s.lineup)
             told = await self._approve("meetings", s.meetings_version, s.approved_meetings, request)
-            s.approved_meetings, s.meetings = s.meetings_version, RunStatus.APPROVED
+            s.approved_meetings = s.meetings_version
+            s.meetings = RunStatus.APPROVED if set(s.lineup) == lineup else RunStatus.STALE
             self._show()
             return told
 
     @approve_meetings.validator
     def validate_approve_meetings(self, request: ApproveRequest) -> None:
-        self._proposed("meetings", self._s.meetings)
+        self._proposed("meetings", self._s.meetings, self._s.meetings_version, request.version)
 
     @workflow.update
     async def absent(self, request: AbsenceRequest) -> RunSummary | None:
         """Someone cannot meet for a while: a new proposal moves only the meetings it touches."""
         async with self._lock:
+            self._recheck(self.validate_absent, request)
             self._s.absences.append(
                 Busy(who=request.who, start=request.start, end=request.end, reason=request.reason)
             )
@@ -198,6 +219,7 @@ class PartneringWorkflow:
     @workflow.update
     async def grant_award(self, request: GrantRequest) -> list[GrantSummary]:
         async with self._lock:
+            self._recheck(self.validate_grant_award, request)  # another grant may have landed
             s = self._s
             grants = await workflow.execute_activity_method(
                 PartneringActivities.grant_award,
@@ -279,6 +301,7 @@ class PartneringWorkflow:
 
     async def _plan(self, actor: str) -> RunSummary:
         s = self._s
+        lineup = set(s.lineup)
         version = s.meetings_version + 1
         summary = await workflow.execute_activity_method(
             PartneringActivities.plan_meetings,
@@ -287,7 +310,6 @@ class PartneringWorkflow:
                 version=version,
                 matching_version=s.approved_matching,
                 base=s.approved_meetings,
-                calendar=s.calendar,
                 screenings=s.screenings,
                 screening_minutes=s.screening_minutes,
                 absences=s.absences,
@@ -297,7 +319,8 @@ class PartneringWorkflow:
             summary=f"schedule meetings (version {version})",
             **SOLVE,
         )
-        s.meetings_version, s.meetings = version, RunStatus.PROPOSED
+        s.meetings_version = version
+        s.meetings = RunStatus.PROPOSED if set(s.lineup) == lineup else RunStatus.STALE
         self._show()
         return summary
 
@@ -352,12 +375,26 @@ class PartneringWorkflow:
         if self._s.session_over:
             raise ValueError(f"{self._s.session_id} is closed")
 
-    def _proposed(self, kind: str, status: RunStatus) -> None:
+    def _proposed(
+        self, kind: str, status: RunStatus, version: int = 0, asked: int | None = None
+    ) -> None:
         self._open()
         if status is not RunStatus.PROPOSED:
             raise ValueError(
                 f"there is no {kind} proposal to change or approve (the {kind} is {status.value})"
             )
+        if asked is not None and asked != version:
+            raise ValueError(f"the {kind} proposal is version {version}, not {asked}")
+
+    @staticmethod
+    def _recheck(validator, request) -> None:
+        """Validators run when an update arrives; the handler may have waited for the lock
+        behind another update that changed the state. Checked again, a refusal fails only the
+        update (an ApplicationError), never the workflow task."""
+        try:
+            validator(request)
+        except ValueError as exc:
+            raise ApplicationError(str(exc), type="Refused", non_retryable=True) from None
 
     def _show(self) -> None:
         s = self._s

@@ -441,7 +441,6 @@ class SessionWorkflow:
                     session_id=s.session_id,
                     programme_id=s.programme_id,
                     name=s.name,
-                    calendar=s.calendar,
                     lineup=lineup,
                     screenings={sid: s.screenings[sid] for sid in lineup if sid in s.screenings},
                     screening_minutes=s.selection.screening_minutes,

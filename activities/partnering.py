@@ -589,8 +589,17 @@ class PartneringActivities:
                     )
                 )
             }
+            earlier = set(
+                await db.scalars(
+                    select(AwardGrantRow.submission_id).where(
+                        AwardGrantRow.session_id == sid, AwardGrantRow.award_id == award.id
+                    )
+                )
+            )
         problems = []
         for share in request.films:
+            if share.submission_id in earlier:  # declined since: give it to another film
+                problems.append(f"{share.submission_id} was already granted {award.name}")
             row = rows.get(share.submission_id)
             if row is None or share.submission_id not in data.lineup:
                 problems.append(f"{share.submission_id} is not in the session's lineup")

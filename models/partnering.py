@@ -116,6 +116,14 @@ class GrantRequest(BaseModel):
     actor: str = Field("jury", max_length=200)
 
 
+class DeclinedShare(BaseModel):
+    """From an award's workflow: its film declined it, so the share is the jury's to give again
+    (to another film)."""
+
+    award_id: str
+    submission_id: str
+
+
 class RunSummary(BaseModel):
     """What a matching or meeting run produced, as staff and the workflow see it."""
 

@@ -322,6 +322,17 @@ async def test_awards_are_validated_split_and_keep_their_deadlines(
     assert declined.declined and declined.next_step is None
     assert (await other.result()).declined
 
+    async def released():
+        status = await handle.query(PartneringWorkflow.status)
+        return lineup[1] not in status.grants["film-factory"]
+
+    await eventually(released)  # the declined 40% is the jury's to give again
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await grant("film-factory", (lineup[1], 40))
+    assert "already granted" in str(refused.value.cause.cause)
+    [regranted] = await grant("film-factory", (lineup[2], 40))
+    assert str(regranted.value) == "16000.00"
+
 
 async def _overdue(award):
     state = await award.query(AwardWorkflow.state)

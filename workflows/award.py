@@ -20,14 +20,21 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.notify import AlertInput, NotifyActivities, NotifyInput, Recipient
     from activities.partnering import AwardStepInput, PartneringActivities, worth
-    from models.partnering import AwardInput, AwardState, DeclineRequest, StepRequest
+    from models.partnering import (
+        AwardInput,
+        AwardState,
+        DeclinedShare,
+        DeclineRequest,
+        StepRequest,
+    )
     from models.programme import AwardStep
     from notifications.stages import Stage as Message
-    from shared import STAGE
+    from shared import STAGE, partnering_workflow_id
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 DB_ACTIVITY = dict(start_to_close_timeout=timedelta(seconds=30), retry_policy=RETRY)
@@ -111,12 +118,25 @@ class AwardWorkflow:
             s.declined = request.reason
             self._overdue = False
             await self._record("declined", request.reason, request.actor)
+            await self._release()
         else:
             s.done[step] = workflow.now()
             s.step = step
             self._overdue = False
             await self._record(step.value, request.note or f"{step.value} recorded", request.actor)
         self._show()
+
+    async def _release(self) -> None:
+        """Give the declined share back to the session's partnering, for the jury to regrant."""
+        s = self._s
+        partnering = workflow.get_external_workflow_handle(partnering_workflow_id(s.session_id))
+        try:
+            await partnering.signal(
+                "award_declined",
+                DeclinedShare(award_id=s.award.id, submission_id=s.submission_id),
+            )
+        except FailureError as exc:  # the session is over: there is no jury left to regrant
+            workflow.logger.warning("partnering did not take the declined share: %s", exc)
 
     async def _record(self, step: str, reason: str, actor: str) -> None:
         await workflow.execute_activity_method(

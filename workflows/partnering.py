@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from models.partnering import (
         AbsenceRequest,
         ApproveRequest,
+        DeclinedShare,
         GrantRequest,
         GrantSummary,
         LineupChange,
@@ -275,6 +276,12 @@ class PartneringWorkflow:
             if s.meetings is not RunStatus.NONE:
                 s.meetings = RunStatus.STALE
         s.lineup, s.screenings = change.lineup, change.screenings
+        self._show()
+
+    @workflow.signal
+    def award_declined(self, share: DeclinedShare) -> None:
+        """A film declined its share: the jury may give it to another film."""
+        self._s.grants.get(share.award_id, {}).pop(share.submission_id, None)
         self._show()
 
     @workflow.signal

@@ -102,6 +102,17 @@ async def new_session(
 new_session.counter = 0
 
 
+def cli_year() -> str:
+    """A year for a session opened through the command line (which takes 2000-2100): counted up
+    from 2010, so no two tests of a run share a session id (`new_session` counts down from 2100,
+    `open_on_test_server` uses 2300 and up)."""
+    cli_year.counter += 1
+    return str(2009 + cli_year.counter)
+
+
+cli_year.counter = 0
+
+
 @pytest_asyncio.fixture(scope="session")
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server, with wipflow's search attributes registered (an

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from settings import PROJECT_ROOT
-from tests.conftest import running_worker
+from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 
 
@@ -33,7 +33,7 @@ async def starter(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 async def test_staff_open_a_session_and_enter_a_file(env_for, local_env, pg_sessions, tmp_path):
-    year = str(2030 + uuid.uuid4().int % 40)  # below the years new_session() uses
+    year = cli_year()
     async with running_worker(local_env.client, pg_sessions) as queue:
         env = env_for(queue)
         code, out, _ = await starter(env, "programmes", "list", "--json")
@@ -138,7 +138,7 @@ async def test_errors_are_one_clear_line(env_for, args, message):
 
 
 async def test_submit_refuses_an_unreadable_file(env_for, pg_sessions, local_env, tmp_path):
-    year = str(2030 + uuid.uuid4().int % 40)
+    year = cli_year()
     env = env_for("unused")
     assert (await starter(env, "session", "open", "wip-latam", "san-sebastian", year))[0] == 0
     broken = tmp_path / "broken.json"

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from datetime import UTC, datetime
 
-from tests.conftest import running_worker
+from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok, refused, score_all
@@ -17,7 +16,7 @@ from tests.test_cli_sessions import ok, refused, score_all
 async def test_partnering_and_follow_up_from_the_command_line(
     env_for, local_env, pg_sessions, tmp_path
 ):
-    year = str(2030 + uuid.uuid4().int % 20)
+    year = cli_year()
     async with running_worker(local_env.client, pg_sessions) as queue:
         env = env_for(queue)
         sid = (

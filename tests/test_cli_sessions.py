@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 
 from temporalio.client import Client
 
 from models.session import ScoreInput
 from shared import submission_workflow_id
-from tests.conftest import running_worker
+from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 from tests.test_cli import starter
 from workflows.submission import SubmissionWorkflow
@@ -41,7 +40,7 @@ async def score_all(client: Client, films: list[str], quality: dict[str, float])
 
 
 async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, tmp_path):
-    year = str(2010 + uuid.uuid4().int % 20)
+    year = cli_year()
     async with running_worker(local_env.client, pg_sessions) as queue:
         env = env_for(queue)
         opened = await ok(

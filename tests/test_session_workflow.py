@@ -112,7 +112,8 @@ async def open_on_test_server(
                 ),
             }
         )
-    year = 2000 + open_on_test_server.counter
+    # Years no other test opens (the CLI tests pick 2010-2049, `new_session` counts down from 2100).
+    year = 2300 + open_on_test_server.counter
     open_on_test_server.counter += 1
     calendar = {
         "call_opens": now - DAY,

@@ -104,10 +104,10 @@ new_session.counter = 0
 
 def cli_year() -> str:
     """A year for a session opened through the command line (which takes 2000-2100): counted up
-    from 2010, so no two tests of a run share a session id (`new_session` counts down from 2100,
-    `open_on_test_server` uses 2300 and up)."""
+    from 2030, so its calls are still to come and no two tests of a run share a session id
+    (`new_session` counts down from 2100, `open_on_test_server` uses 2300 and up)."""
     cli_year.counter += 1
-    return str(2009 + cli_year.counter)
+    return str(2029 + cli_year.counter)
 
 
 cli_year.counter = 0

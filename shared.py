@@ -23,6 +23,11 @@ def session_workflow_id(session_id: str) -> str:
     return f"session/{session_id}"
 
 
+def session_key(session_id: str) -> str:
+    """`films-in-progress/toulouse-2027` -> `toulouse`: the programme's session it came from."""
+    return session_id.split("/", 1)[1].rsplit("-", 1)[0]
+
+
 def submission_workflow_id(submission_id: str) -> str:
     """`submission_id` is `<programme>/<session>/<film key>`, already unique across programmes."""
     return f"submission/{submission_id}"

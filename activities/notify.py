@@ -34,6 +34,7 @@ from notifications.mailer import Mailer, PermanentDeliveryError, build_email
 from notifications.render import render
 from notifications.stages import FIELDS, Stage
 from settings import get_settings
+from shared import session_key
 from store import repository
 
 
@@ -53,8 +54,7 @@ async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]
     """What every message about this film says, and the session's dates a stage may need."""
     session = await db.get(SessionRow, row.session_id)
     programme: Programme = await repository.load_programme(db, row.programme_id)
-    key = session.id.split("/", 1)[1].rsplit("-", 1)[0]
-    template = programme.session_template(key)
+    template = programme.session_template(session_key(session.id))
     calendar = SessionCalendar.model_validate(session.calendar)
     return {
         "recipient_name": row.contact_name,

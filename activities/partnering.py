@@ -48,7 +48,14 @@ from models.partnering import (
 from models.partners import PartnerForm, needs_of, offer_of
 from models.programme import LATIN_AMERICA, AwardConfig, AwardStep, Programme, SessionCalendar
 from models.submission import SubmissionForm
-from shared import PROGRAMME, SESSION, STAGE, award_workflow_id, partnering_workflow_id
+from shared import (
+    PROGRAMME,
+    SESSION,
+    STAGE,
+    award_workflow_id,
+    partnering_workflow_id,
+    session_key,
+)
 from store import repository
 
 
@@ -126,11 +133,6 @@ def refuse(message: str, kind: str) -> ApplicationError:
 
 def worth(value: Decimal | None, currency: str) -> str:
     return "in kind" if value is None else f"{value} {currency}"
-
-
-def session_key(session_id: str) -> str:
-    """`films-in-progress/toulouse-2027` -> `toulouse`: the programme template it came from."""
-    return session_id.split("/", 1)[1].rsplit("-", 1)[0]
 
 
 def quotas_of(programme: Programme) -> tuple[matching.Quota, ...]:

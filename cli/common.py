@@ -19,7 +19,7 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
-from intake.batch import IntakeFileError
+from intake.batch import IntakeFileError, RowError, field_errors
 from intake.sessions import CalendarError, SessionExistsError
 from models.programme import Programme, ProgrammeConfigError, load_programme
 from settings import Settings
@@ -57,16 +57,8 @@ def command(group: typer.Typer, name: str | None = None):
         def run(*args, **kwargs) -> None:
             try:
                 asyncio.run(fn(*args, **kwargs))
-            except ValidationError as exc:  # a request that its model refuses, field by field
-                message = "; ".join(
-                    f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}"
-                    for e in exc.errors()
-                )
-                if kwargs.get("as_json"):
-                    print(json.dumps({"error": message}))
-                err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-                raise typer.Exit(1) from None
             except (
+                ValidationError,  # a request its model refuses, field by field
                 CliError,
                 TemporalUnavailable,
                 IntakeFileError,
@@ -77,7 +69,7 @@ def command(group: typer.Typer, name: str | None = None):
                 FileNotFoundError,
                 TimeoutError,
             ) as exc:
-                message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+                message = error_text(exc)
                 if kwargs.get("as_json"):
                     print(json.dumps({"error": message}))
                 err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
@@ -86,6 +78,24 @@ def command(group: typer.Typer, name: str | None = None):
         return group.command(name)(run)
 
     return register
+
+
+def error_text(exc: Exception) -> str:
+    """One line for a refusal: a validation error's fields and reasons, else its message."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{e.field}: {e.message}" for e in field_errors(exc))
+    return exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+
+
+def print_rejected(rejected: list[RowError]) -> None:
+    """A file's refused rows, a line per field: row, title, field and why."""
+    for rej in rejected:
+        for e in rej.errors:
+            out.print(
+                f"  row {rej.row}{f' ({rej.title})' if rej.title else ''}: "
+                f"[bold]{e.field}[/bold]: {e.message}",
+                highlight=False,
+            )
 
 
 def emit(data: BaseModel | dict | list, as_json: bool, render: Callable[[], None]) -> None:

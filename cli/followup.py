@@ -26,7 +26,17 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from cli.common import CliError, JsonFlag, command, database, emit, group, out, update
+from cli.common import (
+    CliError,
+    JsonFlag,
+    command,
+    database,
+    emit,
+    error_text,
+    group,
+    out,
+    update,
+)
 from domain.followup import (
     FollowUpStatus,
     Milestone,
@@ -171,7 +181,7 @@ async def followup_report(
     try:
         report = Report.model_validate(json.loads(file.read_text(encoding="utf-8")))
     except (OSError, json.JSONDecodeError, ValidationError) as exc:
-        raise CliError(f"{file}: {_why(exc)}") from None
+        raise CliError(f"{file}: {error_text(exc)}") from None
     state = await _update(submission_id, FollowUpWorkflow.report, report)
     emit(state, as_json, lambda: _render_state(state))
 
@@ -206,7 +216,7 @@ async def followup_milestone(
             reason=reason,
         )
     except ValidationError as exc:
-        raise CliError(_why(exc)) from None
+        raise CliError(error_text(exc)) from None
     state = await _update(submission_id, FollowUpWorkflow.report, Report(milestones=[change]))
     emit(state, as_json, lambda: _render_state(state))
 
@@ -320,11 +330,3 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise CliError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'report'}: {e['msg']}" for e in exc.errors()
-        )
-    return str(exc)

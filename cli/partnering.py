@@ -20,7 +20,18 @@ from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from cli.common import CliError, JsonFlag, command, database, emit, group, out, parse_moment, update
+from cli.common import (
+    CliError,
+    JsonFlag,
+    command,
+    database,
+    emit,
+    group,
+    out,
+    parse_moment,
+    print_rejected,
+    update,
+)
 from intake.partners import PartnerImport, import_partners
 from models.orm import (
     AwardGrantRow,
@@ -56,6 +67,10 @@ meetings_app = group("meetings", "The one-to-one meetings of the event.")
 awards_app = group("awards", "Awards: the jury's decisions and each award's lifecycle.")
 
 Reason = Annotated[str, typer.Option("--reason", help="Kept in the audit log.")]
+Seen = Annotated[
+    int | None,
+    typer.Option("--version", help="The version you reviewed: refused if a newer one came"),
+]
 
 
 async def _call(workflow_id: str, method, arg, what: str) -> Any:
@@ -106,13 +121,7 @@ def render_import(report: PartnerImport) -> None:
         f"[green]{len(report.imported)} imported[/green], "
         f"{len(report.unchanged)} unchanged, [red]{len(report.rejected)} rejected[/red]"
     )
-    for rej in report.rejected:
-        for e in rej.errors:
-            out.print(
-                f"  row {rej.row}{f' ({rej.title})' if rej.title else ''}: "
-                f"[bold]{e.field}[/bold]: {e.message}",
-                highlight=False,
-            )
+    print_rejected(report.rejected)
 
 
 @command(partners_app, "list")
@@ -192,11 +201,16 @@ async def matching_override(
 
 @command(matching_app, "approve")
 async def matching_approve(
-    session_id: str, reason: Reason = "approved by staff", as_json: JsonFlag = False
+    session_id: str,
+    reason: Reason = "approved by staff",
+    version: Seen = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Approve the proposal: each film's producer is told its partners."""
     told = await partnering(
-        session_id, PartneringWorkflow.approve_matching, ApproveRequest(reason=reason)
+        session_id,
+        PartneringWorkflow.approve_matching,
+        ApproveRequest(reason=reason, version=version),
     )
     emit({"told": told}, as_json, lambda: out.print(f"approved; {len(told)} producer(s) told"))
 
@@ -302,11 +316,16 @@ async def meetings_show(
 
 @command(meetings_app, "approve")
 async def meetings_approve(
-    session_id: str, reason: Reason = "approved by staff", as_json: JsonFlag = False
+    session_id: str,
+    reason: Reason = "approved by staff",
+    version: Seen = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Approve the schedule: producers whose meetings changed are sent theirs."""
     told = await partnering(
-        session_id, PartneringWorkflow.approve_meetings, ApproveRequest(reason=reason)
+        session_id,
+        PartneringWorkflow.approve_meetings,
+        ApproveRequest(reason=reason, version=version),
     )
     emit({"told": told}, as_json, lambda: out.print(f"approved; {len(told)} producer(s) told"))
 

@@ -12,7 +12,18 @@ from rich.table import Table
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from cli.common import CliError, JsonFlag, app, command, database, emit, group, out, update
+from cli.common import (
+    CliError,
+    JsonFlag,
+    app,
+    command,
+    database,
+    emit,
+    group,
+    out,
+    print_rejected,
+    update,
+)
 from intake.batch import read_batch
 from intake.sessions import target_of
 from intake.submit import SubmitReport, submit_batch
@@ -54,13 +65,7 @@ def render_report(report: SubmitReport) -> None:
     )
     for dup in report.duplicates:
         out.print(f"  row {dup.row}: {dup.title} was already submitted as {dup.submission_id}")
-    for rej in report.rejected:
-        for e in rej.errors:
-            out.print(
-                f"  row {rej.row}{f' ({rej.title})' if rej.title else ''}: "
-                f"[bold]{e.field}[/bold]: {e.message}",
-                highlight=False,
-            )
+    print_rejected(report.rejected)
 
 
 # --- one submission ---------------------------------------------------------------------------

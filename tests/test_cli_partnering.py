@@ -95,7 +95,10 @@ async def test_partnering_and_follow_up_from_the_command_line(
         code, text, _ = await _try(env, "matching", "show", sid, json_out=False)
         assert code == 0 and "Obra 1" in text and "alternate" in text
 
-        told = await ok(env, "matching", "approve", sid)
+        assert "proposal is version 1, not 2" in await refused(
+            env, "matching", "approve", sid, "--version", "2"
+        )
+        told = await ok(env, "matching", "approve", sid, "--version", "1")
         assert sorted(told["told"]) == sorted(films)
         assert "no matching proposal" in await refused(env, "matching", "approve", sid)
 

@@ -257,11 +257,13 @@ def brute_force(films, partners, options, fair: bool = False) -> float | None:
     return float((chosen @ scores).max())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_solve_matches_brute_force(instance):
+@pytest.mark.parametrize("fair", [False, True], ids=["total", "fairness"])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance=instances())
+def test_solve_matches_brute_force(fair, instance):
     films, partners, options = instance
-    best = brute_force(films, partners, options)
+    options = options.model_copy(update={"fairness": fair})
+    best = brute_force(films, partners, options, fair=fair)
     if best is None:
         with pytest.raises(InfeasibleMatching):
             solve(films, partners, options)
@@ -345,21 +347,6 @@ def test_fairness_raises_the_worst_off_film():
     assert fair.objective == pytest.approx(0.8)
     assert fair.objective <= unfair.objective
     assert fair.optimal
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_fair_solve_matches_brute_force(instance):
-    films, partners, options = instance
-    options = options.model_copy(update={"fairness": True})
-    best = brute_force(films, partners, options, fair=True)
-    if best is None:
-        with pytest.raises(InfeasibleMatching):
-            solve(films, partners, options)
-        return
-    result = solve(films, partners, options)
-    assert result.objective == pytest.approx(best, abs=1e-5)
-    assert result.optimal
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from settings import PROJECT_ROOT, Settings
-from shared import SEARCH_ATTRIBUTES
+from shared import SEARCH_ATTRIBUTES, TYPE_NAMES
 
 VAR = PROJECT_ROOT / "var"
 
@@ -98,7 +98,7 @@ def ensure_server(settings: Settings) -> str:
         "warn",
     ]
     for key in SEARCH_ATTRIBUTES:
-        argv += ["--search-attribute", f"{key.name}=Keyword"]
+        argv += ["--search-attribute", f"{key.name}={TYPE_NAMES[key.indexed_value_type]}"]
     VAR.mkdir(exist_ok=True)
     _spawn("temporal", argv)
     _wait(

@@ -7,7 +7,9 @@ same film twice is refused by Temporal itself.
 
 from __future__ import annotations
 
-from temporalio.common import SearchAttributeKey
+from enum import StrEnum
+
+from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 
 # One registry of the custom search attributes every wipflow workflow carries. `make demo`, the
 # worker and the tests register them; the README lists the `temporal operator` lines for production.
@@ -15,8 +17,30 @@ PROGRAMME = SearchAttributeKey.for_keyword("WipProgramme")
 SESSION = SearchAttributeKey.for_keyword("WipSession")
 STAGE = SearchAttributeKey.for_keyword("WipStage")
 COUNTRY = SearchAttributeKey.for_keyword("WipCountry")
+# Whom the workflow is waiting for (a `Status`), and until when: the deadline of the pending step.
+STATUS = SearchAttributeKey.for_keyword("WipStatus")
+DEADLINE = SearchAttributeKey.for_datetime("WipDeadline")
 
-SEARCH_ATTRIBUTES = [PROGRAMME, SESSION, STAGE, COUNTRY]
+SEARCH_ATTRIBUTES = [PROGRAMME, SESSION, STAGE, COUNTRY, STATUS, DEADLINE]
+
+# `temporal operator search-attribute create --type ...` and `start-dev --search-attribute` names.
+TYPE_NAMES = {
+    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.DATETIME: "Datetime",
+}
+
+
+class Status(StrEnum):
+    """What a workflow waits for, so an operator can ask the UI "who owes us an answer?":
+    `WipSession="films-in-progress/toulouse-2027" AND WipStatus="waiting-producer"`."""
+
+    WORKING = "working"  # wipflow itself: a check, a message, a plan being made
+    WAITING_PRODUCER = "waiting-producer"
+    WAITING_COMMITTEE = "waiting-committee"
+    WAITING_STAFF = "waiting-staff"
+    WAITING_PARTNER = "waiting-partner"
+    WAITING_SESSION = "waiting-session"  # the session's next decision (review, selection, event)
+    DONE = "done"
 
 
 def session_workflow_id(session_id: str) -> str:

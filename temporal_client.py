@@ -10,6 +10,7 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from settings import Settings
 from shared import SEARCH_ATTRIBUTES
@@ -19,12 +20,13 @@ class TemporalUnavailable(RuntimeError):
     pass
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     try:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
             data_converter=pydantic_data_converter,
+            runtime=runtime,
         )
     except RuntimeError as exc:
         why = "connection refused" if "Connection refused" in str(exc) else str(exc)[:200]
@@ -32,6 +34,20 @@ async def connect(settings: Settings) -> Client:
             f"cannot reach Temporal at {settings.temporal_address} ({why}); "
             "start one with `make server` or set TEMPORAL_ADDRESS"
         ) from exc
+
+
+def metrics_runtime(address: str) -> Runtime:
+    """A runtime whose workers and clients serve the SDK's metrics to Prometheus at `address`.
+
+    Durations in seconds and `_total` counters, as Prometheus names them; raises ValueError when
+    the address cannot be bound (a port already taken)."""
+    return Runtime(
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(
+                bind_address=address, durations_as_seconds=True, counters_total_suffix=True
+            )
+        )
+    )
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
@@ -44,7 +60,7 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
         ListSearchAttributesRequest(namespace=namespace)
     )
     missing = {
-        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        key.name: IndexedValueType.ValueType(key.indexed_value_type.value)
         for key in SEARCH_ATTRIBUTES
         if key.name not in listed.custom_attributes
     }

@@ -24,7 +24,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from domain.followup import Milestone
 from models.followup import EndingRecord, FollowUpInput, ReportRecord
 from models.orm import FollowUpRow, MilestoneRow, SaleRow, SubmissionRow
-from shared import COUNTRY, PROGRAMME, SESSION, STAGE, followup_workflow_id
+from shared import COUNTRY, PROGRAMME, SESSION, STAGE, STATUS, Status, followup_workflow_id
 from store import repository
 
 
@@ -89,6 +89,7 @@ class FollowUpActivities:
                             SearchAttributePair(PROGRAMME, data.programme_id),
                             SearchAttributePair(SESSION, data.session_id),
                             SearchAttributePair(STAGE, "following"),
+                            SearchAttributePair(STATUS, Status.WAITING_PRODUCER.value),
                             SearchAttributePair(COUNTRY, film.country),
                         ]
                     ),

@@ -52,6 +52,8 @@ from shared import (
     PROGRAMME,
     SESSION,
     STAGE,
+    STATUS,
+    Status,
     award_workflow_id,
     partnering_workflow_id,
     session_key,
@@ -284,6 +286,8 @@ class PartneringActivities:
                 [
                     SearchAttributePair(PROGRAMME, data.programme_id),
                     SearchAttributePair(SESSION, data.session_id),
+                    SearchAttributePair(STAGE, "matching none, meetings none"),
+                    SearchAttributePair(STATUS, Status.WAITING_STAFF.value),
                 ]
             ),
             static_summary=f"{data.name}: partners, meetings and awards"[:200],
@@ -694,6 +698,7 @@ class PartneringActivities:
                         SearchAttributePair(PROGRAMME, data.programme_id),
                         SearchAttributePair(SESSION, sid),
                         SearchAttributePair(STAGE, AwardStep.OFFERED.value),
+                        SearchAttributePair(STATUS, Status.WAITING_PRODUCER.value),
                     ]
                 ),
                 static_summary=f"{award.name} → {rows[g.submission_id].original_title}"[:200],

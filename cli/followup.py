@@ -47,7 +47,7 @@ from domain.followup import (
 from models.followup import CloseRequest, FollowUpInput, FollowUpState
 from models.orm import AuditRow, AwardGrantRow, FollowUpRow, MilestoneRow, SubmissionRow
 from settings import get_settings
-from shared import PROGRAMME, SESSION, STAGE, followup_workflow_id
+from shared import PROGRAMME, SESSION, STAGE, STATUS, Status, followup_workflow_id
 from store import repository
 from temporal_client import connect
 from workflows.followup import FollowUpWorkflow
@@ -291,6 +291,7 @@ async def reopen(
                         SearchAttributePair(PROGRAMME, row.programme_id),
                         SearchAttributePair(SESSION, row.session_id),
                         SearchAttributePair(STAGE, status.value),
+                        SearchAttributePair(STATUS, Status.WAITING_PRODUCER.value),
                     ]
                 ),
                 static_summary=f"follow-up: {film.original_title} (reopened)"[:200],

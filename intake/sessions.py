@@ -23,7 +23,7 @@ from intake.submit import SessionTarget
 from models.orm import SessionRow
 from models.programme import Programme, SessionCalendar
 from models.session import SessionInput, SessionStage
-from shared import PROGRAMME, SESSION, STAGE, session_workflow_id
+from shared import DEADLINE, PROGRAMME, SESSION, STAGE, STATUS, Status, session_workflow_id
 from store import repository
 from workflows.session import SessionWorkflow
 
@@ -118,6 +118,8 @@ async def start_session(client: Client, task_queue: str, data: SessionInput) -> 
         SearchAttributePair(PROGRAMME, data.programme_id),
         SearchAttributePair(SESSION, data.session_id),
         SearchAttributePair(STAGE, SessionStage.CALL_OPEN.value),
+        SearchAttributePair(STATUS, Status.WAITING_PRODUCER.value),
+        SearchAttributePair(DEADLINE, data.calendar.deadline),
     ]
     return await client.start_workflow(
         SessionWorkflow.run,

@@ -23,7 +23,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from intake.batch import Batch, FieldError, RowError
 from models.messages import Stage, SubmissionInput
-from shared import COUNTRY, PROGRAMME, SESSION, STAGE, submission_workflow_id
+from shared import COUNTRY, PROGRAMME, SESSION, STAGE, STATUS, Status, submission_workflow_id
 from workflows.submission import SubmissionWorkflow
 
 
@@ -102,6 +102,7 @@ async def submit_batch(
                             SearchAttributePair(PROGRAMME, target.programme_id),
                             SearchAttributePair(SESSION, target.session_id),
                             SearchAttributePair(STAGE, Stage.RECEIVED.value),
+                            SearchAttributePair(STATUS, Status.WORKING.value),
                             SearchAttributePair(COUNTRY, submission.form.country),
                         ]
                     ),

@@ -126,7 +126,8 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
         AddSearchAttributesRequest(
             namespace=env.client.namespace,
             search_attributes={
-                key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for key in SEARCH_ATTRIBUTES
+                key.name: IndexedValueType.ValueType(key.indexed_value_type.value)
+                for key in SEARCH_ATTRIBUTES
             },
         )
     )

@@ -34,8 +34,15 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.programme import AwardStep
     from notifications.stages import Stage as Message
-    from shared import STAGE, partnering_workflow_id
+    from shared import Status, partnering_workflow_id
+    from workflows.progress import publish
 
+# Who owes an award's next step: the producer accepts it and proves how it was used; the
+# partner signs, schedules and delivers.
+OWES = {
+    AwardStep.ACCEPTED: Status.WAITING_PRODUCER,
+    AwardStep.EVIDENCE_RECEIVED: Status.WAITING_PRODUCER,
+}
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 DB_ACTIVITY = dict(start_to_close_timeout=timedelta(seconds=30), retry_policy=RETRY)
 MAIL_ACTIVITY = dict(
@@ -173,13 +180,14 @@ class AwardWorkflow:
         step = "declined" if s.declined else s.step.value
         if self._overdue:
             step = f"overdue: {self._next().value}"
-        workflow.upsert_search_attributes([STAGE.value_set(step)])
         text = f"**{s.award.name}** ({s.share_pct:g}%, {worth(s.value, s.currency)}): {step}"
-        if (nxt := self._next()) is not None and not s.declined:
+        nxt = None if s.declined else self._next()
+        if nxt is not None:
             text += f"; next {nxt.value}"
             if self._due is not None:
                 text += f" by {self._due:%Y-%m-%d}"
-        workflow.set_current_details(text)
+        status = Status.DONE if nxt is None else OWES.get(nxt, Status.WAITING_PARTNER)
+        publish(step, status, self._due if nxt else None, text)
 
     # --- messages --------------------------------------------------------------------------------
 

@@ -52,7 +52,8 @@ with workflow.unsafe.imports_passed_through():
         RunSummary,
     )
     from models.session import DecisionKind, FilmDecision
-    from shared import STAGE
+    from shared import Status
+    from workflows.progress import publish
 
 # Every activity here runs inside a staff request that holds the lock: a fault that retrying
 # does not cure must end that request, not block every later one behind it.
@@ -287,6 +288,7 @@ class PartneringWorkflow:
     @workflow.signal
     def session_over(self) -> None:
         self._s.session_over = True
+        self._show()
 
     @workflow.query
     def status(self) -> PartneringStatus:
@@ -407,9 +409,12 @@ class PartneringWorkflow:
         s = self._s
         granted = sum(len(films) for films in s.grants.values())
         stage = f"matching {s.matching.value}, meetings {s.meetings.value}"
-        workflow.upsert_search_attributes([STAGE.value_set(f"partnering: {stage}"[:100])])
-        workflow.set_current_details(
+        # Staff run, approve and re-run the matching and the meetings until the session is over.
+        publish(
+            stage,
+            Status.DONE if s.session_over else Status.WAITING_STAFF,
+            None,
             f"**{s.name}** partnering — {len(s.lineup)} films; matching "
             f"{s.matching.value} (v{s.matching_version}); meetings {s.meetings.value} "
-            f"(v{s.meetings_version}); {granted} award share(s) granted"
+            f"(v{s.meetings_version}); {granted} award share(s) granted",
         )

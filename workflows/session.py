@@ -71,7 +71,8 @@ with workflow.unsafe.imports_passed_through():
         SessionStage,
         SessionStatus,
     )
-    from shared import STAGE, partnering_workflow_id
+    from shared import Status, partnering_workflow_id
+    from workflows.progress import publish
 
 MILESTONES = ["deadline", "review_deadline", "selection_announced", "event_start", "event_end"]
 
@@ -83,6 +84,17 @@ FAN_OUT = dict(
     heartbeat_timeout=timedelta(minutes=2),
     retry_policy=RETRY,
 )
+# Whom a session waits for in each stage: films from producers, scores from the committee, the
+# staff's pins and excludes before the offers, producers' answers, then staff running the event.
+WAITING_ON = {
+    SessionStage.CALL_OPEN: Status.WAITING_PRODUCER,
+    SessionStage.REVIEW: Status.WAITING_COMMITTEE,
+    SessionStage.SELECTION: Status.WAITING_STAFF,
+    SessionStage.CONFIRMATION: Status.WAITING_PRODUCER,
+    SessionStage.EVENT: Status.WAITING_STAFF,
+    SessionStage.FOLLOW_UP: Status.WAITING_STAFF,
+    SessionStage.CLOSED: Status.DONE,
+}
 RELEASE_KIND = {Release.DECLINED: DecisionKind.DECLINED, Release.LAPSED: DecisionKind.LAPSED}
 
 
@@ -209,7 +221,6 @@ class SessionWorkflow:
         )
         s.stage = to
         self._advance = None
-        workflow.upsert_search_attributes([STAGE.value_set(to.value)])
         self._show()
 
     async def _assign(self) -> AssignResult:
@@ -532,15 +543,20 @@ class SessionWorkflow:
     def _show(self) -> None:
         s = self._s
         text = f"**{s.name}** — stage {s.stage.value}"
+        deadline = None
         if (milestone := STAGE_ENDS.get(s.stage)) is not None:
-            text += f", until {getattr(s.calendar, milestone):%Y-%m-%d %H:%M %Z} ({milestone})"
+            deadline = getattr(s.calendar, milestone)
+            text += f", until {deadline:%Y-%m-%d %H:%M %Z} ({milestone})"
+        if s.stage is SessionStage.CONFIRMATION and s.picks and s.picks.offers:
+            # The pending step is the first unanswered offer's deadline, if before the event.
+            deadline = min(deadline, selection.next_deadline(s.picks) or deadline)
         if s.picks:
             confirmed = sum(o.status is OfferStatus.CONFIRMED for o in s.picks.offers)
             text += (
                 f"; {confirmed}/{s.slots} confirmed, {len(s.picks.offers) - confirmed} "
                 f"offered, {len(s.picks.waitlist)} waitlisted"
             )
-        workflow.set_current_details(text)
+        publish(s.stage.value, WAITING_ON[s.stage], deadline, text)
 
     # --- messages --------------------------------------------------------------------------------
 

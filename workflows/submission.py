@@ -17,7 +17,8 @@ Messages:
 - signal `decide(FilmDecision)`: the session's decision about this film;
 - query `state()`: the stage, the latest rule results, deadlines, and the review.
 
-Search attributes: WipProgramme, WipSession and WipCountry at start; WipStage follows every stage.
+Search attributes: WipProgramme, WipSession and WipCountry at start; WipStage, WipStatus (whom
+the film waits for) and WipDeadline (until when) follow every stage.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.submission import SubmissionForm
     from notifications.stages import Stage as Message
-    from shared import STAGE, session_workflow_id
+    from shared import Status, session_workflow_id
+    from workflows.progress import publish
 
 # The identity of a film: changing these would make it another film with another key.
 IDENTITY_FIELDS = ("original_title", "directors")
@@ -84,6 +86,20 @@ MAIL_ACTIVITY = dict(
         maximum_interval=timedelta(minutes=10),
     ),
 )
+
+
+# Whom a film waits for at each stage that is neither final nor wipflow's own work.
+WAITING_ON = {
+    Stage.NEEDS_FIX: Status.WAITING_PRODUCER,
+    Stage.ELIGIBLE: Status.WAITING_SESSION,
+    Stage.UNDER_REVIEW: Status.WAITING_COMMITTEE,
+    Stage.OFFERED: Status.WAITING_PRODUCER,
+    Stage.WAITLISTED: Status.WAITING_SESSION,
+    Stage.CONFIRMED: Status.WAITING_SESSION,
+}
+
+# The stages whose deadline is someone's answer: the fix, the scores, the offer.
+ANSWER_BY = frozenset({Stage.NEEDS_FIX, Stage.UNDER_REVIEW, Stage.OFFERED})
 
 
 def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -135,8 +151,6 @@ class SubmissionWorkflow:
             await self._check(actor)
             if self._stage is not Stage.NEEDS_FIX:
                 break
-            self._fix_deadline = workflow.now() + input.fix_window
-            self._show(f"Needs a fix from the producer by {self._fix_deadline:%Y-%m-%d %H:%M} UTC")
             await self._notify(
                 Message.NEEDS_FIX,
                 str(self._check_no),
@@ -322,17 +336,16 @@ class SubmissionWorkflow:
 
     def _enter(self, stage: Stage, decision: FilmDecision | None = None) -> None:
         self._stage = stage
-        workflow.upsert_search_attributes([STAGE.value_set(stage.value)])
-        until = (
-            f" (until {decision.deadline:%Y-%m-%d %H:%M} UTC)"
-            if decision and decision.deadline
-            else ""
-        )
+        deadline = decision.deadline if decision else None
+        if stage is Stage.NEEDS_FIX:
+            self._fix_deadline = deadline = workflow.now() + self._input.fix_window
+        until = f" (until {deadline:%Y-%m-%d %H:%M} UTC)" if deadline else ""
         details = {
+            Stage.RECEIVED: "Received: eligibility being checked",
             Stage.ELIGIBLE: "Eligible: waiting for the committee and the session's selection",
             Stage.INELIGIBLE: "Ineligible: " + self._failing_reasons(),
             Stage.WITHDRAWN: "Withdrawn by the producer",
-            Stage.NEEDS_FIX: "Needs a fix: " + self._failing_reasons(),
+            Stage.NEEDS_FIX: f"Needs a fix from the producer{until}: " + self._failing_reasons(),
             Stage.UNDER_REVIEW: f"Under review by {', '.join(self._review.reviewers)}{until}"
             if self._review
             else "Under review",
@@ -341,10 +354,12 @@ class SubmissionWorkflow:
             if decision and decision.position
             else "Waitlisted",
         }.get(stage, decision.reason if decision else stage.value)
-        self._show(details)
-
-    def _show(self, text: str) -> None:
-        workflow.set_current_details(f"**{self._form.original_title}** — {text}")
+        publish(
+            stage.value,
+            WAITING_ON.get(stage, Status.DONE if stage in FINAL_STAGES else Status.WORKING),
+            deadline if stage in ANSWER_BY else None,
+            f"**{self._form.original_title}** — {details}",
+        )
 
     def _failing_reasons(self) -> str:
         if self._report is None:

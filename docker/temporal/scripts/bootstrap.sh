@@ -19,9 +19,11 @@ temporal operator namespace describe --address "$TEMPORAL_ADDRESS" -n "$NAMESPAC
   || temporal operator namespace create --address "$TEMPORAL_ADDRESS" -n "$NAMESPACE"
 
 # Only "already exists" is forgiven: any other failure stops the bootstrap, loudly.
-for name in WipProgramme WipSession WipStage WipCountry; do
+for attribute in WipProgramme:Keyword WipSession:Keyword WipStage:Keyword WipCountry:Keyword \
+    WipStatus:Keyword WipDeadline:Datetime; do
+  name=${attribute%%:*}
   if ! out=$(temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" \
-      -n "$NAMESPACE" --name "$name" --type Keyword 2>&1); then
+      -n "$NAMESPACE" --name "$name" --type "${attribute#*:}" 2>&1); then
     case "$out" in
       *"already exists"*) echo "search attribute $name already exists" ;;
       *) echo "$out" >&2; exit 1 ;;

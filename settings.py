@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_task_queue: str = "wipflow"
     temporal_ui_url: str = "http://localhost:8233"
+    # Where the worker serves the SDK's Prometheus metrics (`/metrics`); empty turns them off.
+    metrics_address: str = "127.0.0.1:9464"
 
     database_url: str = Field(
         f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'wipflow.db'}",

@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from activities.followup import FollowUpActivities
@@ -27,7 +28,7 @@ from activities.submissions import SubmissionActivities
 from notifications.mailer import mailer_for
 from settings import Settings, get_settings
 from store.db import make_engine, make_sessionmaker
-from temporal_client import connect, ensure_search_attributes
+from temporal_client import connect, ensure_search_attributes, metrics_runtime
 from workflows.award import AwardWorkflow
 from workflows.followup import FollowUpWorkflow
 from workflows.partnering import PartneringWorkflow
@@ -61,8 +62,22 @@ def build_worker(client: Client, settings: Settings, sessions: async_sessionmake
     )
 
 
+def _runtime(settings: Settings) -> Runtime | None:
+    """The metrics runtime, unless turned off; a port already taken costs the metrics, not the
+    worker: it still runs the festival's workflows, and says loudly why it has no metrics."""
+    if not settings.metrics_address:
+        return None
+    try:
+        runtime = metrics_runtime(settings.metrics_address)
+    except ValueError as exc:
+        log.error("no Prometheus metrics at %s: %s", settings.metrics_address, exc)
+        return None
+    log.info("Prometheus metrics at http://%s/metrics", settings.metrics_address)
+    return runtime
+
+
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
-    client = await connect(settings)
+    client = await connect(settings, _runtime(settings))
     added = await ensure_search_attributes(client, settings.temporal_namespace)
     if added:
         log.info("registered search attributes %s", ", ".join(added))

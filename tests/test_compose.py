@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from settings import PROJECT_ROOT, Settings
-from shared import SEARCH_ATTRIBUTES
+from shared import SEARCH_ATTRIBUTES, TYPE_NAMES
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICES: dict = COMPOSE["services"]
@@ -128,4 +128,11 @@ def test_shell_scripts_parse(script: Path):
 def test_bootstrap_creates_every_search_attribute():
     script = (PROJECT_ROOT / "docker" / "temporal" / "scripts" / "bootstrap.sh").read_text()
     for key in SEARCH_ATTRIBUTES:
-        assert key.name in script
+        assert f"{key.name}:{TYPE_NAMES[key.indexed_value_type]}" in script
+
+
+def test_the_worker_publishes_its_metrics_port():
+    address = env_of("worker")["METRICS_ADDRESS"]
+    host, _, port = address.rpartition(":")
+    assert host == "0.0.0.0"  # inside its container, reachable from Prometheus outside it
+    assert f"{port}:{port}" in SERVICES["worker"]["ports"]

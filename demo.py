@@ -147,12 +147,18 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
         render_board(data, console)
         await _partnering_tables(sid)
         await _mail(sessions, sid, settings, say)
-        query = quote(f'WipSession="{sid}"')
+        workflows = f"{settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows"
+        session = f'WipSession="{sid}"'
+        waiting = f'{session} AND WipStatus="waiting-producer"'
         say(
-            f"\nTemporal UI, every workflow of the session:\n  {settings.temporal_ui_url}"
-            f"/namespaces/{settings.temporal_namespace}/workflows?query={query}"
+            f"\nTemporal UI, every workflow of the session:\n  {workflows}?query={quote(session)}"
+            "\nand those waiting on a producer (a report, an award to accept), with their deadline:"
+            f"\n  {workflows}?query={quote(waiting)}"
         )
         say(f"The board again: .venv/bin/python starter.py session status {sid}")
+        say(f"Live, with progress bars: .venv/bin/python starter.py session watch {sid}")
+        say(f"One film's timeline: .venv/bin/python starter.py submission show {sid}/<film>")
+        say("Screenshots of the UI under docs/: make screenshots")
         say("Stop the server and worker with: make stop")
         return data
     finally:

@@ -23,6 +23,7 @@ from cli import (  # noqa: F401  (each registers its commands)
     sessions,
     stats,
     submissions,
+    watch,
 )
 from cli.common import app
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
@@ -181,7 +181,8 @@ async def board(session_id: str) -> dict[str, Any]:
         picks = status.picks
         named = set(status.provisional)
         if picks:
-            named |= {o.submission_id for o in picks.offers} | set(picks.released)
+            named |= {o.submission_id for o in picks.offers}
+            named |= set(picks.released) | set(picks.waitlist)
         titles = dict(
             (
                 await db.execute(
@@ -223,6 +224,10 @@ async def board(session_id: str) -> dict[str, Any]:
         if picks
         else [],
         "waitlist": picks.waitlist if picks else [],
+        "waitlisted": [
+            {"submission_id": s, "title": titles.get(s), "position": i}
+            for i, s in enumerate(picks.waitlist if picks else [], start=1)
+        ],
         "declined": [
             {"submission_id": s, "title": titles.get(s), "why": why.value}
             for s, why in picks.released.items()
@@ -250,18 +255,35 @@ async def partnering_status(client: Client, session_id: str) -> PartneringStatus
         raise CliError(f"{session_id} partnering: {exc.message}") from None
 
 
-def render_board(data: dict[str, Any], console: Console = out) -> None:
+def board_view(data: dict[str, Any]) -> Group:
+    """The board as staff read it: stage and counts, the slots with the waitlist under them,
+    the releases and partnering; `session status` prints it, `session watch` refreshes it."""
     c = data["counts"]
-    console.print(
-        f"[bold]{data['name']}[/bold] ({data['session_id']}): stage "
-        f"[bold]{data['stage']}[/bold], {data['slots']} slots"
+    summary = Table(
+        "stage",
+        "slots",
+        "submitted",
+        "eligible",
+        "ineligible",
+        "need a fix",
+        "withdrawn",
+        "being checked",
+        title=f"[bold]{data['name']}[/bold] ({data['session_id']})",
+        title_justify="left",
     )
-    console.print(
-        f"{c['submitted']} submitted: {c['eligible']} eligible, {c['ineligible']} "
-        f"ineligible, {c['needs_fix']} need a fix, {c['withdrawn']} withdrawn"
+    summary.add_row(
+        f"[bold]{data['stage']}[/bold]",
+        str(data["slots"]),
+        str(c["submitted"]),
+        f"[green]{c['eligible']}[/]",
+        f"[red]{c['ineligible']}[/]",
+        f"[yellow]{c['needs_fix']}[/]",
+        str(c["withdrawn"]),
+        str(c["received"]),
     )
+    parts: list[Any] = [summary]
     if data["offers"]:
-        table = Table("slot", "film", "status", "answer by")
+        table = Table("slot", "film", "status", "answer by (UTC)")
         for i, o in enumerate(data["offers"], start=1):
             colour = "green" if o["status"] == "confirmed" else "yellow"
             promoted = " (from waitlist)" if o["from_waitlist"] else ""
@@ -269,24 +291,29 @@ def render_board(data: dict[str, Any], console: Console = out) -> None:
                 str(i),
                 f"{o['title']}{promoted}",
                 f"[{colour}]{o['status']}[/]",
-                o["deadline"][:16].replace("T", " "),
+                o["deadline"][:16].replace("T", " ") if o["status"] == "offered" else "",
             )
-        console.print(table)
-        console.print(f"waitlist: {', '.join(data['waitlist']) or 'empty'}")
-        for d in data["declined"]:
-            console.print(f"released: {d['title']} ({d['why']})")
-        console.print(f"not selected: {data['not_selected']}")
+        for w in data["waitlisted"]:
+            table.add_row(f"w{w['position']}", w["title"], "[cyan]waitlisted[/]", "")
+        parts.append(table)
+        parts += [f"released: {d['title']} ({d['why']})" for d in data["declined"]]
+        parts.append(f"not selected: {data['not_selected']}")
     if p := data.get("partnering"):
         shares = sum(len(films) for films in p["grants"].values())
-        console.print(
+        parts.append(
             f"partnering: matching {p['matching']} (v{p['matching_version']}), meetings "
             f"{p['meetings']} (v{p['meetings_version']}), {shares} award share(s) granted"
         )
     elif data["ranking"]:
-        console.print(
+        parts.append(
             "provisional ranking: "
             + ", ".join(f"{i}. {r['title']}" for i, r in enumerate(data["ranking"], start=1))
         )
+    return Group(*parts)
+
+
+def render_board(data: dict[str, Any], console: Console = out) -> None:
+    console.print(board_view(data))
 
 
 @command(session_app, "status")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from pydantic import BaseModel
 from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -28,6 +31,7 @@ from intake.batch import read_batch
 from intake.sessions import target_of
 from intake.submit import SubmitReport, submit_batch
 from models.messages import FixInput, SubmissionState, WithdrawInput
+from models.orm import OutboxRow, ScoreRow
 from settings import get_settings
 from shared import STAGE, submission_workflow_id
 from store import repository
@@ -111,15 +115,98 @@ def render_state(state: SubmissionState) -> None:
     out.print(table)
 
 
+class Moment(BaseModel):
+    """One line of a film's timeline: a stage it entered, a decision, a score or a message."""
+
+    at: datetime
+    kind: Literal["stage", "decision", "score", "message"]
+    what: str
+    actor: str | None = None
+    detail: str | None = None
+
+
+async def timeline(db: AsyncSession, submission_id: str) -> list[Moment]:
+    """The film's story, oldest first, from the audit log, its scores and its outbox: what an
+    operator asks when a film seems stuck, without opening the database."""
+    moments, stage = [], None
+    for a in await repository.audit_trail(db, submission_id):
+        # Its awards and its follow-up write under the film's id too: their states are theirs.
+        own = not a.action.startswith(("award_", "followup_", "reported"))
+        moved = own and a.to_state is not None and a.to_state != stage
+        moments.append(
+            Moment(
+                at=a.at,
+                kind="stage" if moved else "decision",
+                what=f"{stage or 'new'} → {a.to_state}"
+                if moved
+                else a.action + (f" → {a.to_state}" if not own and a.to_state else ""),
+                actor=a.actor,
+                detail="; ".join(x for x in (a.action if moved else None, a.reason) if x),
+            )
+        )
+        stage = a.to_state if moved else stage
+    scores = await db.scalars(select(ScoreRow).where(ScoreRow.submission_id == submission_id))
+    moments += [
+        Moment(
+            at=s.scored_at,
+            kind="score",
+            what=f"scored {s.score:g}",
+            actor=s.member_id,
+            detail=s.comment,
+        )
+        for s in scores
+    ]
+    sent = await db.scalars(select(OutboxRow).where(OutboxRow.submission_id == submission_id))
+    moments += [
+        Moment(
+            at=m.sent_at or m.created_at,
+            kind="message",
+            what=f"{m.stage} ({m.language}) {m.status}",
+            actor="wipflow",
+            detail=f"to {m.recipient}: {m.subject}"
+            + (f" — {m.last_error}" if m.status == "failed" and m.last_error else ""),
+        )
+        for m in sent
+    ]
+    return sorted(moments, key=lambda m: m.at)
+
+
+def render_timeline(moments: list[Moment]) -> None:
+    table = Table("when (UTC)", "", "what", "who", "detail", title="timeline")
+    colours = {"stage": "bold", "decision": "cyan", "score": "magenta", "message": "dim"}
+    for m in moments:
+        table.add_row(
+            f"{m.at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
+            m.kind,
+            f"[{colours[m.kind]}]{m.what}[/]",
+            m.actor or "",
+            m.detail or "",
+        )
+    out.print(table)
+
+
 @command(submission_app, "show")
 async def submission_show(submission_id: str, as_json: JsonFlag = False) -> None:
-    """Where one film stands: stage, each rule's outcome and reason."""
-    client = await connect(get_settings())
+    """Where one film stands (stage, each rule's outcome and reason) and its timeline: stages,
+    decisions, scores and messages, with dates."""
+    settings = get_settings()
+    client = await connect(settings)
     try:
         state = await _handle(client, submission_id).query(SubmissionWorkflow.state)
     except RPCError as exc:
         raise await _rpc_error(client, submission_id, exc) from None
-    emit(state, as_json, lambda: render_state(state))
+    async with database(settings) as sessions, sessions() as db:
+        moments = await timeline(db, submission_id)
+    data = {
+        **state.model_dump(mode="json"),
+        "timeline": [m.model_dump(mode="json") for m in moments],
+    }
+
+    def render() -> None:
+        render_state(state)
+        render_timeline(moments)
+
+    emit(data, as_json, render)
 
 
 async def update_submission(submission_id: str, method, arg: BaseModel):

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test stop server lint format clean
+.PHONY: install demo test stop server lint format clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("wipflow needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The Temporal UI as operators see the demo's session, saved under docs/ (Debian's chromium).
+screenshots: $(STAMP)
+	$(PY) docs/screenshots.py --session films-in-progress/toulouse-2027
 
 # The dev server and a worker in the background, for trying commands by hand.
 server: $(STAMP)

@@ -1,0 +1,145 @@
+"""Screenshots of what an operator sees of a session in the Temporal UI, taken in headless Chromium.
+
+    make demo && make screenshots        # the demo's session, saved under docs/
+    .venv/bin/python docs/screenshots.py --session films-in-progress/toulouse-2027 \\
+        [--ui http://localhost:8233] [--submission WORKFLOW_ID] [--out docs]
+
+It opens the UI's workflow list filtered on the session's `WipSession` search attribute, with
+wipflow's columns (stage, whom it waits for, until when), then the list of what waits on
+producers, then one submission's page (its timeline of summarised activities and its user
+metadata: summary, details, current details). Each page is checked for what it must show before
+it is saved, so the tests can run this script and fail when the UI stops showing it.
+
+Chromium is Debian's (`apt-get install chromium`), driven by Playwright with
+`executable_path`: Playwright's own browser download cannot work on a closed network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from playwright.async_api import Page, async_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from settings import get_settings  # noqa: E402
+from temporal_client import connect  # noqa: E402
+
+COLUMNS = ["Status", "Workflow ID", "WipStage", "WipStatus", "WipDeadline", "WipCountry"]
+# Flags for a machine without a display or outside network (the browser would otherwise keep
+# trying to reach Google's services).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class NotShown(AssertionError):
+    """The UI did not show what an operator needs to see."""
+
+
+async def pick_submission(session_id: str) -> str:
+    """A film of the session that went furthest: confirmed if any, else any submission."""
+    client = await connect(get_settings())
+    for stage in ("confirmed", "offered", "eligible", None):
+        query = f'WipSession="{session_id}" AND WorkflowType="SubmissionWorkflow"'
+        if stage:
+            query += f' AND WipStage="{stage}"'
+        async for execution in client.list_workflows(query, limit=1):
+            return execution.id
+    raise NotShown(f"no submission of {session_id} in the UI's namespace")
+
+
+async def workflow_list(page: Page, ui: str, namespace: str, query: str, path: Path) -> int:
+    await page.goto(
+        f"{ui}/namespaces/{namespace}/workflows?query={quote(query)}", wait_until="networkidle"
+    )
+    rows = page.locator("table tbody tr")
+    await rows.first.wait_for(timeout=30_000)
+    header = await page.locator("table thead").first.inner_text()
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise NotShown(f"the list has no column {', '.join(missing)}")
+    await page.screenshot(path=path)
+    return await rows.count()
+
+
+async def workflow_page(page: Page, ui: str, namespace: str, workflow_id: str, out: Path) -> None:
+    await page.goto(f"{ui}/namespaces/{namespace}/workflows/{quote(workflow_id, safe='')}")
+    await page.get_by_text("Event History").first.wait_for(timeout=30_000)
+    # The timeline names each activity by its summary ("message: offer", "eligibility check 1").
+    await page.get_by_text("eligibility check").first.wait_for(timeout=30_000)
+    await page.screenshot(path=out / "submission-timeline.png")
+    await page.get_by_text("User Metadata").first.click()
+    await page.get_by_text("Current Details").first.wait_for(timeout=30_000)
+    await page.screenshot(path=out / "submission-metadata.png", full_page=True)
+
+
+async def take(ui: str, namespace: str, session_id: str, submission: str | None, out: Path):
+    """Save the four screenshots under `out`; returns their paths and the rows each list had."""
+    submission = submission or await pick_submission(session_id)
+    session = f'WipSession="{session_id}"'
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport={"width": 2100, "height": 1000})
+        # The UI keeps its columns per namespace in local storage: set wipflow's before it loads.
+        columns = json.dumps(json.dumps({namespace: [{"label": c} for c in COLUMNS]}))
+        await context.add_init_script(
+            f"window.localStorage.setItem('namespace-workflow-table-columns', {columns})"
+        )
+        page = await context.new_page()
+        rows = {
+            "session-workflows.png": await workflow_list(
+                page, ui, namespace, session, out / "session-workflows.png"
+            ),
+            "waiting-on-producers.png": await workflow_list(
+                page,
+                ui,
+                namespace,
+                f'{session} AND WipStatus="waiting-producer"',
+                out / "waiting-on-producers.png",
+            ),
+        }
+        await workflow_page(page, ui, namespace, submission, out)
+        await browser.close()
+    return rows, submission
+
+
+def chromium() -> str:
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    raise SystemExit("no Chromium: install Debian's package (apt-get install chromium)")
+
+
+def main() -> None:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--session", required=True, help="e.g. films-in-progress/toulouse-2027")
+    parser.add_argument("--ui", default=settings.temporal_ui_url)
+    parser.add_argument("--namespace", default=settings.temporal_namespace)
+    parser.add_argument("--submission", help="a submission's workflow id (default: one picked)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows, submission = asyncio.run(
+        take(args.ui.rstrip("/"), args.namespace, args.session, args.submission, args.out)
+    )
+    for name, count in rows.items():
+        print(f"{args.out / name}: {count} workflows")
+    print(f"{args.out / 'submission-timeline.png'}, submission-metadata.png: {submission}")
+
+
+if __name__ == "__main__":
+    main()

@@ -106,7 +106,12 @@ def emit(data: BaseModel | dict | list, as_json: bool, render: Callable[[], None
         render()
 
 
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$", re.ASCII)
+# Windows and calendar moves are days or months; past ten years a duration is a typo, and one
+# large enough would overflow the workflows' date arithmetic (`now + fix_window`) and fail them.
+MAX_DURATION = timedelta(days=3660)
+# A session's dates lie within its century (years 2000-2100); year 9999 would overflow too.
+MOMENT_RANGE = timedelta(days=36525)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -115,9 +120,14 @@ def parse_duration(text: str) -> timedelta:
     if not text.strip() or not match:
         raise CliError(f"{text!r} is not a duration (examples: 10d, 36h, 1h30m, 45s)")
     d, h, m, s = (int(g or 0) for g in match.groups())
-    duration = timedelta(days=d, hours=h, minutes=m, seconds=s)
+    try:
+        duration = timedelta(days=d, hours=h, minutes=m, seconds=s)
+    except OverflowError:
+        duration = MAX_DURATION * 2
     if duration <= timedelta(0):
         raise CliError(f"{text!r}: a duration must be positive")
+    if duration > MAX_DURATION:
+        raise CliError(f"{text!r}: a duration is at most {MAX_DURATION.days} days")
     return duration
 
 
@@ -131,6 +141,8 @@ def parse_moment(text: str, now: datetime) -> datetime:
         raise CliError(f"{text!r} is neither an ISO date-time nor +DURATION") from None
     if moment.tzinfo is None:
         raise CliError(f"{text!r} needs a time zone, e.g. 2027-01-20T23:59:00+01:00")
+    if not now - MOMENT_RANGE <= moment <= now + MOMENT_RANGE:
+        raise CliError(f"{text!r} is more than a century from now")
     return moment
 
 

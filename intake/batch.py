@@ -20,6 +20,11 @@ from pydantic import BaseModel, ValidationError
 from models.submission import SubmissionForm
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# A huge cell is a bad row, refused by its field's bound, not an unreadable file: the csv
+# module's own limit (128 KiB a field) would refuse the whole file instead.
+csv.field_size_limit(MAX_FILE_BYTES)
+# A field name quoted back in an error (an unknown column may be any length).
+MAX_FIELD_NAME = 200
 
 
 class FieldError(BaseModel):
@@ -48,10 +53,12 @@ class IntakeFileError(ValueError):
 
 
 def field_errors(exc: ValidationError) -> list[FieldError]:
-    return [
-        FieldError(field=".".join(str(p) for p in err["loc"]) or "form", message=err["msg"])
-        for err in exc.errors()
-    ]
+    return [FieldError(field=_field_name(err["loc"]), message=err["msg"]) for err in exc.errors()]
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    name = ".".join(str(p) for p in loc) or "form"
+    return name if len(name) <= MAX_FIELD_NAME else name[: MAX_FIELD_NAME - 1] + "…"
 
 
 def validate_records(records: list[Any]) -> Batch:
@@ -102,6 +109,8 @@ def _cell(column: str, value: str, list_fields: frozenset[str] | set[str]) -> An
                 return json.loads(value)
             except json.JSONDecodeError as exc:
                 return f"<not valid JSON: {exc.msg}>"  # left for the validator to refuse
+            except (ValueError, RecursionError):  # a 5000-digit number, nesting past the stack
+                return "<not valid JSON: too large or too deeply nested>"
         return [part.strip() for part in value.split(";") if part.strip()]
     return value
 
@@ -113,13 +122,22 @@ def csv_records(text: str, list_fields: frozenset[str] | set[str] = _LIST_FIELDS
         for column, value in line.items():
             if column is None or value is None or not value.strip():
                 continue  # extra cells without a header, or empty cells: let defaults apply
-            target = record
-            *parents, leaf = column.strip().split(".")
-            for part in parents:
-                target = target.setdefault(part, {})
-            target[leaf] = _cell(column.strip(), value, list_fields)
+            _place(record, column.strip(), _cell(column.strip(), value, list_fields))
         records.append(record)
     return records
+
+
+def _place(record: dict[str, Any], column: str, value: Any) -> None:
+    """Put a dotted column's value in its nested place; a column nested under one holding a
+    value (`genre` and `genre.x`) keeps its own name, for the validator to refuse as unknown."""
+    *parents, leaf = column.split(".")
+    target = record
+    for part in parents:
+        target = target.setdefault(part, {})
+        if not isinstance(target, dict):
+            record[column] = value
+            return
+    target[leaf] = value
 
 
 def read_records(
@@ -135,14 +153,28 @@ def read_records(
     except UnicodeDecodeError as exc:
         raise IntakeFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     if path.suffix.lower() == ".csv":
-        return csv_records(text, list_fields)
+        try:
+            return csv_records(text, list_fields)
+        except csv.Error as exc:
+            raise IntakeFileError(f"{path}: not valid CSV ({exc})") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise IntakeFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise IntakeFileError(f"{path}: not valid JSON (nested too deeply)") from exc
     if isinstance(data, dict) and isinstance(data.get(key), list):
         data = data[key]
     return data if isinstance(data, list) else [data]
+
+
+def _integer(digits: str) -> int | str:
+    """A JSON integer; one longer than Python converts (4300 digits) stays text, for its field
+    to refuse, rather than costing the whole file."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
 
 
 def read_batch(path: Path) -> Batch:

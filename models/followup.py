@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from domain.followup import Cadence, FollowUpStatus, Milestone, MilestoneState, Step
+from models.submission import Text
 
 
 class FollowUpInput(BaseModel):
@@ -32,8 +33,9 @@ class FollowUpInput(BaseModel):
 
 
 class CloseRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("staff", max_length=200)
+    # Both land in the audit log: a NUL there would fail the recording activity for ever.
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("staff", max_length=200)
 
 
 class FollowUpState(BaseModel):

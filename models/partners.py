@@ -9,23 +9,31 @@ reason, the good rows of the same file are kept.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from domain.matching import FilmNeeds, PartnerKind, PartnerOffer
 from domain.review import normalise_name
 from models.programme import Genre, Slug
-from models.submission import Country, Email, Language, Name, PostNeed, SubmissionForm
+from models.submission import (
+    Country,
+    Email,
+    Form,
+    Language,
+    Name,
+    PostNeed,
+    SubmissionForm,
+)
 
+# A film's key as partners name it (`models.submission.film_key`: at most 60 characters).
+FilmKey = Annotated[str, Field(min_length=1, max_length=60)]
 # Who, among partners, sells or shows a film somewhere: they need territories to be matched on.
 TERRITORIAL = {PartnerKind.SALES_AGENT, PartnerKind.DISTRIBUTOR, PartnerKind.TV_BUYER}
 
 
-class PartnerForm(BaseModel):
+class PartnerForm(Form):
     """One partner of one session, as a row of a partners file."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: Slug
     name: Name
@@ -37,10 +45,10 @@ class PartnerForm(BaseModel):
     territories: list[Country] = Field(default_factory=list, max_length=250)
     languages: list[Language] = Field(default_factory=list, max_length=20)
     genres: list[Genre] = Field(default_factory=list, description="empty: every genre")
-    opt_outs: list[str] = Field(
+    opt_outs: list[FilmKey] = Field(
         default_factory=list, max_length=100, description="film keys it does not want to meet"
     )
-    bids: dict[str, float] = Field(
+    bids: dict[FilmKey, float] = Field(
         default_factory=dict, max_length=100, description="film key -> interest from 0 to 1"
     )
     contact_email: Email | None = None
@@ -51,10 +59,15 @@ class PartnerForm(BaseModel):
             raise ValueError("a post-production house must list the services it offers")
         if self.kind in TERRITORIAL and not self.territories:
             raise ValueError(f"a {self.kind.value} must list the territories it covers")
-        for film, interest in self.bids.items():
-            if not 0 <= interest <= 1:
-                raise ValueError(f"bid for {film!r} must lie between 0 and 1 (got {interest:g})")
         return self
+
+    @field_validator("bids")
+    @classmethod
+    def _interests(cls, bids: dict[str, float]) -> dict[str, float]:
+        for film, interest in bids.items():
+            if not 0 <= interest <= 1:  # NaN too
+                raise ValueError(f"bid for {film!r} must lie between 0 and 1 (got {interest:g})")
+        return bids
 
 
 def offer_of(session_id: str, partner: PartnerForm) -> PartnerOffer:

@@ -12,10 +12,18 @@ import re
 import unicodedata
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from babel import Locale
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 from models.programme import Genre, PostStage
 
@@ -45,10 +53,42 @@ def _language(value: str) -> str:
     return code
 
 
+# Control characters a stored text may not hold: PostgreSQL refuses NUL in text and JSONB (the
+# activity that writes it would retry for ever), and the others are never meant in a form.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A name goes into mail headers, where a line break is refused when the message is sent.
+_LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
+
+
+def printable(value: str) -> str:
+    """Refuse a text with control characters (tabs and line breaks are text)."""
+    if (found := _CONTROL.search(value)) is not None:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if _LINE_BREAK.search(value):
+        raise ValueError("must be a single line")
+    return printable(value)
+
+
+def _texts(value: Any) -> list[str]:
+    """The strings of a field's value, through lists and dicts (nested forms check their own)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [t for item in value for t in _texts(item)]
+    if isinstance(value, dict):
+        return [t for pair in value.items() for t in _texts(list(pair))]
+    return []
+
+
 Country = Annotated[str, AfterValidator(_country)]
 Language = Annotated[str, AfterValidator(_language)]
 ContactLanguage = Literal["es", "pt", "fr", "en"]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
+Text = Annotated[str, AfterValidator(printable)]
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e10"), decimal_places=2)]
 
@@ -65,18 +105,27 @@ class PostNeed(StrEnum):
     DCP = "dcp"
 
 
-class _Form(BaseModel):
+class Form(BaseModel):
+    """A file's record: unknown fields refused, texts stripped and storable as they are."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        for text in _texts(value):
+            printable(text)
+        return value
 
-class Director(_Form):
+
+class Director(Form):
     name: Name
     nationality: Country
     first_feature: bool = False
     bio: str = Field("", max_length=3000)
 
 
-class Producer(_Form):
+class Producer(Form):
     company: Name
     country: Country
     share_pct: float = Field(gt=0, le=100)
@@ -84,7 +133,7 @@ class Producer(_Form):
     contact_email: Email | None = None
 
 
-class Screener(_Form):
+class Screener(Form):
     url: HttpUrl
     access: Literal["password", "unlisted", "public"] = "password"
     password: str | None = Field(None, max_length=200)
@@ -97,7 +146,7 @@ class Screener(_Form):
         return self
 
 
-class Finance(_Form):
+class Finance(Form):
     currency: Literal["EUR", "USD", "BRL", "ARS", "MXN", "CLP", "COP", "PEN", "UYU"] = "EUR"
     total_budget: Money
     secured: Money
@@ -110,7 +159,7 @@ class Finance(_Form):
         return self
 
 
-class History(_Form):
+class History(Form):
     sales_agent: str | None = Field(None, max_length=200)
     distributors: list[Name] = Field(default_factory=list, max_length=30)
     labs_forums_wips: list[Name] = Field(
@@ -122,14 +171,14 @@ class History(_Form):
     )
 
 
-class Contact(_Form):
+class Contact(Form):
     name: Name
     email: Email
     language: ContactLanguage = "en"
     phone: str | None = Field(None, max_length=40)
 
 
-class SubmissionForm(_Form):
+class SubmissionForm(Form):
     original_title: Name
     english_title: str | None = Field(None, max_length=200)
     genre: Genre

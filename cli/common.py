@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -104,6 +105,19 @@ def emit(data: BaseModel | dict | list, as_json: bool, render: Callable[[], None
         print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
     else:
         render()
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file a person wrote; anything unreadable (missing, not UTF-8, not JSON, nested past
+    Python's stack) is one line naming the file."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except RecursionError:
+        raise CliError(f"{path}: nested too deeply") from None
+    except (OSError, ValueError) as exc:
+        raise CliError(f"{path}: {exc}") from None
 
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$", re.ASCII)

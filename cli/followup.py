@@ -8,7 +8,6 @@ staff's close and reopen.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,6 +34,7 @@ from cli.common import (
     error_text,
     group,
     out,
+    read_json,
     update,
 )
 from domain.followup import (
@@ -179,8 +179,8 @@ async def followup_report(
 ) -> None:
     """A producer's progress report; every milestone is validated before any is applied."""
     try:
-        report = Report.model_validate(json.loads(file.read_text(encoding="utf-8")))
-    except (OSError, json.JSONDecodeError, ValidationError) as exc:
+        report = Report.model_validate(read_json(file))
+    except ValidationError as exc:
         raise CliError(f"{file}: {error_text(exc)}") from None
     state = await _update(submission_id, FollowUpWorkflow.report, report)
     emit(state, as_json, lambda: _render_state(state))

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
@@ -26,6 +27,7 @@ from cli.common import (
     command,
     database,
     emit,
+    error_text,
     group,
     out,
     parse_moment,
@@ -417,8 +419,10 @@ def _share(text: str) -> GrantShare:
     film, _, share = text.partition("=")
     try:
         return GrantShare(submission_id=film, share_pct=float(share) if share else 100)
-    except ValueError as exc:
-        raise CliError(f"{text!r}: a film id, optionally =SHARE in percent ({exc})") from None
+    except ValidationError as exc:
+        raise CliError(f"{text!r}: {error_text(exc)}") from None
+    except ValueError:
+        raise CliError(f"{text!r}: a film id, optionally =SHARE in percent") from None
 
 
 @command(awards_app, "grant")

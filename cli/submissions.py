@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -25,6 +24,7 @@ from cli.common import (
     group,
     out,
     print_rejected,
+    read_json,
     update,
 )
 from intake.batch import read_batch
@@ -225,10 +225,7 @@ async def submission_fix(
     as_json: JsonFlag = False,
 ) -> None:
     """Send a producer's correction; answers with the new eligibility outcome."""
-    try:
-        changes = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CliError(f"{file}: {exc}") from None
+    changes = read_json(file)
     if not isinstance(changes, dict) or not changes:
         raise CliError(f"{file}: expected a JSON object of corrected fields")
     state = await update_submission(

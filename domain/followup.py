@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.text import Text
 
 
 class Milestone(StrEnum):
@@ -76,17 +79,23 @@ class MilestoneState(BaseModel):
 class MilestoneUpdate(BaseModel):
     """One milestone as a producer reports it: an expected date set or revised, or a date done."""
 
+    model_config = ConfigDict(extra="forbid")
+
     milestone: Milestone
     expected: date | None = None
     done: date | None = None
-    detail: dict[str, str] = Field(default_factory=dict, max_length=10)
-    reason: str | None = Field(None, max_length=1000, description="why a date moves back")
+    detail: dict[Annotated[Text, Field(max_length=40)], Annotated[Text, Field(max_length=500)]] = (
+        Field(default_factory=dict, max_length=10)
+    )
+    reason: Text | None = Field(None, max_length=1000, description="why a date moves back")
 
 
 class Report(BaseModel):
-    note: str = Field("", max_length=5000)
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not lost
+
+    note: Text = Field("", max_length=5000)
     milestones: list[MilestoneUpdate] = Field(default_factory=list, max_length=30)
-    actor: str = Field("producer", max_length=200)
+    actor: Text = Field("producer", max_length=200)
 
 
 class ReportError(ValueError):

@@ -18,11 +18,13 @@ import unicodedata
 
 from pydantic import BaseModel, Field
 
+from models.text import Text
+
 
 class Member(BaseModel):
     id: str = Field(min_length=1, max_length=60)
-    name: str = Field(min_length=1, max_length=200)
-    company: str | None = Field(None, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
+    company: Text | None = Field(None, max_length=200)
     declared_conflicts: list[str] = Field(
         default_factory=list, description="submission ids or company names"
     )

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from models.eligibility import EligibilityReport, Outcome, RuleResult
 from models.submission import SubmissionForm
+from models.text import Text
 
 
 class Stage(StrEnum):
@@ -85,12 +86,12 @@ class FixInput(BaseModel):
     """Corrected fields, as a partial form: `{"screener": {"url": "https://vimeo.com/..."}}`."""
 
     changes: dict[str, Any] = Field(min_length=1)
-    actor: str = Field("producer", max_length=200)
+    actor: Text = Field("producer", max_length=200)
 
 
 class WithdrawInput(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("producer", max_length=200)
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("producer", max_length=200)
 
 
 class RegisterInput(BaseModel):

@@ -11,10 +11,11 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.meetings import Busy
 from models.programme import AwardConfig, AwardStep
+from models.text import Text
 
 
 class RunStatus(StrEnum):
@@ -69,7 +70,7 @@ class LineupChange(BaseModel):
 
 class MatchingRequest(BaseModel):
     fairness: bool | None = Field(None, description="None: the programme's setting")
-    actor: str = Field("staff", max_length=200)
+    actor: Text = Field("staff", max_length=200)
 
 
 class OverrideAction(StrEnum):
@@ -81,25 +82,25 @@ class OverrideRequest(BaseModel):
     submission_id: str = Field(min_length=1, max_length=200)
     partner_id: str = Field(min_length=1, max_length=60)
     action: OverrideAction
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("staff", max_length=200)
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("staff", max_length=200)
 
 
 class ApproveRequest(BaseModel):
-    reason: str = Field("approved", min_length=1, max_length=1000)
+    reason: Text = Field("approved", min_length=1, max_length=1000)
     version: int | None = Field(None, description="the version staff read; None: the latest")
-    actor: str = Field("staff", max_length=200)
+    actor: Text = Field("staff", max_length=200)
 
 
 class AbsenceRequest(BaseModel):
     """Someone (a partner or a film's team) cannot meet between two times: only the meetings
     that fall in that window move."""
 
-    who: str = Field(min_length=1, max_length=200, description="partner id or submission id")
-    start: datetime
-    end: datetime
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("staff", max_length=200)
+    who: Text = Field(min_length=1, max_length=200, description="partner id or submission id")
+    start: AwareDatetime
+    end: AwareDatetime
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("staff", max_length=200)
 
 
 class GrantShare(BaseModel):
@@ -112,8 +113,8 @@ class GrantRequest(BaseModel):
 
     award_id: str = Field(min_length=1, max_length=60)
     films: list[GrantShare] = Field(min_length=1, max_length=20)
-    reason: str = Field("jury decision", min_length=1, max_length=1000)
-    actor: str = Field("jury", max_length=200)
+    reason: Text = Field("jury decision", min_length=1, max_length=1000)
+    actor: Text = Field("jury", max_length=200)
 
 
 class DeclinedShare(BaseModel):
@@ -168,13 +169,13 @@ class AwardInput(BaseModel):
 
 class StepRequest(BaseModel):
     step: AwardStep
-    note: str = Field("", max_length=2000, description="e.g. the contract's reference")
-    actor: str = Field("staff", max_length=200)
+    note: Text = Field("", max_length=2000, description="e.g. the contract's reference")
+    actor: Text = Field("staff", max_length=200)
 
 
 class DeclineRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("producer", max_length=200)
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("producer", max_length=200)
 
 
 class AwardState(BaseModel):

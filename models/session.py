@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.review import Member
 from domain.selection import SelectionState
 from models.messages import Stage
 from models.programme import SelectionConfig, SessionCalendar
+from models.text import Text
 
 
 class SessionStage(StrEnum):
@@ -93,34 +94,34 @@ class SessionStatus(BaseModel):
 
 class ExtendInput(BaseModel):
     milestone: Milestone
-    to: datetime
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("staff", max_length=200)
+    to: AwareDatetime
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("staff", max_length=200)
 
 
 class AdvanceInput(BaseModel):
     to: SessionStage
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("staff", max_length=200)
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("staff", max_length=200)
 
 
 class CommitteeInput(BaseModel):
     members: list[Member] = Field(min_length=1, max_length=100)
-    actor: str = Field("staff", max_length=200)
+    actor: Text = Field("staff", max_length=200)
 
 
 class PinInput(BaseModel):
     submission_id: str
-    reason: str = Field(min_length=1, max_length=1000)
-    actor: str = Field("staff", max_length=200)
+    reason: Text = Field(min_length=1, max_length=1000)
+    actor: Text = Field("staff", max_length=200)
 
 
 class AnswerInput(BaseModel):
     """A producer's answer to an offer, or a withdrawal of a film in play."""
 
     submission_id: str
-    reason: str = Field("", max_length=1000)
-    actor: str = Field("producer", max_length=200)
+    reason: Text = Field("", max_length=1000)
+    actor: Text = Field("producer", max_length=200)
 
 
 class DecisionKind(StrEnum):

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from models.programme import Genre, PostStage
+from models.text import printable
 
 # Region codes Babel knows that are not countries.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -53,18 +54,8 @@ def _language(value: str) -> str:
     return code
 
 
-# Control characters a stored text may not hold: PostgreSQL refuses NUL in text and JSONB (the
-# activity that writes it would retry for ever), and the others are never meant in a form.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A name goes into mail headers, where a line break is refused when the message is sent.
 _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
-
-
-def printable(value: str) -> str:
-    """Refuse a text with control characters (tabs and line breaks are text)."""
-    if (found := _CONTROL.search(value)) is not None:
-        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
-    return value
 
 
 def _one_line(value: str) -> str:
@@ -88,7 +79,6 @@ Country = Annotated[str, AfterValidator(_country)]
 Language = Annotated[str, AfterValidator(_language)]
 ContactLanguage = Literal["es", "pt", "fr", "en"]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
-Text = Annotated[str, AfterValidator(printable)]
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e10"), decimal_places=2)]
 

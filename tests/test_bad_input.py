@@ -512,11 +512,6 @@ def test_bad_command_line_arguments_are_refused_in_one_line(offline, args):
         assert result.exit_code == 2 and "Usage:" in result.stderr, result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/partnering.py _share quotes the whole ValidationError (several lines) instead of "
-    "error_text(exc)",
-)
 @pytest.mark.parametrize("share", ["nan", "-5", "101"])
 def test_a_bad_award_share_is_refused_in_one_line(offline, share):
     result = invoke(offline, ["awards", "grant", SESSION, "prize", f"{SESSION}/x={share}"])
@@ -552,12 +547,6 @@ def assert_one_line_refusal(result) -> None:
     assert line.startswith("error: ") and "cannot reach Temporal" not in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/submissions.py (submission fix) and cli/followup.py (followup report) catch only "
-    "OSError and JSONDecodeError: a file not in UTF-8 (UnicodeDecodeError) or nested past the "
-    "stack (RecursionError) ends in a traceback",
-)
 @pytest.mark.parametrize("command", ["submission fix", "followup report"])
 @pytest.mark.parametrize("content", [b"\xff{}", b"[" * 100_000], ids=["latin-1", "deep"])
 def test_an_unreadable_fix_or_report_file_is_refused_in_one_line(
@@ -766,11 +755,6 @@ async def test_after_bad_updates_the_session_still_moves_its_calendar(session):
     await assert_no_failed_task(session.handle)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workflows/session.py validate_extend compares a naive `to` with workflow.now(): "
-    "refused with Python's 'can't compare offset-naive and offset-aware datetimes', no field",
-)
 async def test_a_date_without_zone_is_refused_by_its_field(session):
     message = await refused(
         session.handle,
@@ -889,11 +873,6 @@ async def test_after_bad_updates_partnering_still_notes_an_absence(partnering):
     await assert_no_failed_task(partnering)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workflows/partnering.py: AbsenceRequest takes naive datetimes, validate_absent lets "
-    "them through, and the handler's Busy(...) (AwareDatetime) raises: the workflow task fails",
-)
 async def test_an_absence_without_zones_is_refused_not_a_failed_task(ts_env, ts_queue):
     session_id = f"films-in-progress/naive-{uuid.uuid4().hex[:6]}"
     handle = await ts_env.client.start_workflow(

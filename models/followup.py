@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from domain.followup import Cadence, FollowUpStatus, Milestone, MilestoneState, Step
-from models.submission import Text
+from models.text import Text
 
 
 class FollowUpInput(BaseModel):

@@ -22,7 +22,7 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -192,3 +192,15 @@ async def running_worker(
     worker: Worker = build_worker(client, settings, sessions)
     async with worker:
         yield settings.temporal_task_queue
+
+
+HISTORIES = PROJECT_ROOT / "tests" / "histories"
+
+
+async def keep_history(handle: WorkflowHandle, name: str) -> None:
+    """With WIPFLOW_RECORD_HISTORIES=1, save the workflow's history as
+    `tests/histories/<name>.json`, where `tests/test_histories.py` replays it on every later
+    version of the code."""
+    if os.environ.get("WIPFLOW_RECORD_HISTORIES"):
+        history = await handle.fetch_history()
+        (HISTORIES / f"{name}.json").write_text(history.to_json())

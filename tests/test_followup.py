@@ -6,14 +6,11 @@ histories stay bounded by continue-as-new; and a saved history replays against t
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from temporalio.client import WorkflowHistory, WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
@@ -23,12 +20,12 @@ from models.followup import CloseRequest
 from models.orm import AuditRow, FollowUpRow, MilestoneRow, OutboxRow, SaleRow
 from models.session import AdvanceInput, SessionStage
 from shared import followup_workflow_id
+from tests.conftest import keep_history
 from tests.test_session_workflow import small_session
 from workflows.followup import HISTORY_LIMIT, FollowUpWorkflow
 from workflows.session import SessionWorkflow
 
 MONTH = timedelta(days=30)
-HISTORIES = Path(__file__).parent / "histories"
 
 
 async def followed_session(env, queue, pg_sessions, programmes):
@@ -224,27 +221,7 @@ async def test_history_stays_bounded_and_replays(ts_env, ts_queue, pg_sessions, 
     await Replayer(
         workflows=[FollowUpWorkflow], data_converter=pydantic_data_converter
     ).replay_workflow(history)
-    if os.environ.get("WIPFLOW_RECORD_HISTORIES"):
-        HISTORIES.mkdir(exist_ok=True)
-        (HISTORIES / "followup-monthly-reports.json").write_text(history.to_json())
-
-
-@pytest.mark.parametrize("path", sorted(HISTORIES.glob("followup*.json")), ids=lambda p: p.name)
-async def test_saved_histories_replay(path: Path):
-    """A history saved from an earlier version of the code must replay on today's: a change that
-    would break running follow-ups fails here first (`tests/histories/README.md`)."""
-    history = WorkflowHistory.from_json("followup", saved(path))
-    await Replayer(
-        workflows=[FollowUpWorkflow], data_converter=pydantic_data_converter
-    ).replay_workflow(history)
-
-
-def saved(path: Path) -> dict:
-    return json.loads(path.read_text())
-
-
-def test_a_saved_history_exists():
-    assert list(HISTORIES.glob("followup*.json")), "record one: see tests/histories/README.md"
+    await keep_history(latest, "followup-monthly-reports")
 
 
 async def test_a_finished_film_without_a_premiere_concludes_as_completed(

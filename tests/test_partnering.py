@@ -33,6 +33,7 @@ from models.partnering import (
 from models.programme import AwardStep
 from models.session import AdvanceInput, SessionStage
 from shared import award_workflow_id, partnering_workflow_id, submission_workflow_id
+from tests.conftest import keep_history
 from tests.test_session_workflow import small_session
 from workflows.award import AwardWorkflow
 from workflows.partnering import PartneringWorkflow
@@ -230,6 +231,7 @@ async def test_meetings_are_scheduled_and_an_absence_moves_only_its_meetings(
     assert sorted(m.submission_id for m in sent if m.occurrence == str(second.version)) == sorted(
         told
     )
+    await keep_history(handle, "partnering-matching-meetings-absence")
 
 
 async def _meetings(db, sid: str, version: int) -> list[meeting_rules.Meeting]:
@@ -312,6 +314,7 @@ async def test_awards_are_validated_split_and_keep_their_deadlines(
         await award.execute_update(AwardWorkflow.decline, DeclineRequest(reason="too late"))
     state = await award.query(AwardWorkflow.state)
     assert state.step is AwardStep.CONTRACT_SIGNED and not state.overdue
+    await keep_history(award, "award-overdue-then-signed")
 
     other = ts_env.client.get_workflow_handle_for(
         AwardWorkflow.run, award_workflow_id(grants[1].grant_id)
@@ -321,6 +324,7 @@ async def test_awards_are_validated_split_and_keep_their_deadlines(
     )
     assert declined.declined and declined.next_step is None
     assert (await other.result()).declined
+    await keep_history(other, "award-declined")
 
     async def released():
         status = await handle.query(PartneringWorkflow.status)
@@ -332,6 +336,7 @@ async def test_awards_are_validated_split_and_keep_their_deadlines(
     assert "already granted" in str(refused.value.cause.cause)
     [regranted] = await grant("film-factory", (lineup[2], 40))
     assert str(regranted.value) == "16000.00"
+    await keep_history(handle, "partnering-grants-and-a-release")
 
 
 async def _overdue(award):
@@ -363,5 +368,8 @@ async def test_partnering_follows_the_lineup_and_closes_with_the_session(
         )
     final = await handle.result()
     assert final.matching is RunStatus.STALE
+    await keep_history(handle, "partnering-stale-then-closed")
+    await keep_history(session.handle, "session-call-to-closed")
+    await keep_history(film, "submission-confirmed-then-withdrawn")
     with pytest.raises(RPCError, match="not found"):  # a closed workflow takes no update
         await handle.execute_update(PartneringWorkflow.run_matching, MatchingRequest())

@@ -18,7 +18,7 @@ from models.orm import SubmissionRow
 from models.submission import SubmissionForm
 from shared import STAGE, submission_workflow_id
 from store import repository
-from tests.conftest import new_session
+from tests.conftest import keep_history, new_session
 from tests.forms import make_form
 from workflows.submission import SubmissionWorkflow
 
@@ -177,6 +177,7 @@ async def test_a_corrected_film_is_judged_again_and_becomes_eligible(
     )
     await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="test over"))
     await handle.result()
+    await keep_history(handle, "submission-fixed-then-withdrawn")
     # A withdrawn film's workflow is over: a second withdrawal meets a closed workflow.
     with pytest.raises(RPCError):
         await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="again"))

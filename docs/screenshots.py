@@ -76,14 +76,18 @@ async def workflow_list(page: Page, ui: str, namespace: str, query: str, path: P
 
 
 async def workflow_page(page: Page, ui: str, namespace: str, workflow_id: str, out: Path) -> None:
+    # The UI scrolls inside its own frame: a tall window is what shows the whole timeline.
+    await page.set_viewport_size({"width": 2100, "height": 1500})
     await page.goto(f"{ui}/namespaces/{namespace}/workflows/{quote(workflow_id, safe='')}")
     await page.get_by_text("Event History").first.wait_for(timeout=30_000)
-    # The timeline names each activity by its summary ("message: offer", "eligibility check 1").
-    await page.get_by_text("eligibility check").first.wait_for(timeout=30_000)
+    # The timeline names each activity by its summary ("message: offer", "eligibility check 1");
+    # the latest are on top, and a long history shows only its latest in full.
+    await page.get_by_text("message: ").first.wait_for(timeout=30_000)
     await page.screenshot(path=out / "submission-timeline.png")
     await page.get_by_text("User Metadata").first.click()
     await page.get_by_text("Current Details").first.wait_for(timeout=30_000)
-    await page.screenshot(path=out / "submission-metadata.png", full_page=True)
+    await page.set_viewport_size({"width": 2100, "height": 1000})
+    await page.screenshot(path=out / "submission-metadata.png")
 
 
 async def take(ui: str, namespace: str, session_id: str, submission: str | None, out: Path):

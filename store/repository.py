@@ -31,13 +31,19 @@ from models.programme import Programme
 async def insert_ignore(
     db: AsyncSession, table: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str]
 ) -> int:
-    """Insert rows, skipping those whose `keys` already exist; returns how many were new."""
+    """Insert rows, skipping those whose `keys` already exist; returns how many were new.
+
+    Most calls write one row (an audit entry, a submission, an outbox message). Given as a list,
+    even of one row, the INSERT is a multi-row VALUES that SQLAlchemy cannot cache and compiles
+    on every call (bench/pipeline.py found it on every activity's path); `.values(row)` on the
+    table is compiled once and cached."""
     if not rows:
         return 0
     dialect = db.bind.dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
-    result = await db.execute(stmt)
+    values = rows[0] if len(rows) == 1 else list(rows)
+    stmt = insert(getattr(table, "__table__", table)).values(values)
+    result = await db.execute(stmt.on_conflict_do_nothing(index_elements=list(keys)))
     return result.rowcount
 
 

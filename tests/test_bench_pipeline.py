@@ -1,0 +1,28 @@
+"""The capacity benchmark still runs end to end: a tiny call through the real pipeline and its
+bare-workflow ceiling on the dev server and PostgreSQL, with figures that make sense. Nothing here
+is timed: the figures are the benchmark's to print, the test only checks they were measured."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from bench import pipeline
+from tests.conftest import PG_ADMIN_DSN, require
+
+
+async def test_the_benchmark_measures_both_phases_at_a_tiny_n() -> None:
+    try:
+        await (await asyncpg.connect(PG_ADMIN_DSN, timeout=5)).close()
+    except (OSError, asyncpg.PostgresError) as exc:
+        require(False, f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {exc}")
+
+    report = await pipeline.run(10, year=2091)
+
+    assert report.judged == 10, "every submission reached its eligibility result"
+    assert report.pipeline.rate > 0 and report.ceiling.rate > 0
+    assert report.ceiling.submissions == 10
+    assert report.ceiling.activities == report.pipeline.activities >= 10 * 4
+    assert 0 < report.latency_p50 <= report.latency_p99
+    assert 0 < report.largest_history <= pipeline.HISTORY_LIMIT
+    assert report.messages_sent >= 10 * 2  # received, then a verdict, at the least
+    assert report.pipeline.peak_mib > 0 and report.ceiling.peak_mib > 0

@@ -10,8 +10,10 @@ messages held until staff release them.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -273,16 +275,69 @@ async def deliver(sessions: async_sessionmaker, mailer: Mailer, sender: str, key
         html=row.html,
         language=row.language,
     )
+    return await _send_once(sessions, mailer, email, key)
+
+
+async def _send_once(
+    sessions: async_sessionmaker, mailer: Mailer, email: EmailMessage, key: str
+) -> str:
+    """Send the message holding its outbox row's lock, and record the outcome in that same
+    transaction.
+
+    Two windows would otherwise send a message twice. Recorded afterwards, on a connection taken
+    from the pool, a send was followed by a wait for that connection (seconds, on a worker
+    catching up after a restart): a worker killed meanwhile left the message pending, and the
+    retry sent it again (the fault drills saw it). And a second attempt started while the first
+    still ran (a heartbeat timeout under a slow mail server) sent it too; now it waits for the
+    lock and finds the message sent. Only one commit now stands between the mail server's
+    acceptance and its record; a message accepted whose commit is lost (the connection cut) is
+    recorded again on a fresh connection rather than sent again.
+    """
+    sent, failure = False, None
     try:
-        await mailer.send(email, key)
-    except PermanentDeliveryError as exc:
-        await _mark(sessions, key, "failed", error=str(exc))
-        return "failed"
-    except Exception as exc:
-        await _mark(sessions, key, "pending", error=f"{type(exc).__name__}: {exc}")
-        raise
-    await _mark(sessions, key, "sent", sent_at=datetime.now(UTC))
-    return "sent"
+        async with sessions.begin() as db:
+            status = await db.scalar(
+                select(OutboxRow.status).where(OutboxRow.key == key).with_for_update()
+            )
+            if status in ("sent", "failed"):
+                return status
+            values: dict[str, Any]
+            try:
+                await mailer.send(email, key)
+                sent, status = True, "sent"
+                values = {"sent_at": datetime.now(UTC), "last_error": None}
+            except PermanentDeliveryError as exc:
+                status, values = "failed", {"last_error": str(exc)}
+            except Exception as exc:
+                failure, status = exc, "pending"
+                values = {"last_error": f"{type(exc).__name__}: {exc}"}
+            await db.execute(
+                update(OutboxRow)
+                .where(OutboxRow.key == key)
+                .values(status=status, attempts=OutboxRow.attempts + 1, **values)
+            )
+    except Exception:
+        if not sent:
+            raise
+        await _record_sent(sessions, key)
+    if failure is not None:
+        raise failure
+    return status
+
+
+async def _record_sent(sessions: async_sessionmaker, key: str, tries: int = 5) -> None:
+    """The message went out but its record was lost with the connection: record it on a fresh
+    one, for a few seconds, before giving up (the retry would then send it again)."""
+    for attempt in range(tries):
+        try:
+            await _mark(sessions, key, "sent", sent_at=datetime.now(UTC))
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            if activity.in_activity():  # staff releasing held messages run this too
+                activity.heartbeat()
+            await asyncio.sleep(1)
 
 
 async def _mark(

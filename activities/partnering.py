@@ -9,8 +9,10 @@ written and returns what it wrote: a proposal is computed once, whatever the ret
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -256,6 +258,18 @@ def award_refusals(
     return problems
 
 
+T = TypeVar("T")
+
+
+async def solving(solver: Callable[..., T], *args: Any) -> T:
+    """Run a solver in a thread and heartbeat while it works (it may take its whole time limit):
+    a worker that dies mid-solve is noticed within the heartbeat timeout."""
+    work = asyncio.ensure_future(asyncio.to_thread(solver, *args))
+    while not (await asyncio.wait({work}, timeout=5))[0]:
+        activity.heartbeat()
+    return work.result()
+
+
 class PartneringActivities:
     def __init__(self, sessions: async_sessionmaker, client: Client) -> None:
         self._sessions = sessions
@@ -316,7 +330,7 @@ class PartneringActivities:
             alternates=config.alternates,
         )
         try:
-            result = await asyncio.to_thread(matching.solve, films, offers, options)
+            result = await solving(matching.solve, films, offers, options)
         except matching.InfeasibleMatching as exc:
             raise refuse(str(exc), "InfeasibleMatching") from None
         summary = RunSummary(
@@ -518,9 +532,9 @@ class PartneringActivities:
         grid = event_grid(programme, calendar)
         if base:
             previous = meetings.Schedule(meetings=tuple(base), unplaced=())
-            plan = await asyncio.to_thread(meetings.replan, previous, requests, grid, busy)
+            plan = await solving(meetings.replan, previous, requests, grid, busy)
         else:
-            plan = await asyncio.to_thread(meetings.schedule, requests, grid, busy)
+            plan = await solving(meetings.schedule, requests, grid, busy)
         counts: dict[str, int] = {}
         for m in plan.meetings:
             counts[m.film] = counts.get(m.film, 0) + 1

@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import sys
+import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from intake.batch import IntakeFileError, RowError, field_errors
 from intake.sessions import CalendarError, SessionExistsError
@@ -42,6 +44,9 @@ def group(name: str, help: str) -> typer.Typer:
 WIDTH = None if sys.stdout.isatty() else 120
 out = Console(width=WIDTH)
 err = Console(stderr=True, width=WIDTH)
+
+# A dropped update is sent again every 2 s for about a minute (see `update`).
+UPDATE_TRIES = 30
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -178,13 +183,28 @@ async def database(settings: Settings) -> AsyncIterator[async_sessionmaker]:
 
 
 async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: str) -> Any:
-    """Run a workflow update; a validator's refusal becomes one line naming `what`."""
-    try:
-        if arg is None:
-            return await handle.execute_update(method)
-        return await handle.execute_update(method, arg)
-    except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        while getattr(cause, "cause", None) is not None:  # an activity's refusal, under its error
-            cause = cause.cause
-        raise CliError(f"{what}: {getattr(cause, 'message', cause)}") from None
+    """Run a workflow update; a validator's refusal becomes one line naming `what`.
+
+    An update the server dropped because the worker died holding it (UnprocessedUpdate), or a
+    server briefly unavailable, is sent again for up to a minute under the same update id: the
+    workflow applies one update id once, so staff never see an error for a command that did
+    nothing, nor a command applied twice (the fault drills restart workers under staff's feet).
+    """
+    args = [] if arg is None else [arg]
+    update_id = f"cli-{uuid.uuid4()}"
+    for attempt in range(UPDATE_TRIES):
+        try:
+            return await handle.execute_update(method, *args, id=update_id)
+        except WorkflowUpdateFailedError as exc:
+            if "UnprocessedUpdate" in str(exc.cause) and attempt < UPDATE_TRIES - 1:
+                await asyncio.sleep(2)
+                continue
+            cause = exc.cause
+            while getattr(cause, "cause", None) is not None:  # an activity's refusal, under it
+                cause = cause.cause
+            raise CliError(f"{what}: {getattr(cause, 'message', cause)}") from None
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.UNAVAILABLE or attempt == UPDATE_TRIES - 1:
+                raise
+            await asyncio.sleep(2)
+    raise AssertionError("unreachable: the last attempt returns or raises")

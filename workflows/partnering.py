@@ -62,9 +62,14 @@ RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
     maximum_attempts=6,
 )
-# A refused request (an infeasible quota, a conflict) fails at once; the solver gets its time.
-SOLVE = dict(start_to_close_timeout=timedelta(minutes=5), retry_policy=RETRY)
-DB_ACTIVITY = dict(start_to_close_timeout=timedelta(minutes=2), retry_policy=RETRY)
+# A refused request (an infeasible quota, a conflict) fails at once; the solver gets its time,
+# and heartbeats while it works, so a worker that dies mid-solve is retried within seconds.
+SOLVE = dict(
+    start_to_close_timeout=timedelta(minutes=5),
+    heartbeat_timeout=timedelta(seconds=30),
+    retry_policy=RETRY,
+)
+DB_ACTIVITY = dict(start_to_close_timeout=timedelta(seconds=30), retry_policy=RETRY)
 # Once an approval is recorded its films must hear of it: telling them retries until it works.
 TELL = dict(
     start_to_close_timeout=timedelta(hours=1),

@@ -77,7 +77,8 @@ with workflow.unsafe.imports_passed_through():
 MILESTONES = ["deadline", "review_deadline", "selection_announced", "event_start", "event_end"]
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
-DB_ACTIVITY = dict(start_to_close_timeout=timedelta(minutes=2), retry_policy=RETRY)
+# Short writes: a worker killed inside one is retried after 30 s (the fault drills), not minutes.
+DB_ACTIVITY = dict(start_to_close_timeout=timedelta(seconds=30), retry_policy=RETRY)
 # Fan-outs to thousands of films heartbeat their progress.
 FAN_OUT = dict(
     start_to_close_timeout=timedelta(hours=1),

@@ -185,10 +185,11 @@ async def database(settings: Settings) -> AsyncIterator[async_sessionmaker]:
 async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: str) -> Any:
     """Run a workflow update; a validator's refusal becomes one line naming `what`.
 
-    An update the server dropped because the worker died holding it (UnprocessedUpdate), or a
-    server briefly unavailable, is sent again for up to a minute under the same update id: the
-    workflow applies one update id once, so staff never see an error for a command that did
-    nothing, nor a command applied twice (the fault drills restart workers under staff's feet).
+    An update the server dropped because the worker died holding it (UnprocessedUpdate, or the
+    WorkflowNotReady of a lost workflow task), or a server briefly unavailable, is sent again
+    for up to a minute under the same update id: the workflow applies one update id once, so
+    staff never see an error for a command that did nothing, nor a command applied twice (the
+    fault drills restart workers under staff's feet).
     """
     args = [] if arg is None else [arg]
     update_id = f"cli-{uuid.uuid4()}"
@@ -204,7 +205,10 @@ async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: st
                 cause = cause.cause
             raise CliError(f"{what}: {getattr(cause, 'message', cause)}") from None
         except RPCError as exc:
-            if exc.status != RPCStatusCode.UNAVAILABLE or attempt == UPDATE_TRIES - 1:
+            # The server unavailable for a moment, or the workflow task that carried the update
+            # lost with its worker (WorkflowNotReady): nothing was applied.
+            lost = exc.status == RPCStatusCode.FAILED_PRECONDITION and "task failure" in str(exc)
+            if not (lost or exc.status == RPCStatusCode.UNAVAILABLE) or attempt == UPDATE_TRIES - 1:
                 raise
             await asyncio.sleep(2)
     raise AssertionError("unreachable: the last attempt returns or raises")

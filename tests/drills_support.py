@@ -133,11 +133,17 @@ async def until(probe: Callable[[], Awaitable[bool]], what: str, within: float =
         await asyncio.sleep(0.3)
 
 
+def update_task_lost(exc: RPCError) -> bool:
+    """The workflow task carrying an update was lost with its worker (the server's
+    WorkflowNotReady): nothing was applied, and the same update id may be sent again."""
+    return exc.status == RPCStatusCode.FAILED_PRECONDITION and "workflow task failure" in str(exc)
+
+
 def transient(exc: BaseException) -> bool:
     """An error a person would answer by trying again: the server restarting, no worker yet to
     answer a query, a database connection cut under the query."""
     if isinstance(exc, RPCError):
-        return exc.status in TRANSIENT_RPC
+        return exc.status in TRANSIENT_RPC or update_task_lost(exc)
     if isinstance(exc, WorkflowUpdateFailedError):
         # The server dropped an update the worker never took (it was killed holding the task):
         # nothing was applied, and the same update id may be sent again.

@@ -51,9 +51,9 @@ from temporalio.client import (
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
+from demo import COMMITTEE, CORRECTIONS  # the demo's committee, and its producers' fixes
 from devserver import binary
 from domain.eligibility import evaluate
-from domain.review import Member
 from intake.batch import validate_records
 from intake.generate import generate
 from intake.partners import import_partners
@@ -84,19 +84,6 @@ PARTNERS = PROJECT_ROOT / "examples" / "partners-toulouse.json"
 FIX_WINDOW = timedelta(minutes=10)  # producers answer (fix or withdraw) well before
 CONFIRM_WINDOW = timedelta(hours=1)  # no offer lapses while a worker is down
 FAR = timedelta(hours=2)  # calendar dates staff reach early with `advance`
-COMMITTEE = [
-    Member(id="lucia", name="Lucía Puenzo"),
-    Member(id="marco", name="Marco Müller", company="Cine Sur"),
-    Member(id="ines", name="Inés Ortega", declared_conflicts=["Rio Bravo Films"]),
-    Member(id="pablo", name="Pablo Cruz"),
-    Member(id="sofia", name="Sofía Lara"),
-]
-# What a producer sends back for each kind of needs-fix (as the demo does).
-CORRECTIONS: dict[str, dict[str, Any]] = {
-    "screener": {"screener": {"url": "https://vimeo.com/912345678"}},
-    "subtitles": {"screener": {"subtitles": ["en"]}},
-    "cut_runtime": {"cut_runtime_min": 78},
-}
 TRANSIENT_RPC = {
     RPCStatusCode.UNAVAILABLE,
     RPCStatusCode.DEADLINE_EXCEEDED,

@@ -19,6 +19,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,6 +221,17 @@ BAD_CELL = st.one_of(
 )  # fmt: skip
 
 
+def write_csv(folder: Path, rows: list[dict[str, Any]]) -> Path:
+    """Rows as one CSV file (a column for every key any row has), under a name of its own."""
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    path = folder / f"{uuid.uuid4().hex}.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 @FEW
 @given(cells=st.lists(BAD_CELL, min_size=1, max_size=3))
 def test_bad_csv_cells_name_their_row_and_column_and_the_good_rows_go_in(cells, tmp_path):
@@ -229,13 +241,7 @@ def test_bad_csv_cells_name_their_row_and_column_and_the_good_rows_go_in(cells, 
         for i, (column, value) in enumerate(cells)
     ]
     rows.append(csv_row(original_title="También buena"))
-    columns = list(dict.fromkeys(c for row in rows for c in row))
-    path = tmp_path / f"{uuid.uuid4().hex}.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    batch = read_batch(path)
+    batch = read_batch(write_csv(tmp_path, rows))
     assert_good_rows_kept(batch, [1, len(rows)])
     for row, (column, _) in enumerate(cells, start=2):
         assert_refused(batch.rejected, row, column)
@@ -318,12 +324,7 @@ def test_bad_cells_of_a_csv_partners_file_are_refused_by_field_and_the_good_rows
     rows = [{**base, "id": "first"}]
     rows += [{**base, "id": f"bad-{i}", column: value} for i, (column, value) in enumerate(cells)]
     rows.append({**base, "id": "last"})
-    columns = list(dict.fromkeys(c for row in rows for c in row))
-    path = tmp_path / f"{uuid.uuid4().hex}.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+    path = write_csv(tmp_path, rows)
     batch = validate_partners(read_records(path, key="partners", list_fields=LIST_FIELDS), FILMS)
     assert [p.id for p in batch.valid] == ["first", "last"], batch.rejected
     for row, (column, _) in enumerate(cells, start=2):

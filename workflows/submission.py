@@ -341,7 +341,6 @@ class SubmissionWorkflow:
             self._fix_deadline = deadline = workflow.now() + self._input.fix_window
         until = f" (until {deadline:%Y-%m-%d %H:%M} UTC)" if deadline else ""
         details = {
-            Stage.RECEIVED: "Received: eligibility being checked",
             Stage.ELIGIBLE: "Eligible: waiting for the committee and the session's selection",
             Stage.INELIGIBLE: "Ineligible: " + self._failing_reasons(),
             Stage.WITHDRAWN: "Withdrawn by the producer",

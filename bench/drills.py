@@ -79,6 +79,8 @@ def show(report: Report, verbose: bool) -> bool:
     d = report.delivery
     for mid, story in d.duplicates.items():
         print(f"        received more than once: {mid}: {story}")
+    for mid, story in d.in_window.items():
+        print(f"        again after a kill in the SMTP window: {mid}: {story}")
     for what, items in (("lost", d.lost), ("stray", d.strays)):
         for item in items[:10]:
             print(f"        {what}: {item}")

@@ -282,6 +282,7 @@ class PartneringActivities:
 
         async with self._sessions() as db:
             programme = await repository.load_programme(db, data.programme_id)
+        awards = [a.id for a in programme.awards_for(session_key(data.session_id))]
         handle = await self._client.start_workflow(
             PartneringWorkflow.run,
             PartneringInput(
@@ -291,7 +292,7 @@ class PartneringActivities:
                 lineup=data.lineup,
                 screenings=data.screenings,
                 screening_minutes=data.screening_minutes,
-                award_ids=[a.id for a in programme.awards_for(session_key(data.session_id))],
+                award_ids=awards,
             ),
             id=partnering_workflow_id(data.session_id),
             task_queue=data.task_queue,
@@ -305,6 +306,11 @@ class PartneringActivities:
                 ]
             ),
             static_summary=f"{data.name}: partners, meetings and awards"[:200],
+            static_details=(
+                f"**{data.name}** (`{data.session_id}`): the final lineup of "
+                f"{len(data.lineup)} films matched with the session's partners, their one-to-one "
+                f"meetings, and the jury's awards ({', '.join(awards) or 'none'})"
+            ),
         )
         return handle.id
 

@@ -295,6 +295,10 @@ async def reopen(
                     ]
                 ),
                 static_summary=f"follow-up: {film.original_title} (reopened)"[:200],
+                static_details=(
+                    f"**{film.original_title}**, selected for `{row.session_id}`: followed again "
+                    f"after it ended ({reason})"
+                ),
             )
         except WorkflowAlreadyStartedError:
             raise CliError(

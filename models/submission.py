@@ -59,9 +59,10 @@ _LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
 
 
 def _one_line(value: str) -> str:
+    """Names appear only in forms, whose every text is checked `printable` (Form._storable)."""
     if _LINE_BREAK.search(value):
         raise ValueError("must be a single line")
-    return printable(value)
+    return value
 
 
 def _texts(value: Any) -> list[str]:

@@ -261,6 +261,11 @@ async def largest_history(client: Client, query: str) -> int:
     return longest
 
 
+def progress(line: str) -> None:
+    """A line on stderr as each step ends, so a run of hours shows where it stands."""
+    print(f"{datetime.now(UTC):%H:%M:%S} {line}", file=sys.stderr, flush=True)
+
+
 def percentile(values: list[float], q: float) -> float:
     ranked = sorted(values)
     return ranked[min(len(ranked) - 1, round(q * (len(ranked) - 1)))]
@@ -287,6 +292,7 @@ class Pipeline:
         start = time.monotonic()
         await work
         self.steps[step] = time.monotonic() - start
+        progress(f"pipeline: {step} took {self.steps[step]:.1f} s")
 
     async def advance(self, to: SessionStage) -> None:
         handle = self.client.get_workflow_handle(session_workflow_id(self.session_id))
@@ -421,13 +427,16 @@ async def run_ceiling(client: Client, queue: str, plan: list[int]) -> float:
 
     begin = time.monotonic()
     await asyncio.gather(*(start(i, a) for i, a in enumerate(plan)))
+    progress(f"ceiling: {len(plan)} started in {time.monotonic() - begin:.1f} s")
 
     async def finished() -> bool:
         query = f'TaskQueue="{queue}" AND ExecutionStatus="Running"'
         return (await client.count_workflows(query)).count == 0
 
     await until(finished)
-    return time.monotonic() - begin
+    seconds = time.monotonic() - begin
+    progress(f"ceiling: all finished in {seconds:.1f} s")
+    return seconds
 
 
 # --- the run ------------------------------------------------------------------------------------

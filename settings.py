@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     temporal_ui_url: str = "http://localhost:8233"
     # Where the worker serves the SDK's Prometheus metrics (`/metrics`); empty turns them off.
     metrics_address: str = "127.0.0.1:9464"
+    # Workflows the worker keeps in memory between their tasks. One evicted is replayed from its
+    # history at its next task: a session holds every film's workflow open until its end, so the
+    # cache should hold them all (bench/pipeline.py measures the memory this takes).
+    worker_cached_workflows: int = Field(5000, ge=1)
 
     database_url: str = Field(
         f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'wipflow.db'}",

@@ -60,6 +60,7 @@ def build_worker(client: Client, settings: Settings, sessions: async_sessionmake
             *NotifyActivities(sessions, mailer_for(settings), settings.mail_from).all(),
             *FollowUpActivities(sessions, client).all(),
         ],
+        max_cached_workflows=settings.worker_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

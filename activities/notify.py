@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
@@ -169,10 +170,12 @@ class NotifyActivities:
                 email=film.contact_email, name=film.contact_name, language=film.contact_language
             )
             key = await _write(db, film, data.stage, data.occurrence, fields, producer)
-        # Alive and about to send: a worker that dies from here on is noticed within the
-        # heartbeat timeout, and the retry finds the row and sends the message once.
-        activity.heartbeat()
-        return await deliver(self._sessions, self._mailer, self._sender, key)
+            # Read back in the same transaction: the message as promised, whether it went out
+            # on an earlier attempt, and whether its stage is under embargo.
+            outgoing = await _outgoing(db, key)
+        # A worker that dies from here on is noticed within the heartbeat timeout, counted from
+        # the start; the retry finds the row and sends the message once.
+        return await _dispatch(self._sessions, self._mailer, self._sender, outgoing)
 
     @activity.defn
     async def alert(self, data: AlertInput) -> list[str]:
@@ -182,7 +185,7 @@ class NotifyActivities:
         async with self._sessions.begin() as db:
             film = await db.get(SubmissionRow, data.submission_id)
             fields = {**await session_fields(db, film), "what": data.what, "since": data.since}
-            keys = [
+            written = [
                 await _write(
                     db,
                     film,
@@ -204,8 +207,8 @@ class NotifyActivities:
                 reason=f"{data.what} (since {data.since:%Y-%m-%d}); told "
                 + ", ".join(r.email for r in recipients),
             )
-        activity.heartbeat()
-        return [await deliver(self._sessions, self._mailer, self._sender, k) for k in keys]
+            outgoing = [await _outgoing(db, key) for key in written]
+        return [await _dispatch(self._sessions, self._mailer, self._sender, o) for o in outgoing]
 
     def all(self) -> list:
         return [self.notify, self.alert]
@@ -248,34 +251,55 @@ async def _write(
     return key
 
 
-async def deliver(sessions: async_sessionmaker, mailer: Mailer, sender: str, key: str) -> str:
-    """Send an outbox message unless it is sent, failed or under embargo. Also used by staff to
-    release held messages."""
-    async with sessions() as db:
-        row = await db.get(OutboxRow, key)
-        embargoed = await db.scalar(
-            select(EmbargoRow.stage).where(
-                EmbargoRow.session_id == row.session_id, EmbargoRow.stage == row.stage
-            )
+@dataclass(frozen=True)
+class Outgoing:
+    """An outbox message as read before sending it."""
+
+    row: OutboxRow
+    embargoed: bool
+    to_name: str
+
+
+async def _outgoing(db: AsyncSession, key: str) -> Outgoing:
+    row = await db.get(OutboxRow, key)
+    embargoed = await db.scalar(
+        select(EmbargoRow.stage).where(
+            EmbargoRow.session_id == row.session_id, EmbargoRow.stage == row.stage
         )
-        film = await db.get(SubmissionRow, row.submission_id)
-        name = film.contact_name if row.recipient == film.contact_email else ""
+    )
+    film = await db.get(SubmissionRow, row.submission_id)
+    name = film.contact_name if row.recipient == film.contact_email else ""
+    return Outgoing(row=row, embargoed=embargoed is not None, to_name=name)
+
+
+async def deliver(sessions: async_sessionmaker, mailer: Mailer, sender: str, key: str) -> str:
+    """Send an outbox message unless it is sent, failed or under embargo. Staff release held
+    messages with it."""
+    async with sessions() as db:
+        outgoing = await _outgoing(db, key)
+    return await _dispatch(sessions, mailer, sender, outgoing)
+
+
+async def _dispatch(
+    sessions: async_sessionmaker, mailer: Mailer, sender: str, outgoing: Outgoing
+) -> str:
+    row = outgoing.row
     if row.status in ("sent", "failed"):
         return row.status
-    if embargoed:
-        await _mark(sessions, key, "held", attempted=False)
+    if outgoing.embargoed:
+        await _mark(sessions, row.key, "held", attempted=False)
         return "held"
     email = build_email(
-        key=key,
+        key=row.key,
         sender=sender,
-        to_name=name,
+        to_name=outgoing.to_name,
         to_address=row.recipient,
         subject=row.subject,
         text=row.text,
         html=row.html,
         language=row.language,
     )
-    return await _send_once(sessions, mailer, email, key)
+    return await _send_once(sessions, mailer, email, row.key)
 
 
 async def _send_once(

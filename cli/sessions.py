@@ -26,11 +26,15 @@ from cli.common import (
     out,
     parse_duration,
     parse_moment,
+    print_rejected,
     programme_file,
     update,
 )
-from cli.submissions import render_state, update_submission
+from cli.submissions import render_state, update_submission, with_recorded_scores
 from domain.review import Member
+from domain.scoring import MAX_SHEET_ROWS
+from intake.batch import FieldError, RowError
+from intake.scores import read_score_sheet
 from intake.sessions import open_session, session_input, start_session
 from models.messages import Stage, WithdrawInput
 from models.orm import SubmissionRow
@@ -44,6 +48,7 @@ from models.session import (
     Milestone,
     PinInput,
     ScoreInput,
+    ScoreSheet,
     SessionStage,
     SessionStatus,
 )
@@ -435,7 +440,49 @@ async def review_score(
         SubmissionWorkflow.score,
         ScoreInput(member_id=member, score=score, comment=comment),
     )
+    async with database(get_settings()) as sessions, sessions() as db:
+        state = await with_recorded_scores(db, state)
     emit(state, as_json, lambda: out.print(f"{state.title}: scores {json.dumps(state.scores)}"))
+
+
+@command(review_app, "sheet")
+async def review_sheet(
+    session_id: str,
+    member: Annotated[str, typer.Argument(help="The committee member's id")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV or JSON: submission_id, score, comment (title ignored)")
+    ],
+    as_json: JsonFlag = False,
+) -> None:
+    """A member's scores for many films from one file, as a committee scores a large call. Each
+    row is recorded or refused on its own, with why; scoring again replaces."""
+    sheet = read_score_sheet(file)
+    rejected, recorded = list(sheet.rejected), 0
+    for start in range(0, len(sheet.scores), MAX_SHEET_ROWS):
+        result = await session_update(
+            session_id,
+            SessionWorkflow.score_sheet,
+            ScoreSheet(member_id=member, scores=sheet.scores[start : start + MAX_SHEET_ROWS]),
+        )
+        recorded += result.recorded
+        rejected += [
+            RowError(
+                row=sheet.rows[start + r.index],
+                title=r.submission_id,
+                errors=[FieldError(field=r.field, message=r.reason)],
+            )
+            for r in result.refused
+        ]
+    rejected.sort(key=lambda r: r.row)
+
+    def render() -> None:
+        out.print(
+            f"{member}: [green]{recorded} score(s) recorded[/green], "
+            f"[red]{len(rejected)} row(s) refused[/red]"
+        )
+        print_rejected(rejected)
+
+    emit({"recorded": recorded, "refused": [r.model_dump() for r in rejected]}, as_json, render)
 
 
 @command(review_app, "missing")

@@ -185,6 +185,15 @@ def render_timeline(moments: list[Moment]) -> None:
     out.print(table)
 
 
+async def with_recorded_scores(db: AsyncSession, state: SubmissionState) -> SubmissionState:
+    """The film's state with its scores as recorded, whether given on its own workflow or on a
+    member's sheet sent to the session."""
+    given = select(ScoreRow.member_id, ScoreRow.score).where(
+        ScoreRow.submission_id == state.submission_id
+    )
+    return state.model_copy(update={"scores": dict((await db.execute(given)).all())})
+
+
 @command(submission_app, "show")
 async def submission_show(submission_id: str, as_json: JsonFlag = False) -> None:
     """Where one film stands (stage, each rule's outcome and reason) and its timeline: stages,
@@ -197,6 +206,7 @@ async def submission_show(submission_id: str, as_json: JsonFlag = False) -> None
         raise await _rpc_error(client, submission_id, exc) from None
     async with database(settings) as sessions, sessions() as db:
         moments = await timeline(db, submission_id)
+        state = await with_recorded_scores(db, state)
     data = {
         **state.model_dump(mode="json"),
         "timeline": [m.model_dump(mode="json") for m in moments],

@@ -78,7 +78,10 @@ class SubmissionState(BaseModel):
     fix_deadline: datetime | None
     withdrawn_reason: str | None
     reviewers: list[str] = Field(default_factory=list)
-    scores: dict[str, float] = Field(default_factory=dict)
+    scores: dict[str, float] = Field(
+        default_factory=dict,
+        description="given on this workflow; `submission show` adds those of members' sheets",
+    )
     offer_deadline: datetime | None = None
 
 

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.review import Member
+from domain.scoring import MAX_SHEET_ROWS, SheetScore
 from domain.selection import SelectionState
 from models.messages import Stage
 from models.programme import SelectionConfig, SessionCalendar
@@ -172,3 +173,12 @@ class ScoreInput(BaseModel):
     member_id: str = Field(min_length=1, max_length=60)
     score: float
     comment: str | None = Field(None, max_length=5000)
+
+
+class ScoreSheet(BaseModel):
+    """One committee member's scores for many films, sent to the session (domain/scoring.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: str = Field(min_length=1, max_length=60)
+    scores: list[SheetScore] = Field(min_length=1, max_length=MAX_SHEET_ROWS)

@@ -197,9 +197,16 @@ async def missing_scores(db: AsyncSession, session_id: str) -> dict[str, int]:
 
 async def upsert_score(db: AsyncSession, row: dict[str, Any]) -> None:
     """Scoring again replaces the member's earlier score for the film."""
+    await upsert_scores(db, [row])
+
+
+async def upsert_scores(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Scores of distinct films in one statement; each replaces its member's earlier one."""
+    if not rows:
+        return
     dialect = db.bind.dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = insert(ScoreRow).values(row)
+    stmt = insert(ScoreRow).values(rows[0] if len(rows) == 1 else list(rows))
     stmt = stmt.on_conflict_do_update(
         index_elements=["submission_id", "member_id"],
         set_={

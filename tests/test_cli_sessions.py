@@ -28,15 +28,25 @@ async def refused(env: dict[str, str], *args: str) -> str:
     return err
 
 
-async def score_all(client: Client, films: list[str], quality: dict[str, float]) -> None:
+async def score_all(
+    client: Client, films: list[str], quality: dict[str, float], by_sheet: str
+) -> list[str]:
+    """Every score but one (films[0]'s first, for the CLI) and those of `by_sheet`, whose films
+    it returns for the member's sheet."""
+    on_sheet = []
     for sid in films:
         handle = client.get_workflow_handle_for(SubmissionWorkflow.run, submission_workflow_id(sid))
         state = await handle.query(SubmissionWorkflow.state)
         for member in state.reviewers:
-            if (sid, member) != (films[0], state.reviewers[0]):  # one score given by the CLI
-                await handle.execute_update(
-                    SubmissionWorkflow.score, ScoreInput(member_id=member, score=quality[sid])
-                )
+            if (sid, member) == (films[0], state.reviewers[0]):
+                continue
+            if member == by_sheet:
+                on_sheet.append(sid)
+                continue
+            await handle.execute_update(
+                SubmissionWorkflow.score, ScoreInput(member_id=member, score=quality[sid])
+            )
+    return on_sheet
 
 
 async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, tmp_path):
@@ -117,7 +127,30 @@ async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, 
         assert len(first["reviewers"]) == 3
         second = await ok(env, "submission", "show", films[1])  # produced by Beto's company
         assert "beto" not in second["reviewers"] and len(second["reviewers"]) == 3
-        await score_all(local_env.client, films, quality)
+        # One member scores from a spreadsheet: her films, one not hers, one of hers twice and a
+        # score that is not a number; each bad row is refused on its own, the rest recorded.
+        member = next(m for m in ("ana", "caro", "dani") if m != first["reviewers"][0])
+        hers = await score_all(local_env.client, films, quality, by_sheet=member)
+        not_hers = next(f for f in films if f not in hers)
+        sheet = tmp_path / "sheet.csv"
+        sheet.write_text(
+            "submission_id,title,score,comment\n"
+            + "".join(f"{f},Film,{quality[f]},\n" for f in hers)
+            + f"{not_hers},Film,5,\n{hers[0]},Film,7,again\n{hers[0]},Film,ten,\n"
+        )
+        answer = await ok(env, "review", "sheet", sid, member, str(sheet))
+        rows = len(hers)
+        assert answer["recorded"] == rows
+        assert [(r["row"], r["errors"][0]["field"]) for r in answer["refused"]] == [
+            (rows + 1, "submission_id"),
+            (rows + 2, "submission_id"),  # hers[0] twice on the sheet: only its first row counts
+            (rows + 3, "score"),
+        ]
+        assert "not assigned to " + member in answer["refused"][0]["errors"][0]["message"]
+        assert "twice" in answer["refused"][1]["errors"][0]["message"]
+        assert "valid number" in answer["refused"][2]["errors"][0]["message"]
+        outside = await refused(env, "review", "sheet", sid, "zoe", str(sheet))
+        assert "not on the committee" in outside
         missing = await ok(env, "review", "missing", sid)
         assert missing == {first["reviewers"][0]: 1}
         scored = await ok(

@@ -1,5 +1,6 @@
-"""Committee assignment and ranking, pure: conflicts never assigned, loads balanced, and a total,
-documented order over the scores."""
+"""Committee assignment, score sheets and ranking, pure: conflicts never assigned, loads balanced,
+every row of a sheet recorded or refused with why, and a total, documented order over the
+scores."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from domain.ranking import Aggregate, ScoredFilm, rank
 from domain.review import Member, ReviewTarget, assign, conflict
+from domain.scoring import SheetScore, judge_sheet
 
 T0 = datetime(2027, 1, 10, tzinfo=UTC)
 
@@ -135,3 +137,54 @@ def test_the_ranking_does_not_depend_on_input_order(rows, method, rnd):
     shuffled = films[:]
     rnd.shuffle(shuffled)
     assert rank(films, method) == rank(shuffled, method)
+
+
+# --- score sheets -------------------------------------------------------------------------------
+
+
+def test_a_sheet_records_its_good_rows_and_says_why_of_each_other():
+    assigned = {"s/1": "under_review", "s/2": "under_review", "s/3": "withdrawn"}
+    rows = [
+        SheetScore(submission_id="s/1", score=7.5, comment="strong"),
+        SheetScore(submission_id="s/2", score=12),
+        SheetScore(submission_id="s/3", score=5),
+        SheetScore(submission_id="s/9", score=5),
+        SheetScore(submission_id="s/1", score=2),
+    ]
+    accepted, refused = judge_sheet("ana", rows, assigned, (0, 10))
+    assert accepted == [rows[0]]
+    assert [(r.index, r.submission_id, r.field) for r in refused] == [
+        (1, "s/2", "score"),
+        (2, "s/3", "submission_id"),
+        (3, "s/9", "submission_id"),
+        (4, "s/1", "submission_id"),
+    ]
+    assert [r.reason for r in refused] == [
+        "a score is between 0 and 10, not 12",
+        "this film is withdrawn, not under review",
+        "not assigned to ana in this session",
+        "scored twice in this sheet: only its first row counts",
+    ]
+
+
+films = st.sampled_from([f"s/{i}" for i in range(8)])
+
+
+@given(
+    rows=st.lists(
+        st.builds(SheetScore, submission_id=films, score=st.floats(-5, 15, allow_nan=False)),
+        max_size=20,
+    ),
+    assigned=st.dictionaries(films, st.sampled_from(["under_review", "withdrawn", "confirmed"])),
+)
+def test_every_row_of_a_sheet_is_recorded_or_refused_never_both(rows, assigned):
+    accepted, refused = judge_sheet("ana", rows, assigned, (0, 10))
+    refused_at = {r.index for r in refused}
+    assert len(accepted) + len(refused) == len(rows) and len(refused_at) == len(refused)
+    kept = [row for i, row in enumerate(rows) if i not in refused_at]
+    assert kept == accepted
+    assert len({row.submission_id for row in accepted}) == len(accepted)
+    assert all(
+        assigned.get(row.submission_id) == "under_review" and 0 <= row.score <= 10
+        for row in accepted
+    )

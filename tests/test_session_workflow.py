@@ -14,13 +14,21 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.ranking import Aggregate, ScoredFilm, rank
 from domain.review import Member
+from domain.scoring import SheetResult, SheetScore
 from intake.batch import validate_records
 from intake.generate import generate
 from intake.sessions import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.messages import Stage, WithdrawInput
 from models.orm import ReviewAssignmentRow, SessionRow, SubmissionRow
-from models.session import AdvanceInput, AnswerInput, CommitteeInput, ScoreInput, SessionStage
+from models.session import (
+    AdvanceInput,
+    AnswerInput,
+    CommitteeInput,
+    ScoreInput,
+    ScoreSheet,
+    SessionStage,
+)
 from shared import submission_workflow_id
 from store import repository
 from tests.forms import form_dict
@@ -142,6 +150,8 @@ def quality(submission_id: str) -> int:
 
 
 async def score_everything(session: Session) -> dict[str, list[float]]:
+    """Ana and Bruno score film by film on the films' workflows; the others each send the
+    session one sheet of all their films."""
     given: dict[str, list[float]] = {}
     async with session.db() as db:
         assignments = (
@@ -164,7 +174,19 @@ async def score_everything(session: Session) -> dict[str, list[float]]:
                 SubmissionWorkflow.score, ScoreInput(member_id=member, score=score)
             )
 
-    await asyncio.gather(*(one(sid, member) for sid, member in assignments))
+    sheets: dict[str, list[SheetScore]] = {}
+    for sid, member in assignments:
+        if member < "c":
+            continue
+        score = quality(sid)
+        given.setdefault(sid, []).append(score)
+        sheets.setdefault(member, []).append(SheetScore(submission_id=sid, score=score))
+    await asyncio.gather(*(one(sid, member) for sid, member in assignments if member < "c"))
+    for member, scores in sheets.items():
+        result = await session.handle.execute_update(
+            SessionWorkflow.score_sheet, ScoreSheet(member_id=member, scores=scores)
+        )
+        assert result == SheetResult(recorded=len(scores))
     return given
 
 
@@ -226,6 +248,36 @@ async def test_a_full_session_of_200_films(ts_env, ts_queue, pg_sessions, progra
         )
     assert "between 0 and 10" in refused.value.cause.message
 
+    # A sheet is judged row by row: a score out of range, a film twice and a film not assigned
+    # to the member are each refused with why; nothing of theirs is recorded.
+    member = its_members[0]
+    not_theirs = next(f for f, m in per_film.items() if member not in m)
+    result = await session.handle.execute_update(
+        SessionWorkflow.score_sheet,
+        ScoreSheet(
+            member_id=member,
+            scores=[
+                SheetScore(submission_id=some_film, score=11),
+                SheetScore(submission_id=some_film, score=4),
+                SheetScore(submission_id=not_theirs, score=4),
+            ],
+        ),
+    )
+    assert result.recorded == 0
+    assert [(r.index, r.field) for r in result.refused] == [
+        (0, "score"),
+        (1, "submission_id"),
+        (2, "submission_id"),
+    ]
+    assert "between 0 and 10" in result.refused[0].reason
+    assert "not assigned to" in result.refused[2].reason
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await session.handle.execute_update(
+            SessionWorkflow.score_sheet,
+            ScoreSheet(member_id="zoe", scores=[SheetScore(submission_id=some_film, score=5)]),
+        )
+    assert "zoe is not on the committee" in refused.value.cause.message
+
     given = await score_everything(session)
     async with session.db() as db:
         assert await repository.missing_scores(db, session.row.id) == {}
@@ -233,6 +285,12 @@ async def test_a_full_session_of_200_films(ts_env, ts_queue, pg_sessions, progra
     # Review deadline, then the announcement: ranking, then offers and a waitlist.
     await env.sleep(12 * DAY)
     await session.stage_becomes(SessionStage.CONFIRMATION)
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await session.handle.execute_update(
+            SessionWorkflow.score_sheet,
+            ScoreSheet(member_id=member, scores=[SheetScore(submission_id=some_film, score=5)]),
+        )
+    assert "scores are given during review" in refused.value.cause.message
     async with session.db() as db:
         submitted_at = dict(
             (

@@ -5,8 +5,8 @@ Stages follow the session's calendar as durable timers, and staff can move any o
     call_open → review → selection → confirmation → event → follow_up → closed
 
 - review: the committee's members are assigned k films each (load balanced, conflicts of interest
-  never assigned) and score them on the films' own workflows; members with missing scores are
-  reminded before the review deadline;
+  never assigned) and score them, one film on its own workflow or many in one sheet sent here;
+  members with missing scores are reminded before the review deadline;
 - selection: the films are ranked (provisionally, as staff pin or exclude films);
 - confirmation: the `slots` best films are offered a slot with a confirmation deadline, the next
   ones are waitlisted; a decline, a withdrawal or a lapsed deadline offers the slot to the next
@@ -22,8 +22,9 @@ activities that page through the database, so a call of 20,000 films costs this 
 few dozen events as a call of 150.
 
 Messages (all updates are validated before they are accepted):
-- updates `set_committee`, `assign_reviews`, `extend`, `advance`, `pin`, `exclude`, `confirm`,
-  `decline`; signal `film_withdrawn` (from a film's workflow); query `status`.
+- updates `set_committee`, `assign_reviews`, `score_sheet` (a member's scores for many films),
+  `extend`, `advance`, `pin`, `exclude`, `confirm`, `decline`; signal `film_withdrawn` (from a
+  film's workflow); query `status`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         CommitteeSave,
         NotSelectedInput,
         RankInput,
+        RecordSheetInput,
         RemindInput,
         SessionActivities,
         SessionNote,
@@ -55,6 +57,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain import screenings, selection
     from domain.ranking import Aggregate
+    from domain.scoring import SheetRefusal, SheetResult
     from domain.selection import OfferStatus, Release, SelectionError, SelectionState
     from models.partnering import LineupChange
     from models.session import (
@@ -67,6 +70,7 @@ with workflow.unsafe.imports_passed_through():
         ExtendInput,
         FilmDecision,
         PinInput,
+        ScoreSheet,
         SessionInput,
         SessionStage,
         SessionStatus,
@@ -626,6 +630,46 @@ class SessionWorkflow:
     def validate_assign_reviews(self) -> None:
         if self._s.stage is not SessionStage.REVIEW:
             raise ValueError(f"films are assigned during review; the session is {self._s.stage}")
+
+    @workflow.update
+    async def score_sheet(self, sheet: ScoreSheet) -> SheetResult:
+        async with self._lock:
+            s = self._s
+            if s.stage is not SessionStage.REVIEW:  # moved on while the sheet waited its turn
+                reason = f"the review is over: the session is {s.stage}"
+                refused = [
+                    SheetRefusal(index=i, submission_id=r.submission_id, reason=reason)
+                    for i, r in enumerate(sheet.scores)
+                ]
+                return SheetResult(recorded=0, refused=refused)
+            result = await workflow.execute_activity_method(
+                SessionActivities.record_score_sheet,
+                RecordSheetInput(
+                    session_id=s.session_id,
+                    sheet=sheet,
+                    score_range=(s.selection.score_min, s.selection.score_max),
+                    at=workflow.now(),
+                ),
+                summary=f"score sheet from {sheet.member_id}",
+                **DB_ACTIVITY,
+            )
+            # Sheets carry many scores: the main loop looks again whether to continue as new.
+            self._wake = True
+        return result
+
+    @score_sheet.validator
+    def validate_score_sheet(self, sheet: ScoreSheet) -> None:
+        s = self._s
+        if s.stage is not SessionStage.REVIEW:
+            raise ValueError(f"scores are given during review; the session is {s.stage}")
+        if workflow.now() > s.calendar.review_deadline:
+            closed = s.calendar.review_deadline
+            raise ValueError(f"the review closed at {closed:%Y-%m-%d %H:%M} UTC")
+        members = [m.id for m in s.committee]
+        if sheet.member_id not in members:
+            raise ValueError(
+                f"{sheet.member_id} is not on the committee (its members: {', '.join(members)})"
+            )
 
     @workflow.update
     async def extend(self, request: ExtendInput) -> SessionStatus:

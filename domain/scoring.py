@@ -1,0 +1,72 @@
+"""A committee member's score sheet, judged row by row.
+
+A committee of a dozen scores a call of thousands of films from a spreadsheet, not film by film:
+one sheet carries a member's scores for many films. Each row stands or falls on its own, so a
+sheet with one mistake records every other score and says, for that row, what was wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.text import Text
+
+MAX_SHEET_ROWS = 1000  # ~80 KB a sheet: well under Temporal's 512 KB payload warning
+
+
+class SheetScore(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    submission_id: str = Field(min_length=1, max_length=200)
+    score: float = Field(allow_inf_nan=False)
+    comment: Text | None = Field(None, max_length=5000)
+
+
+class SheetRefusal(BaseModel):
+    index: int = Field(description="the row's place in the sheet, from 0")
+    submission_id: str
+    field: Literal["submission_id", "score"] = "submission_id"
+    reason: str
+
+
+class SheetResult(BaseModel):
+    recorded: int
+    refused: list[SheetRefusal] = Field(default_factory=list)
+
+
+def judge_sheet(
+    member_id: str,
+    scores: list[SheetScore],
+    assigned: dict[str, str],
+    score_range: tuple[float, float],
+) -> tuple[list[SheetScore], list[SheetRefusal]]:
+    """Split a sheet into the scores to record and the rows refused, with why.
+
+    `assigned` maps each film of the sheet that is assigned to this member to the film's stage:
+    only a film still under review takes a score. A film twice on one sheet is judged on its
+    first row; the second is refused rather than silently replacing it."""
+    low, high = score_range
+    accepted: list[SheetScore] = []
+    refused: list[SheetRefusal] = []
+    seen: set[str] = set()
+    for index, row in enumerate(scores):
+        sid, stage = row.submission_id, assigned.get(row.submission_id)
+        field = "submission_id"
+        if sid in seen:
+            reason = "scored twice in this sheet: only its first row counts"
+        elif stage is None:
+            reason = f"not assigned to {member_id} in this session"
+        elif stage != "under_review":
+            reason = f"this film is {stage}, not under review"
+        elif not low <= row.score <= high:
+            field, reason = "score", f"a score is between {low:g} and {high:g}, not {row.score:g}"
+        else:
+            reason = None
+        seen.add(sid)
+        if reason is None:
+            accepted.append(row)
+        else:
+            refused.append(SheetRefusal(index=index, submission_id=sid, field=field, reason=reason))
+    return accepted, refused

@@ -1,19 +1,19 @@
 """`make demo`: a whole session of Films in Progress on embedded defaults, in about two minutes.
 
-It migrates the SQLite database, starts (or reuses) the Temporal dev server and a worker, and
-opens the Toulouse session with its calendar compressed to seconds: the call closes 40 seconds
-after opening, the committee reviews for 25, offers go out at 70 and must be answered within 20,
-the event starts at 110. Into it go a generated call of realistic submissions (two rows
-deliberately malformed); some producers fix what eligibility flagged, the others' window lapses; a
-simulated committee scores (one member leaves two films unscored and is reminded); the six best
-films are offered their slots; four producers confirm, one declines and one stays silent, and the
-waitlist refills both slots. At the event, staff import the partners, run and approve the optimal
-matching, schedule and approve the one-to-one meetings (and re-plan around a late partner), the
-jury grants two awards (one split between two films), and staff close the event. Each film of the
-lineup then enters its follow-up: three producers send a first report (a picture locked, a master
-delivered, a premiere with a French distributor). The demo ends on the board, the matches with
-their reasons, the meetings, the awards, the follow-up, the programme's statistics and the
-messages sent.
+It migrates the SQLite database, starts (or reuses) the Temporal dev server and a worker, and opens
+the Toulouse session with its calendar compressed to seconds: the call closes 40 seconds after
+opening, the committee reviews for 25, offers go out at 70 and must be answered within 20, the event
+starts at 110. Into it go a generated call of realistic submissions (two rows deliberately
+malformed); some producers fix what eligibility flagged, the others' window lapses; a simulated
+committee scores, one member film by film (leaving two films unscored, and reminded), the others in
+one sheet each; the six best films are offered their slots; four producers confirm, one declines and
+one stays silent, and the waitlist refills both slots. At the event, staff import the partners, run
+and approve the optimal matching, schedule and approve the one-to-one meetings (and re-plan around a
+late partner), the jury grants two awards (one split between two films), and staff close the event.
+Each film of the lineup then enters its follow-up: three producers send a first report (a picture
+locked, a master delivered, a premiere with a French distributor). The demo ends on the board, the
+matches with their reasons, the meetings, the awards, the follow-up, the programme's statistics and
+the messages sent.
 
 Run it again and it shows that session's board: a session runs once (`make clean` starts over).
 """
@@ -47,6 +47,7 @@ from cli.sessions import board, render_board
 from cli.stats import stats
 from domain.followup import Milestone, MilestoneUpdate, Report
 from domain.review import Member
+from domain.scoring import SheetScore
 from intake.batch import read_batch
 from intake.generate import generate
 from intake.partners import import_partners
@@ -71,12 +72,20 @@ from models.partnering import (
     StepRequest,
 )
 from models.programme import AwardStep, load_programme
-from models.session import AdvanceInput, AnswerInput, CommitteeInput, ScoreInput, SessionStage
+from models.session import (
+    AdvanceInput,
+    AnswerInput,
+    CommitteeInput,
+    ScoreInput,
+    ScoreSheet,
+    SessionStage,
+)
 from settings import Settings
 from shared import (
     award_workflow_id,
     followup_workflow_id,
     partnering_workflow_id,
+    session_workflow_id,
     submission_workflow_id,
 )
 from store import db as store_db
@@ -202,7 +211,10 @@ async def _run_session(settings, client: Client, sessions, programme, year, coun
     await _stage(handle, SessionStage.REVIEW)
     await _eligibility_table(sessions, row.id, say)
     scored, left = await _committee_scores(client, sessions, row.id)
-    say(f"the committee scored {scored} assignments; lucia left {left} unscored")
+    say(
+        f"the committee scored {scored} assignments, lucia film by film and the others in one "
+        f"sheet each; lucia left {left} unscored"
+    )
     await _stage(handle, SessionStage.CONFIRMATION)
     async with sessions() as db:
         reminders = (
@@ -490,7 +502,8 @@ async def _eligibility_table(sessions, sid: str, say) -> None:
 
 
 async def _committee_scores(client: Client, sessions, sid: str) -> tuple[int, int]:
-    """Each member scores their films (a stable pseudo-random 3–10); lucia forgets two."""
+    """Each member scores their films (a stable pseudo-random 3–10): lucia film by film, and
+    forgets two; the others each send the session one sheet of all their films."""
     async with sessions() as db:
         assignments = (
             await db.execute(
@@ -502,18 +515,27 @@ async def _committee_scores(client: Client, sessions, sid: str) -> tuple[int, in
     lucia = [a for a in assignments if a[1] == "lucia"]
     forgotten = set(lucia[-2:])
     scored = 0
+    sheets: dict[str, list[SheetScore]] = {}
     for submission_id, member in assignments:
-        if (submission_id, member) in forgotten:
-            continue
         digest = hashlib.sha256(f"{submission_id}{member}".encode()).digest()
-        film = client.get_workflow_handle_for(
-            SubmissionWorkflow.run, submission_workflow_id(submission_id)
-        )
-        await film.execute_update(
-            SubmissionWorkflow.score,
-            ScoreInput(member_id=member, score=3 + digest[0] % 8, comment="demo score"),
-        )
-        scored += 1
+        score = 3 + digest[0] % 8
+        if member != "lucia":
+            sheets.setdefault(member, []).append(
+                SheetScore(submission_id=submission_id, score=score, comment="demo score")
+            )
+        elif (submission_id, member) not in forgotten:
+            film = client.get_workflow_handle_for(
+                SubmissionWorkflow.run, submission_workflow_id(submission_id)
+            )
+            await film.execute_update(
+                SubmissionWorkflow.score,
+                ScoreInput(member_id=member, score=score, comment="demo score"),
+            )
+            scored += 1
+    session = client.get_workflow_handle_for(SessionWorkflow.run, session_workflow_id(sid))
+    for member, scores in sheets.items():
+        sheet = ScoreSheet(member_id=member, scores=scores)
+        scored += (await session.execute_update(SessionWorkflow.score_sheet, sheet)).recorded
     return scored, len(forgotten)
 
 

@@ -35,6 +35,7 @@ from cli.common import app
 from domain.followup import Milestone, MilestoneState, Report, ReportError, apply_report
 from intake.batch import Batch, RowError, read_batch, read_records
 from intake.partners import LIST_FIELDS, validate_partners
+from intake.scores import read_score_sheet
 from models.messages import FixInput, Stage, WithdrawInput
 from models.partnering import PartneringInput
 from models.partners import PartnerForm
@@ -329,6 +330,34 @@ def test_bad_cells_of_a_csv_partners_file_are_refused_by_field_and_the_good_rows
     assert [p.id for p in batch.valid] == ["first", "last"], batch.rejected
     for row, (column, _) in enumerate(cells, start=2):
         assert_refused(batch.rejected, row, column)
+
+
+# --- (2b) score sheets --------------------------------------------------------------------------
+
+BAD_SHEET_CELL = st.one_of(
+    st.tuples(st.just("score"), st.sampled_from(["ten", "nan", "-inf", "", "9" * 5000, "[1]"])),
+    st.tuples(st.just("submission_id"), st.one_of(st.just(""), st.just("x" * 201))),
+    st.tuples(st.just("comment"), st.one_of(spoiled(CONTROL), HUGE)),
+    st.tuples(st.sampled_from(["member", "score.x"]), st.just("extra")),
+)  # fmt: skip
+
+
+@FEW
+@given(cells=st.lists(BAD_SHEET_CELL, min_size=1, max_size=3))
+def test_bad_cells_of_a_score_sheet_are_refused_by_row_and_column_and_the_good_rows_kept(
+    cells, tmp_path
+):
+    rows = [{"submission_id": "first", "title": "First", "score": "7.5", "comment": ""}]
+    rows += [
+        {"submission_id": f"bad-{i}", "score": "5", column: value}
+        for i, (column, value) in enumerate(cells)
+    ]
+    rows.append({"submission_id": "last", "score": "3", "comment": "fine"})
+    sheet = read_score_sheet(write_csv(tmp_path, rows))
+    assert [s.submission_id for s in sheet.scores] == ["first", "last"], sheet.rejected
+    assert sheet.rows == [1, len(rows)]
+    for row, (column, _) in enumerate(cells, start=2):
+        assert_refused(sheet.rejected, row, column)
 
 
 # --- (3) follow-up reports ----------------------------------------------------------------------
@@ -739,6 +768,16 @@ async def test_bad_session_updates_are_refused_by_their_validators(session, data
             st.tuples(st.just("advance"), st.sampled_from(
                 [s.value for s in SessionStage if s is not SessionStage.REVIEW] + ["lunch"]
             ).map(lambda to: {"to": to, "reason": "r"}), st.just("")),
+            st.tuples(st.just("score_sheet"), st.sampled_from([
+                {"member_id": "ana", "scores": []},
+                {"member_id": "ana"},
+                {"member_id": "", "scores": [{"submission_id": "x", "score": 5}]},
+                {"member_id": "ana", "scores": [{"submission_id": "x", "score": "ten"}]},
+                {"member_id": "ana", "scores": [{"submission_id": "x", "score": float("nan")}]},
+                {"member_id": "ana", "scores": [{"submission_id": "x", "score": 5, "tint": 1}]},
+                {"member_id": "ana", "scores": [{"submission_id": "x", "score": 5}] * 1001},
+                {"member_id": "ana", "scores": [{"submission_id": "x", "score": 5}]},  # not review
+            ]), st.just("")),
         )
     )  # fmt: skip
     assert (await refused(session.handle, update, payload)).strip(), why

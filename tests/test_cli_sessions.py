@@ -29,7 +29,7 @@ async def refused(env: dict[str, str], *args: str) -> str:
 
 
 async def score_all(
-    client: Client, films: list[str], quality: dict[str, float], by_sheet: str
+    client: Client, films: list[str], quality: dict[str, float], by_sheet: str | None = None
 ) -> list[str]:
     """Every score but one (films[0]'s first, for the CLI) and those of `by_sheet`, whose films
     it returns for the member's sheet."""

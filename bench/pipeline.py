@@ -68,7 +68,7 @@ with workflow.unsafe.imports_passed_through():
 
     from devserver import binary
     from domain.review import Member
-    from domain.scoring import MAX_SHEET_ROWS, SheetScore
+    from domain.scoring import SheetScore, split_sheet
     from intake.batch import validate_records
     from intake.generate import generate
     from intake.sessions import open_session, session_input, start_session, target_of
@@ -456,8 +456,8 @@ class Pipeline:
             SessionWorkflow.run, session_workflow_id(self.session_id)
         )
         for member, scores in sheets.items():
-            for start in range(0, len(scores), MAX_SHEET_ROWS):
-                sheet = ScoreSheet(member_id=member, scores=scores[start : start + MAX_SHEET_ROWS])
+            for part in split_sheet(scores):
+                sheet = ScoreSheet(member_id=member, scores=part)
                 result = await session.execute_update(SessionWorkflow.score_sheet, sheet)
                 assert not result.refused, result.refused[:3]
 

@@ -32,7 +32,7 @@ from cli.common import (
 )
 from cli.submissions import render_state, update_submission, with_recorded_scores
 from domain.review import Member
-from domain.scoring import MAX_SHEET_ROWS
+from domain.scoring import split_sheet
 from intake.batch import FieldError, RowError
 from intake.scores import read_score_sheet
 from intake.sessions import open_session, session_input, start_session
@@ -457,12 +457,10 @@ async def review_sheet(
     """A member's scores for many films from one file, as a committee scores a large call. Each
     row is recorded or refused on its own, with why; scoring again replaces."""
     sheet = read_score_sheet(file)
-    rejected, recorded = list(sheet.rejected), 0
-    for start in range(0, len(sheet.scores), MAX_SHEET_ROWS):
+    rejected, recorded, start = list(sheet.rejected), 0, 0
+    for part in split_sheet(sheet.scores):
         result = await session_update(
-            session_id,
-            SessionWorkflow.score_sheet,
-            ScoreSheet(member_id=member, scores=sheet.scores[start : start + MAX_SHEET_ROWS]),
+            session_id, SessionWorkflow.score_sheet, ScoreSheet(member_id=member, scores=part)
         )
         recorded += result.recorded
         rejected += [
@@ -473,6 +471,7 @@ async def review_sheet(
             )
             for r in result.refused
         ]
+        start += len(part)
     rejected.sort(key=lambda r: r.row)
 
     def render() -> None:

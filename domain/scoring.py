@@ -13,7 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.text import Text
 
-MAX_SHEET_ROWS = 1000  # ~80 KB a sheet: well under Temporal's 512 KB payload warning
+# A sheet is one update's payload: without comments 1,000 rows are about 80 KB; comments are
+# capped so that no sheet nears Temporal's 512 KB payload warning (2 MB is refused outright).
+MAX_SHEET_ROWS = 1000
+MAX_SHEET_COMMENTS = 250_000  # characters
 
 
 class SheetScore(BaseModel):
@@ -34,6 +37,20 @@ class SheetRefusal(BaseModel):
 class SheetResult(BaseModel):
     recorded: int
     refused: list[SheetRefusal] = Field(default_factory=list)
+
+
+def split_sheet(scores: list[SheetScore]) -> list[list[SheetScore]]:
+    """A long sheet as consecutive sheets each within the row and comment caps."""
+    sheets: list[list[SheetScore]] = []
+    chars = 0
+    for row in scores:
+        length = len(row.comment or "")
+        if not sheets or len(sheets[-1]) == MAX_SHEET_ROWS or chars + length > MAX_SHEET_COMMENTS:
+            sheets.append([])
+            chars = 0
+        sheets[-1].append(row)
+        chars += length
+    return sheets
 
 
 def judge_sheet(

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from domain.review import Member
-from domain.scoring import MAX_SHEET_ROWS, SheetScore
+from domain.scoring import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore
 from domain.selection import SelectionState
 from models.messages import Stage
 from models.programme import SelectionConfig, SessionCalendar
@@ -182,3 +182,14 @@ class ScoreSheet(BaseModel):
 
     member_id: str = Field(min_length=1, max_length=60)
     scores: list[SheetScore] = Field(min_length=1, max_length=MAX_SHEET_ROWS)
+
+    @field_validator("scores")
+    @classmethod
+    def comments_fit(cls, scores: list[SheetScore]) -> list[SheetScore]:
+        chars = sum(len(s.comment or "") for s in scores)
+        if chars > MAX_SHEET_COMMENTS:
+            raise ValueError(
+                f"the comments come to {chars:,} characters; a sheet carries at most "
+                f"{MAX_SHEET_COMMENTS:,}: split it"
+            )
+        return scores

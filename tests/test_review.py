@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from domain.ranking import Aggregate, ScoredFilm, rank
 from domain.review import Member, ReviewTarget, assign, conflict
-from domain.scoring import SheetScore, judge_sheet
+from domain.scoring import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore, judge_sheet, split_sheet
+from models.session import ScoreSheet
 
 T0 = datetime(2027, 1, 10, tzinfo=UTC)
 
@@ -188,3 +191,14 @@ def test_every_row_of_a_sheet_is_recorded_or_refused_never_both(rows, assigned):
         assigned.get(row.submission_id) == "under_review" and 0 <= row.score <= 10
         for row in accepted
     )
+
+
+def test_a_long_sheet_is_split_within_the_row_and_comment_caps():
+    rows = [SheetScore(submission_id=f"s/{i}", score=5) for i in range(2 * MAX_SHEET_ROWS + 1)]
+    assert [len(part) for part in split_sheet(rows)] == [MAX_SHEET_ROWS, MAX_SHEET_ROWS, 1]
+    wordy = [SheetScore(submission_id=f"s/{i}", score=5, comment="x" * 5000) for i in range(120)]
+    parts = split_sheet(wordy)
+    assert [s.submission_id for part in parts for s in part] == [s.submission_id for s in wordy]
+    assert len(parts) == 3 and all(ScoreSheet(member_id="ana", scores=part) for part in parts)
+    with pytest.raises(ValidationError, match="split it"):
+        ScoreSheet(member_id="ana", scores=wordy[: MAX_SHEET_COMMENTS // 5000 + 1])

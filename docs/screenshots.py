@@ -67,9 +67,15 @@ async def workflow_list(page: Page, ui: str, namespace: str, query: str, path: P
     )
     rows = page.locator("table tbody tr")
     await rows.first.wait_for(timeout=30_000)
-    header = await page.locator("table thead").first.inner_text()
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
+    # On a busy machine the table shows its rows before its headers are filled in: give the
+    # columns the same 30 s, then name those still missing.
+    for _ in range(60):
+        header = await page.locator("table thead").first.inner_text()
+        missing = [c for c in COLUMNS if c not in header]
+        if not missing:
+            break
+        await page.wait_for_timeout(500)
+    else:
         raise NotShown(f"the list has no column {', '.join(missing)}")
     await page.screenshot(path=path)
     return await rows.count()

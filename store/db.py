@@ -14,9 +14,18 @@ from settings import PROJECT_ROOT
 
 
 def make_engine(url: str) -> AsyncEngine:
+    """An engine for `url`.
+
+    On PostgreSQL, disconnects are handled optimistically (no pre-ping): a pre-ping costs three
+    round trips on asyncpg (begin, ping, rollback) at every checkout, as many as the short
+    transaction it guards. The one long-lived pool is the worker's, used by activities, which
+    Temporal retries: a statement that meets a dead connection fails that attempt, SQLAlchemy
+    invalidates the whole pool, and the retry runs on a fresh connection (the fault drills
+    terminate PostgreSQL's backends mid-session to prove it). Staff commands open their
+    connections afresh for each command."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_async_engine(url, pool_size=10, max_overflow=10)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": 30})

@@ -27,6 +27,18 @@ from models.orm import (
 )
 from models.programme import Programme
 
+# PostgreSQL's protocol numbers a statement's parameters in 16 bits (asyncpg refuses more than
+# 32,767) and SQLite allows 32,766: a multi-row statement is cut into batches below both. The
+# 20,000-film benchmark met it: 12,000 eligible films' review assignments, three members each,
+# were 146,000 parameters in one INSERT.
+MAX_PARAMETERS = 32_000
+
+
+def batches(rows: Sequence[dict[str, Any]]) -> list[Sequence[dict[str, Any]]]:
+    """`rows` in runs short enough for one statement each (all rows have the same columns)."""
+    size = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
 
 async def insert_ignore(
     db: AsyncSession, table: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str]
@@ -41,10 +53,13 @@ async def insert_ignore(
         return 0
     dialect = db.bind.dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    values = rows[0] if len(rows) == 1 else list(rows)
-    stmt = insert(getattr(table, "__table__", table)).values(values)
-    result = await db.execute(stmt.on_conflict_do_nothing(index_elements=list(keys)))
-    return result.rowcount
+    new = 0
+    for batch in batches(rows):
+        values = batch[0] if len(batch) == 1 else list(batch)
+        stmt = insert(getattr(table, "__table__", table)).values(values)
+        result = await db.execute(stmt.on_conflict_do_nothing(index_elements=list(keys)))
+        new += result.rowcount
+    return new
 
 
 async def upsert_programme(db: AsyncSession, programme: Programme) -> None:
@@ -201,18 +216,20 @@ async def upsert_score(db: AsyncSession, row: dict[str, Any]) -> None:
 
 
 async def upsert_scores(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Scores of distinct films in one statement; each replaces its member's earlier one."""
+    """Scores of distinct films in one statement per batch; each replaces its member's earlier
+    one."""
     if not rows:
         return
     dialect = db.bind.dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = insert(ScoreRow).values(rows[0] if len(rows) == 1 else list(rows))
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["submission_id", "member_id"],
-        set_={
-            "score": stmt.excluded.score,
-            "comment": stmt.excluded.comment,
-            "scored_at": stmt.excluded.scored_at,
-        },
-    )
-    await db.execute(stmt)
+    for batch in batches(rows):
+        stmt = insert(ScoreRow).values(batch[0] if len(batch) == 1 else list(batch))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["submission_id", "member_id"],
+            set_={
+                "score": stmt.excluded.score,
+                "comment": stmt.excluded.comment,
+                "scored_at": stmt.excluded.scored_at,
+            },
+        )
+        await db.execute(stmt)

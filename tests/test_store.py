@@ -207,3 +207,45 @@ async def test_opening_a_session_resolves_its_calendar_and_refuses_a_second_open
     async with pg_sessions() as db:
         stored = await repository.load_programme(db, fip.id)
     assert stored == fip
+
+
+async def large_write(sessions, session_id: str) -> None:
+    """12,000 audit rows of nine columns: 108,000 parameters, past the 32,767 that PostgreSQL's
+    protocol numbers (and SQLite's 32,766), written in one call, then again as a retry."""
+    at = datetime(2027, 1, 1, tzinfo=UTC)
+    rows = [
+        dict(
+            idempotency_key=f"{session_id}:bulk:{i}",
+            at=at,
+            actor="wipflow",
+            entity_type="submission",
+            entity_id=f"{session_id}/film-{i}",
+            action="under_review",
+            from_state=None,
+            to_state="under_review",
+            reason="3 committee members review the film",
+        )
+        for i in range(12_000)
+    ]
+    for expected in (12_000, 0):  # the first attempt, then a retry that writes nothing
+        async with sessions.begin() as db:
+            assert await repository.insert_ignore(db, AuditRow, rows, ["idempotency_key"]) == (
+                expected
+            )
+    async with sessions() as db:
+        written = select(func.count()).where(AuditRow.idempotency_key.like(f"{session_id}:bulk:%"))
+        assert await db.scalar(written) == 12_000
+
+
+async def test_a_write_larger_than_one_statement_allows_on_postgresql(pg_sessions, programmes):
+    session = await new_session(pg_sessions, programmes["films-in-progress"])
+    await large_write(pg_sessions, session.id)
+
+
+async def test_a_write_larger_than_one_statement_allows_on_sqlite(tmp_path):
+    engine = store_db.make_engine(f"sqlite+aiosqlite:///{tmp_path / 'wipflow.db'}")
+    try:
+        await store_db.upgrade(engine)
+        await large_write(store_db.make_sessionmaker(engine), "films-in-progress/toulouse-2027")
+    finally:
+        await engine.dispose()

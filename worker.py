@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
+from activities.failures import BoundedFailures
 from activities.followup import FollowUpActivities
 from activities.notify import NotifyActivities
 from activities.partnering import PartneringActivities
@@ -60,6 +61,7 @@ def build_worker(client: Client, settings: Settings, sessions: async_sessionmake
             *NotifyActivities(sessions, mailer_for(settings), settings.mail_from).all(),
             *FollowUpActivities(sessions, client).all(),
         ],
+        interceptors=[BoundedFailures()],
         max_cached_workflows=settings.worker_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

@@ -30,6 +30,18 @@ TYPE_NAMES = {
 }
 
 
+class WorkflowType(StrEnum):
+    """The registered name of each wipflow workflow. Whoever starts one (an activity, intake, a
+    staff command) starts it by this name, so it needs no import of the workflow's module, and
+    the names stay those that running workflows and saved histories carry."""
+
+    SUBMISSION = "SubmissionWorkflow"
+    SESSION = "SessionWorkflow"
+    PARTNERING = "PartneringWorkflow"
+    AWARD = "AwardWorkflow"
+    FOLLOW_UP = "FollowUpWorkflow"
+
+
 class Status(StrEnum):
     """What a workflow waits for, so an operator can ask the UI "who owes us an answer?":
     `WipSession="films-in-progress/toulouse-2027" AND WipStatus="waiting-producer"`."""

@@ -3,17 +3,37 @@ search attributes, and a connection error that says what to do."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from settings import Settings
-from shared import SEARCH_ATTRIBUTES
+from shared import (
+    COUNTRY,
+    DEADLINE,
+    PROGRAMME,
+    SEARCH_ATTRIBUTES,
+    SESSION,
+    STAGE,
+    STATUS,
+    Status,
+    WorkflowType,
+)
 
 
 class TemporalUnavailable(RuntimeError):
@@ -69,3 +89,61 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
             AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
         )
     return sorted(missing)
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What an operator sees of a workflow from its first moment: the search attributes the UI
+    filters on and the static summary and details it shows. Every start passes one, so no start
+    forgets an attribute another sets."""
+
+    programme_id: str
+    session_id: str
+    stage: str
+    status: Status
+    summary: str
+    details: str
+    country: str | None = None
+    deadline: datetime | None = None
+
+    def search_attributes(self) -> TypedSearchAttributes:
+        pairs: list[SearchAttributePair[Any]] = [
+            SearchAttributePair(PROGRAMME, self.programme_id),
+            SearchAttributePair(SESSION, self.session_id),
+            SearchAttributePair(STAGE, self.stage),
+            SearchAttributePair(STATUS, self.status.value),
+        ]
+        if self.country is not None:
+            pairs.append(SearchAttributePair(COUNTRY, self.country))
+        if self.deadline is not None:
+            pairs.append(SearchAttributePair(DEADLINE, self.deadline))
+        return TypedSearchAttributes(pairs)
+
+
+async def start_tracked(
+    client: Client,
+    workflow: WorkflowType,
+    arg: Any,
+    *,
+    id: str,
+    task_queue: str,
+    tracking: Tracking,
+    id_reuse_policy: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    id_conflict_policy: WorkflowIDConflictPolicy = WorkflowIDConflictPolicy.UNSPECIFIED,
+) -> WorkflowHandle[Any, Any]:
+    """Start a wipflow workflow by its registered name, with what operators see of it.
+
+    By name, so that activities and staff commands need not import workflow modules (which would
+    tie the workflows' sandbox to their I/O). Raises `WorkflowAlreadyStartedError` as
+    `Client.start_workflow` does when the id is taken and the policies refuse a second start."""
+    return await client.start_workflow(
+        workflow.value,
+        arg,
+        id=id,
+        task_queue=task_queue,
+        id_reuse_policy=id_reuse_policy,
+        id_conflict_policy=id_conflict_policy,
+        search_attributes=tracking.search_attributes(),
+        static_summary=tracking.summary[:200],
+        static_details=tracking.details,
+    )

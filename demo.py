@@ -45,14 +45,14 @@ from cli.partnering import (
 )
 from cli.sessions import board, render_board
 from cli.stats import stats
-from domain.followup import Milestone, MilestoneUpdate, Report
-from domain.review import Member
-from domain.scoring import SheetScore
+from domain.followup import MilestoneUpdate, Report
 from intake.batch import read_batch
 from intake.generate import generate
 from intake.partners import import_partners
 from intake.sessions import open_session, session_id, session_input, start_session, target_of
 from intake.submit import submit_batch
+from models.committee import Member
+from models.followup import Milestone
 from models.messages import FixInput, Stage
 from models.orm import (
     AuditRow,
@@ -80,6 +80,7 @@ from models.session import (
     ScoreSheet,
     SessionStage,
 )
+from models.sheets import SheetScore
 from settings import Settings
 from shared import (
     award_workflow_id,

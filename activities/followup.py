@@ -21,8 +21,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from domain.followup import Milestone
-from models.followup import EndingRecord, FollowUpInput, ReportRecord
+from models.followup import EndingRecord, FollowUpInput, Milestone, ReportRecord
 from models.orm import FollowUpRow, MilestoneRow, SaleRow, SubmissionRow
 from shared import COUNTRY, PROGRAMME, SESSION, STAGE, STATUS, Status, followup_workflow_id
 from store import repository

@@ -20,8 +20,9 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.ranking import Aggregate, ScoredFilm, rank
-from domain.review import Member, ReviewTarget, assign
+from domain.review import ReviewTarget, assign
 from domain.scoring import SheetResult, judge_sheet
+from models.committee import Member
 from models.messages import Stage
 from models.orm import (
     AuditRow,

@@ -30,16 +30,8 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from domain import matching  # noqa: E402
-from domain.matching import (  # noqa: E402
-    FilmNeeds,
-    InfeasibleMatching,
-    MatchOptions,
-    PartnerKind,
-    PartnerOffer,
-    Quota,
-    greedy,
-    solve,
-)
+from domain.matching import InfeasibleMatching, MatchOptions, Quota, greedy, solve  # noqa: E402
+from models.matching import FilmNeeds, PartnerKind, PartnerOffer  # noqa: E402
 
 NEEDS = ["grading", "sound_edit", "sound_mix", "music", "vfx", "subtitling", "dcp"]
 GENRES = ["fiction", "documentary", "animation", "hybrid"]

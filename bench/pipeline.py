@@ -61,12 +61,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # The ceiling's workflow lives in a module of its own: bench/ceiling.py says why.
 from bench.ceiling import BareSubmissionWorkflow, bare_step  # noqa: E402
 from devserver import binary  # noqa: E402
-from domain.review import Member  # noqa: E402
-from domain.scoring import SheetScore, split_sheet  # noqa: E402
+from domain.scoring import split_sheet  # noqa: E402
 from intake.batch import validate_records  # noqa: E402
 from intake.generate import generate  # noqa: E402
 from intake.sessions import open_session, session_input, start_session, target_of  # noqa: E402
 from intake.submit import submit_batch  # noqa: E402
+from models.committee import Member  # noqa: E402
 from models.orm import OutboxRow, ReviewAssignmentRow, SessionRow  # noqa: E402
 from models.programme import load_programme  # noqa: E402
 from models.session import (  # noqa: E402
@@ -77,6 +77,7 @@ from models.session import (  # noqa: E402
     ScoreSheet,
     SessionStage,
 )
+from models.sheets import SheetScore  # noqa: E402
 from settings import PROJECT_ROOT, Settings  # noqa: E402
 from shared import SEARCH_ATTRIBUTES, session_workflow_id, submission_workflow_id  # noqa: E402
 from store import db as store_db  # noqa: E402

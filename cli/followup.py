@@ -37,14 +37,15 @@ from cli.common import (
     read_json,
     update,
 )
-from domain.followup import (
+from domain.followup import MilestoneUpdate, Report
+from models.followup import (
+    CloseRequest,
+    FollowUpInput,
+    FollowUpState,
     FollowUpStatus,
     Milestone,
     MilestoneState,
-    MilestoneUpdate,
-    Report,
 )
-from models.followup import CloseRequest, FollowUpInput, FollowUpState
 from models.orm import AuditRow, AwardGrantRow, FollowUpRow, MilestoneRow, SubmissionRow
 from settings import get_settings
 from shared import PROGRAMME, SESSION, STAGE, STATUS, Status, followup_workflow_id

@@ -31,11 +31,11 @@ from cli.common import (
     update,
 )
 from cli.submissions import render_state, update_submission, with_recorded_scores
-from domain.review import Member
 from domain.scoring import split_sheet
 from intake.batch import FieldError, RowError
 from intake.scores import read_score_sheet
 from intake.sessions import open_session, session_input, start_session
+from models.committee import Member
 from models.messages import Stage, WithdrawInput
 from models.orm import SubmissionRow
 from models.partnering import PartneringStatus

@@ -15,26 +15,12 @@ until `premiere_wait_days` have passed, when its follow-up concludes as complete
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.followup import Cadence, FollowUpStatus, Milestone, MilestoneState, Step
 from models.text import Text
-
-
-class Milestone(StrEnum):
-    PICTURE_LOCK = "picture_lock"
-    GRADING = "grading"
-    SOUND_MIX = "sound_mix"
-    SUBTITLES = "subtitles"
-    MASTER = "master"  # DCP or master delivered: the film is finished
-    LAB_CERTIFICATE = "lab_certificate"
-    PREMIERE = "premiere"
-    DISTRIBUTION = "distribution"
-    TV_SALE = "tv_sale"
-    SALES_AGENT = "sales_agent"
-
 
 # What a milestone's `detail` must name when it is done.
 REQUIRED_DETAIL: dict[Milestone, tuple[str, ...]] = {
@@ -47,33 +33,7 @@ REQUIRED_DETAIL: dict[Milestone, tuple[str, ...]] = {
 REPEATABLE = {Milestone.DISTRIBUTION, Milestone.TV_SALE}
 
 
-class FollowUpStatus(StrEnum):
-    FOLLOWING = "following"
-    COMPLETED = "completed"  # master delivered; followed, less often, until its premiere
-    # (an ending too once the wait for a premiere is over: the workflow records why it ended)
-    PREMIERED = "premiered"  # an ending
-    STALLED = "stalled"  # an ending: no report for too long
-    CLOSED = "closed"  # an ending: staff closed it
-
-
 ENDINGS = {FollowUpStatus.PREMIERED, FollowUpStatus.STALLED, FollowUpStatus.CLOSED}
-
-
-class Cadence(BaseModel, frozen=True):
-    """How often a programme asks for reports, and how patiently (days)."""
-
-    report_every_days: int = Field(30, ge=1, le=366)
-    remind_again_days: int = Field(7, ge=1, le=90)
-    escalate_after_days: int = Field(14, ge=1, le=180)
-    stalled_after_days: int = Field(180, ge=1, le=1100)
-    finished_report_every_days: int = Field(90, ge=1, le=366)
-    premiere_wait_days: int = Field(540, ge=1, le=2000, description="after the master")
-
-
-class MilestoneState(BaseModel):
-    expected: date | None = None
-    done: date | None = None
-    detail: dict[str, str] = Field(default_factory=dict)
 
 
 class MilestoneUpdate(BaseModel):
@@ -165,14 +125,6 @@ def status_after(
     if (master := milestones.get(Milestone.MASTER)) and master.done:
         return FollowUpStatus.COMPLETED
     return status
-
-
-class Step(StrEnum):
-    DUE = "due"  # the report falls due: the producer is asked for it
-    REMIND = "remind"  # a second reminder
-    ESCALATE = "escalate"  # staff are alerted
-    STALL = "stall"  # no report for too long: the follow-up ends, stalled
-    CONCLUDE = "conclude"  # a finished film's wait for its premiere is over: ends, completed
 
 
 def next_step(

@@ -41,16 +41,15 @@ import itertools
 import math
 import time
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
-from enum import StrEnum
 from typing import NamedTuple
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array, hstack, vstack
 
-from domain.review import normalise_name
+from models.matching import FilmNeeds, PartnerKind, PartnerOffer
+from models.names import normalise_name
 
 # A zero-affinity pair costs this much, so it is chosen only when a quota needs it. It must stay
 # far below any difference in affinity that matters, and above HiGHS's tolerances (1e-7).
@@ -62,16 +61,6 @@ _MIP_GAP = 1e-7
 # unsold territories, so covering the film's few key markets is worth as much as a world sales
 # agent covering all of them.
 _TERRITORY_SATURATION = 3
-
-
-class PartnerKind(StrEnum):
-    POST_HOUSE = "post_house"
-    SALES_AGENT = "sales_agent"
-    DISTRIBUTOR = "distributor"
-    TV_BUYER = "tv_buyer"
-    FUND = "fund"
-    CO_PRODUCER = "co_producer"
-    RESIDENCY = "residency"
 
 
 _KINDS = list(PartnerKind)
@@ -90,67 +79,6 @@ _SELLS = {
     PartnerKind.DISTRIBUTOR: "distributes",
     PartnerKind.TV_BUYER: "broadcasts",
 }
-
-
-class FilmNeeds(BaseModel, frozen=True):
-    """One selected film, as its submission describes it."""
-
-    id: str
-    title: str
-    needs: frozenset[str] = Field(
-        description="post-production needs: grading, sound_edit, sound_mix, music, vfx, "
-        "subtitling, dcp"
-    )
-    genre: str = Field(description="fiction | documentary | animation | hybrid")
-    languages: frozenset[str] = Field(description="ISO 639-1: dialogue and contact languages")
-    unsold: frozenset[str] = Field(description="ISO 3166 territories still unsold")
-    has_sales_agent: bool = False
-    missing_budget: Decimal = Field(Decimal(0), description="post budget still missing (EUR)")
-    people: frozenset[str] = Field(
-        frozenset(), description="its companies and people, for conflicts of interest"
-    )
-    opt_outs: frozenset[str] = Field(frozenset(), description="partner ids the producer refuses")
-    max_partners: int = Field(8, description="how many partners its meeting time allows")
-
-    @field_validator("max_partners")
-    @classmethod
-    def _max_partners(cls, value: int) -> int:
-        if value < 0:
-            raise ValueError(f"a film's max_partners must be 0 or more, got {value}")
-        return value
-
-
-class PartnerOffer(BaseModel, frozen=True):
-    id: str
-    name: str
-    kind: PartnerKind
-    services: frozenset[str] = Field(frozenset(), description="same vocabulary as film needs")
-    capacity: int = Field(description="how many films it can take on")
-    territories: frozenset[str] = Field(
-        frozenset(), description="where it sells, distributes or broadcasts"
-    )
-    languages: frozenset[str] = frozenset()
-    genres: frozenset[str] = Field(frozenset(), description="empty: every genre")
-    people: frozenset[str] = Field(frozenset(), description="its company and people")
-    opt_outs: frozenset[str] = Field(frozenset(), description="film ids it declines")
-    bids: dict[str, float] = Field(
-        default_factory=dict, description="film id -> declared interest in [0, 1]"
-    )
-
-    @field_validator("capacity")
-    @classmethod
-    def _capacity(cls, value: int) -> int:
-        if value < 0:
-            raise ValueError(f"a partner's capacity must be 0 or more, got {value}")
-        return value
-
-    @field_validator("bids")
-    @classmethod
-    def _bids(cls, value: dict[str, float]) -> dict[str, float]:
-        for film, bid in value.items():
-            if not 0.0 <= bid <= 1.0:
-                raise ValueError(f"the bid on {film} is {bid}, outside [0, 1]")
-        return value
 
 
 class Quota(BaseModel, frozen=True):

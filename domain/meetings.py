@@ -49,6 +49,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
+from models.meetings import Busy
+
 
 class MeetingRequest(BaseModel, frozen=True):
     """A matched (film, partner) pair that needs one meeting; ids, not names."""
@@ -114,22 +116,6 @@ class Grid(BaseModel, frozen=True):
     def usable_tables(self) -> int:
         """Tables 1..usable_tables take meetings; the spare ones stay free."""
         return self.tables - self.spare_tables
-
-
-class Busy(BaseModel, frozen=True):
-    """When a film or a partner cannot meet anyone, and why in words ("screening",
-    "absence on 2027-03-26"): the reason is quoted back when a meeting cannot be placed."""
-
-    who: str = Field(description="a film id or a partner id")
-    start: AwareDatetime
-    end: AwareDatetime
-    reason: str
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Busy:
-        if self.end <= self.start:
-            raise ValueError(f"Busy.end must be after Busy.start ({self.who}: {self.reason})")
-        return self
 
 
 class Meeting(BaseModel, frozen=True):

@@ -13,21 +13,10 @@ of them and is reported as short, never a conflicted member.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from pydantic import BaseModel, Field
 
-from models.text import Text
-
-
-class Member(BaseModel):
-    id: str = Field(min_length=1, max_length=60)
-    name: Text = Field(min_length=1, max_length=200)
-    company: Text | None = Field(None, max_length=200)
-    declared_conflicts: list[str] = Field(
-        default_factory=list, description="submission ids or company names"
-    )
+from models.committee import Member
+from models.names import normalise_name
 
 
 class ReviewTarget(BaseModel):
@@ -53,18 +42,6 @@ class Assignment(BaseModel):
             for member in members:
                 counts[member] = counts.get(member, 0) + 1
         return counts
-
-
-# Legal forms that do not make two companies different ("Cine Sur S.A." is "Cine Sur").
-LEGAL_FORMS = {"sa", "sl", "sas", "sarl", "ltda", "ltd", "llc", "inc", "srl", "spa", "gmbh"}
-
-
-def normalise_name(text: str) -> str:
-    """Names as conflicts of interest compare them: no case, accents, punctuation or legal form."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    plain = re.sub(r"[.'’]", "", plain)  # "S.A." is "SA"
-    return " ".join(w for w in re.sub(r"[^\w]+", " ", plain).split() if w not in LEGAL_FORMS)
 
 
 def conflict(member: Member, target: ReviewTarget) -> str | None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from domain.scoring import SheetScore
 from intake.batch import FieldError, RowError, field_errors, read_records
+from models.sheets import SheetScore
 
 # A sheet exported from a spreadsheet often keeps the film's title beside its id, for the reader.
 REFERENCE_COLUMNS = {"title"}

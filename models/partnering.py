@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from domain.meetings import Busy
+from models.meetings import Busy
 from models.programme import AwardConfig, AwardStep
 from models.text import Text
 

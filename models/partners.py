@@ -13,8 +13,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from domain.matching import FilmNeeds, PartnerKind, PartnerOffer
-from domain.review import normalise_name
+from models.matching import FilmNeeds, PartnerKind, PartnerOffer
+from models.names import normalise_name
 from models.programme import Genre, Slug
 from models.submission import (
     Country,

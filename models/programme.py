@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from domain.followup import Cadence
-from domain.matching import PartnerKind
+from models.followup import Cadence
+from models.matching import PartnerKind
 
 # Latin American countries and territories (ISO 3166-1 alpha-2); a programme may narrow or widen it.
 LATIN_AMERICA = (

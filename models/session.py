@@ -13,11 +13,11 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from domain.review import Member
-from domain.scoring import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore
-from domain.selection import SelectionState
+from models.committee import Member
 from models.messages import Stage
 from models.programme import SelectionConfig, SessionCalendar
+from models.selection import SelectionState
+from models.sheets import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore
 from models.text import Text
 
 

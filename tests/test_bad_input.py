@@ -32,10 +32,11 @@ from typer.testing import CliRunner
 
 import starter  # noqa: F401  (registers every command on the app)
 from cli.common import app
-from domain.followup import Milestone, MilestoneState, Report, ReportError, apply_report
+from domain.followup import Report, ReportError, apply_report
 from intake.batch import Batch, RowError, read_batch, read_records
 from intake.partners import LIST_FIELDS, validate_partners
 from intake.scores import read_score_sheet
+from models.followup import Milestone, MilestoneState
 from models.messages import FixInput, Stage, WithdrawInput
 from models.partnering import PartneringInput
 from models.partners import PartnerForm

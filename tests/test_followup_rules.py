@@ -9,18 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.followup import (
-    Cadence,
-    FollowUpStatus,
-    Milestone,
-    MilestoneState,
     MilestoneUpdate,
     Report,
     ReportError,
-    Step,
     apply_report,
     next_step,
     status_after,
 )
+from models.followup import Cadence, FollowUpStatus, Milestone, MilestoneState, Step
 
 TODAY = date(2027, 6, 1)
 START = datetime(2027, 4, 1, 12, tzinfo=UTC)

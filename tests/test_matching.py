@@ -15,13 +15,10 @@ from hypothesis import strategies as st
 
 from domain import matching
 from domain.matching import (
-    FilmNeeds,
     InfeasibleMatching,
     MatchOptions,
     MatchResult,
     Pair,
-    PartnerKind,
-    PartnerOffer,
     Quota,
     Weights,
     affinity,
@@ -30,6 +27,7 @@ from domain.matching import (
     greedy,
     solve,
 )
+from models.matching import FilmNeeds, PartnerKind, PartnerOffer
 
 POST = Quota(label="post house", kinds=frozenset({PartnerKind.POST_HOUSE}), min=1)
 SELLER = Quota(

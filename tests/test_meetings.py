@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.meetings import (
-    Busy,
     Grid,
     Meeting,
     MeetingRequest,
@@ -25,6 +24,7 @@ from domain.meetings import (
     schedule,
     slots,
 )
+from models.meetings import Busy
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY1, DAY2, DAY3 = date(2027, 3, 25), date(2027, 3, 26), date(2027, 3, 27)

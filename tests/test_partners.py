@@ -7,10 +7,11 @@ import pytest
 from pydantic import ValidationError
 
 from activities.partnering import award_refusals, event_grid
-from domain.matching import PartnerKind, conflict
-from domain.review import normalise_name
+from domain.matching import conflict
 from intake.batch import csv_records
 from intake.partners import LIST_FIELDS, validate_partners
+from models.matching import PartnerKind
+from models.names import normalise_name
 from models.partners import PartnerForm, needs_of, offer_of
 from models.programme import AwardConfig, Programme, SessionCalendar
 from models.submission import SubmissionForm

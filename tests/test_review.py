@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from domain.ranking import Aggregate, ScoredFilm, rank
-from domain.review import Member, ReviewTarget, assign, conflict
-from domain.scoring import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore, judge_sheet, split_sheet
+from domain.review import ReviewTarget, assign, conflict
+from domain.scoring import judge_sheet, split_sheet
+from models.committee import Member
 from models.session import ScoreSheet
+from models.sheets import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore
 
 T0 = datetime(2027, 1, 10, tzinfo=UTC)
 

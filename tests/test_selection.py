@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from domain import selection
-from domain.selection import OfferStatus, Release, SelectionError
+from domain.selection import SelectionError
+from models.selection import OfferStatus, Release, SelectionState
 
 T0 = datetime(2027, 3, 1, 12, tzinfo=UTC)
 WINDOW = timedelta(days=7)
@@ -20,7 +21,7 @@ def films(n: int) -> list[str]:
     return [f"film-{i:02d}" for i in range(n)]
 
 
-def begin(n: int = 10, slots: int = 6, waitlist: int = 3) -> selection.SelectionState:
+def begin(n: int = 10, slots: int = 6, waitlist: int = 3) -> SelectionState:
     return selection.start(
         films(n),
         slots=slots,

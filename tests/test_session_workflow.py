@@ -13,12 +13,12 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.ranking import Aggregate, ScoredFilm, rank
-from domain.review import Member
-from domain.scoring import SheetResult, SheetScore
+from domain.scoring import SheetResult
 from intake.batch import validate_records
 from intake.generate import generate
 from intake.sessions import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
+from models.committee import Member
 from models.messages import Stage, WithdrawInput
 from models.orm import ReviewAssignmentRow, SessionRow, SubmissionRow
 from models.session import (
@@ -29,6 +29,7 @@ from models.session import (
     ScoreSheet,
     SessionStage,
 )
+from models.sheets import SheetScore
 from shared import submission_workflow_id
 from store import repository
 from tests.forms import form_dict

@@ -26,23 +26,16 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.followup import FollowUpActivities
     from activities.notify import AlertInput, NotifyActivities, NotifyInput
-    from domain.followup import (
-        ENDINGS,
-        FollowUpStatus,
-        Milestone,
-        Report,
-        ReportError,
-        Step,
-        apply_report,
-        next_step,
-        status_after,
-    )
+    from domain.followup import ENDINGS, Report, ReportError, apply_report, next_step, status_after
     from models.followup import (
         CloseRequest,
         EndingRecord,
         FollowUpInput,
         FollowUpState,
+        FollowUpStatus,
+        Milestone,
         ReportRecord,
+        Step,
     )
     from notifications.stages import Stage as Message
     from shared import Status

@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
         ProposeInput,
     )
     from activities.sessions import SessionActivities, Tell, TellInput
-    from domain.meetings import Busy
+    from models.meetings import Busy
     from models.partnering import (
         AbsenceRequest,
         ApproveRequest,

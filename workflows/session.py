@@ -58,8 +58,9 @@ with workflow.unsafe.imports_passed_through():
     from domain import screenings, selection
     from domain.ranking import Aggregate
     from domain.scoring import SheetRefusal, SheetResult
-    from domain.selection import OfferStatus, Release, SelectionError, SelectionState
+    from domain.selection import SelectionError
     from models.partnering import LineupChange
+    from models.selection import OfferStatus, Release, SelectionState
     from models.session import (
         NEXT_STAGE,
         STAGE_ENDS,

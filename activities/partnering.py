@@ -27,7 +27,12 @@ from temporalio.common import (
 )
 from temporalio.exceptions import ApplicationError
 
-from domain import matching, meetings
+from domain import meetings
+from domain.matching.affinity import affinity, conflict
+from domain.matching.solve import solve
+from domain.matching.types import Alternate, InfeasibleMatching, MatchOptions, Pair, Quota
+from models.matching import FilmNeeds
+from models.meetings import Busy
 from models.orm import (
     AwardGrantRow,
     MatchRow,
@@ -96,7 +101,7 @@ class PlanInput(BaseModel):
     base: int | None = None
     screenings: dict[str, datetime]
     screening_minutes: int
-    absences: list[meetings.Busy]
+    absences: list[Busy]
     at: datetime
     actor: str
 
@@ -139,9 +144,9 @@ def worth(value: Decimal | None, currency: str) -> str:
     return "in kind" if value is None else f"{value} {currency}"
 
 
-def quotas_of(programme: Programme) -> tuple[matching.Quota, ...]:
+def quotas_of(programme: Programme) -> tuple[Quota, ...]:
     return tuple(
-        matching.Quota(label=q.label, kinds=frozenset(q.kinds), min=q.min, max=q.max)
+        Quota(label=q.label, kinds=frozenset(q.kinds), min=q.min, max=q.max)
         for q in programme.partnering.quotas
     )
 
@@ -151,7 +156,7 @@ async def _programme(db: AsyncSession, session_id: str) -> Programme:
     return await repository.load_programme(db, session.programme_id)
 
 
-async def _films(db: AsyncSession, ids: list[str], per_film: int) -> list[matching.FilmNeeds]:
+async def _films(db: AsyncSession, ids: list[str], per_film: int) -> list[FilmNeeds]:
     rows = (await db.scalars(select(SubmissionRow).where(SubmissionRow.id.in_(ids)))).all()
     by_id = {row.id: row for row in rows}
     return [
@@ -330,14 +335,14 @@ class PartneringActivities:
                 f"(starter.py partners import FILE --session {data.session_id})",
                 "NoPartners",
             )
-        options = matching.MatchOptions(
+        options = MatchOptions(
             quotas=quotas_of(programme),
             fairness=config.fairness if data.fairness is None else data.fairness,
             alternates=config.alternates,
         )
         try:
-            result = await solving(matching.solve, films, offers, options)
-        except matching.InfeasibleMatching as exc:
+            result = await solving(solve, films, offers, options)
+        except InfeasibleMatching as exc:
             raise refuse(str(exc), "InfeasibleMatching") from None
         summary = RunSummary(
             kind="matching",
@@ -397,7 +402,7 @@ class PartneringActivities:
             if request.action is OverrideAction.ADD:
                 if existing is not None and existing.role == "match":
                     return RunSummary.model_validate(run.summary)
-                if (why := matching.conflict(film, partner)) is not None:
+                if (why := conflict(film, partner)) is not None:
                     raise refuse(f"{partner.name} cannot meet {film.title}: {why}", "Conflict")
                 taken = sum(m.partner_id == partner.id for m in chosen)
                 if taken >= partner.capacity:
@@ -411,7 +416,7 @@ class PartneringActivities:
                         f"{film.title} already has {film.max_partners} partners, its maximum",
                         "Capacity",
                     )
-                fit = matching.affinity(film, partner)
+                fit = affinity(film, partner)
                 if existing is None:
                     existing = MatchRow(
                         session_id=sid,
@@ -532,7 +537,7 @@ class PartneringActivities:
         ]
         length = timedelta(minutes=data.screening_minutes)
         busy = [
-            meetings.Busy(who=film, start=at, end=at + length, reason="its screening")
+            Busy(who=film, start=at, end=at + length, reason="its screening")
             for film, at in data.screenings.items()
         ] + list(data.absences)
         grid = event_grid(programme, calendar)
@@ -760,9 +765,7 @@ class PartneringActivities:
         ]
 
 
-def _match_row(
-    session_id: str, version: int, choice: matching.Pair | matching.Alternate, role: str
-) -> dict:
+def _match_row(session_id: str, version: int, choice: Pair | Alternate, role: str) -> dict:
     return dict(
         session_id=session_id,
         version=version,

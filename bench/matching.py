@@ -4,9 +4,10 @@ Generates seeded random programmes (films with post-production needs, unsold ter
 missing budgets; post houses, sales agents, distributors, TV buyers, funds, co-producers and
 residencies with capacities, bids, conflicts of interest and opt-outs), every film needing at least
 one post house and at least one sales agent or distributor. For each size it runs
-`domain.matching.solve` and the `greedy` baseline in this process and prints one row: the pairs
-the programme considers (allowed, and worth something or needed by a quota), the optimum and
-HiGHS's proven bound, the gap, greedy's total, the ratio, the worst-off film's total, both times.
+`domain.matching.solve.solve` and the `greedy` baseline (bench/greedy.py) in this process and
+prints one row: the pairs the programme considers (allowed, and worth something or needed by a
+quota), the optimum and HiGHS's proven bound, the gap, greedy's total, the ratio, the worst-off
+film's total, both times.
 
     .venv/bin/python bench/matching.py                          # 6x20 50x40 200x120 500x300
     .venv/bin/python bench/matching.py --sizes 500x300 --seed 7 --fairness
@@ -29,8 +30,10 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain import matching  # noqa: E402
-from domain.matching import InfeasibleMatching, MatchOptions, Quota, greedy, solve  # noqa: E402
+from bench.greedy import greedy  # noqa: E402
+from domain.matching.instance import Instance  # noqa: E402
+from domain.matching.solve import solve  # noqa: E402
+from domain.matching.types import InfeasibleMatching, MatchOptions, Quota  # noqa: E402
 from models.matching import FilmNeeds, PartnerKind, PartnerOffer  # noqa: E402
 
 NEEDS = ["grading", "sound_edit", "sound_mix", "music", "vfx", "subtitling", "dcp"]
@@ -156,7 +159,7 @@ def run(size: str, seed: int, fairness: bool, time_limit: float) -> dict[str, ob
     films, partners = instance(n_films, n_partners, seed)
     options = MatchOptions(quotas=QUOTAS, fairness=fairness)
     # The pairs the programme weighs: allowed, and worth something or of a kind a quota needs.
-    considered = len(matching._Instance(films, partners, options).variables()[0])
+    considered = len(Instance(films, partners, options).variables()[0])
     best = solve(films, partners, options, time_limit=time_limit)
     started = time.perf_counter()
     try:

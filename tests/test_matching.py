@@ -1,6 +1,6 @@
 """The film-partner matching: a hand-checked optimum, brute force on tiny random instances, the
 constraints on random ones (through `check`), fairness, infeasibility explained, conflicts and
-validation. Plain synchronous tests: domain/matching.py does no I/O."""
+validation. Plain synchronous tests: domain/matching/ does no I/O."""
 
 from __future__ import annotations
 
@@ -13,19 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain import matching
-from domain.matching import (
+from bench.greedy import greedy
+from domain.matching.affinity import affinity, conflict, score_matrix
+from domain.matching.check import check
+from domain.matching.solve import solve
+from domain.matching.types import (
     InfeasibleMatching,
     MatchOptions,
     MatchResult,
     Pair,
     Quota,
     Weights,
-    affinity,
-    check,
-    conflict,
-    greedy,
-    solve,
 )
 from models.matching import FilmNeeds, PartnerKind, PartnerOffer
 
@@ -303,7 +301,7 @@ def test_solutions_are_valid_and_beat_greedy(instance):
 @given(instances(max_films=7, max_partners=9))
 def test_vectorised_scores_equal_affinity(instance):
     films, partners, options = instance
-    scores = matching._score_matrix(films, partners, options.weights)
+    scores = score_matrix(films, partners, options.weights)
     for i, f in enumerate(films):
         for j, p in enumerate(partners):
             assert scores[i, j] == affinity(f, p, options.weights).score

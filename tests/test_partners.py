@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from activities.partnering import award_refusals, event_grid
-from domain.matching import conflict
+from domain.matching.affinity import conflict
 from intake.batch import csv_records
 from intake.partners import LIST_FIELDS, validate_partners
 from models.matching import PartnerKind

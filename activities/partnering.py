@@ -27,10 +27,11 @@ from temporalio.common import (
 )
 from temporalio.exceptions import ApplicationError
 
-from domain import meetings
 from domain.matching.affinity import affinity, conflict
 from domain.matching.solve import solve
 from domain.matching.types import Alternate, InfeasibleMatching, MatchOptions, Pair, Quota
+from domain.meetings.grid import Grid, Meeting, MeetingRequest, Schedule
+from domain.meetings.schedule import replan, schedule
 from models.matching import FilmNeeds
 from models.meetings import Busy
 from models.orm import (
@@ -213,7 +214,7 @@ def _facts(summary: RunSummary) -> list[tuple[str, object]]:
     return facts
 
 
-def event_grid(programme: Programme, calendar: SessionCalendar) -> meetings.Grid:
+def event_grid(programme: Programme, calendar: SessionCalendar) -> Grid:
     """The meeting grid over the event's days, in the session's zone."""
     tz = ZoneInfo(calendar.timezone)
     first, last = (
@@ -222,7 +223,7 @@ def event_grid(programme: Programme, calendar: SessionCalendar) -> meetings.Grid
     )
     days = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
     config = programme.partnering.meetings
-    return meetings.Grid(
+    return Grid(
         days=days,
         day_start=config.day_start,
         day_end=config.day_end,
@@ -532,9 +533,7 @@ class PartneringActivities:
                 )
             ).all()
             base = [] if data.base is None else await _meetings(db, sid, data.base)
-        requests = [
-            meetings.MeetingRequest(film=m.submission_id, partner=m.partner_id) for m in pairs
-        ]
+        requests = [MeetingRequest(film=m.submission_id, partner=m.partner_id) for m in pairs]
         length = timedelta(minutes=data.screening_minutes)
         busy = [
             Busy(who=film, start=at, end=at + length, reason="its screening")
@@ -542,10 +541,10 @@ class PartneringActivities:
         ] + list(data.absences)
         grid = event_grid(programme, calendar)
         if base:
-            previous = meetings.Schedule(meetings=tuple(base), unplaced=())
-            plan = await solving(meetings.replan, previous, requests, grid, busy)
+            previous = Schedule(meetings=tuple(base), unplaced=())
+            plan = await solving(replan, previous, requests, grid, busy)
         else:
-            plan = await solving(meetings.schedule, requests, grid, busy)
+            plan = await solving(schedule, requests, grid, busy)
         counts: dict[str, int] = {}
         for m in plan.meetings:
             counts[m.film] = counts.get(m.film, 0) + 1
@@ -811,7 +810,7 @@ async def _plan_by_film(
     return {film: sorted(items) for film, items in plan.items()}
 
 
-async def _meetings(db: AsyncSession, session_id: str, version: int) -> list[meetings.Meeting]:
+async def _meetings(db: AsyncSession, session_id: str, version: int) -> list[Meeting]:
     rows = await db.scalars(
         select(MeetingRow).where(
             MeetingRow.session_id == session_id,
@@ -820,7 +819,7 @@ async def _meetings(db: AsyncSession, session_id: str, version: int) -> list[mee
         )
     )
     return [
-        meetings.Meeting(
+        Meeting(
             film=r.submission_id,
             partner=r.partner_id,
             start=r.starts_at,

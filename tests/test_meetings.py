@@ -13,17 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.meetings import (
-    Grid,
-    Meeting,
-    MeetingRequest,
-    Schedule,
-    Unplaced,
-    check,
-    replan,
-    schedule,
-    slots,
-)
+from domain.meetings.check import check
+from domain.meetings.grid import Grid, Meeting, MeetingRequest, Schedule, Unplaced, slots
+from domain.meetings.schedule import replan, schedule
 from models.meetings import Busy
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from domain import meetings as meeting_rules
+from domain.meetings.grid import Meeting
 from intake.partners import import_partners
 from models.messages import WithdrawInput
 from models.orm import AwardGrantRow, MatchRow, MeetingRow, OutboxRow, PartnerRow
@@ -234,7 +234,7 @@ async def test_meetings_are_scheduled_and_an_absence_moves_only_its_meetings(
     await keep_history(handle, "partnering-matching-meetings-absence")
 
 
-async def _meetings(db, sid: str, version: int) -> list[meeting_rules.Meeting]:
+async def _meetings(db, sid: str, version: int) -> list[Meeting]:
     async with db() as s:
         rows = await s.scalars(
             select(MeetingRow).where(
@@ -244,7 +244,7 @@ async def _meetings(db, sid: str, version: int) -> list[meeting_rules.Meeting]:
             )
         )
         return [
-            meeting_rules.Meeting(
+            Meeting(
                 film=r.submission_id, partner=r.partner_id, start=r.starts_at, end=r.ends_at,
                 table=r.table_no,
             )

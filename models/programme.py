@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from models.followup import Cadence
-from models.matching import PartnerKind
+from models.partnering_config import PartneringConfig
 
 # Latin American countries and territories (ISO 3166-1 alpha-2); a programme may narrow or widen it.
 LATIN_AMERICA = (
@@ -206,51 +206,6 @@ class SelectionConfig(_Strict):
     confirm_window_days: float = Field(7, gt=0, le=60)
     review_reminder_days: float = Field(3, gt=0, le=60, description="before the review deadline")
     screening_minutes: int = Field(120, ge=15, le=600, description="between two screenings")
-
-
-class Quota(_Strict):
-    """Per film, how many partners of some kinds it must (or may) be matched with."""
-
-    label: str = Field(min_length=1, max_length=200, description="as staff read it")
-    kinds: list[PartnerKind] = Field(min_length=1)
-    min: int = Field(0, ge=0, le=20)
-    max: int | None = Field(None, ge=0, le=20)
-
-    @model_validator(mode="after")
-    def _min_below_max(self) -> Quota:
-        if self.max is not None and self.max < self.min:
-            raise ValueError(f"quota {self.label!r}: max {self.max} is below min {self.min}")
-        return self
-
-
-class MeetingConfig(_Strict):
-    """The one-to-one meeting grid of each event day (b2match advises 10-20% spare tables)."""
-
-    day_start: time = time(9, 30)
-    day_end: time = time(13, 0)
-    slot_minutes: int = Field(30, ge=5, le=240)
-    tables: int = Field(8, ge=1, le=500)
-    spare_tables: int = Field(1, ge=0, le=100)
-    max_per_day: int | None = Field(None, ge=1, le=50, description="per film")
-
-    @model_validator(mode="after")
-    def _fits(self) -> MeetingConfig:
-        if self.day_end <= self.day_start:
-            raise ValueError("day_end must come after day_start")
-        if self.spare_tables >= self.tables:
-            raise ValueError("spare_tables must leave at least one table for meetings")
-        return self
-
-
-class PartneringConfig(_Strict):
-    """How a session's selected films are matched with its partners. The quotas are a setting:
-    the sources say what partners come (post houses, sales, TV), not how they are paired."""
-
-    partners_per_film: int = Field(8, ge=1, le=50)
-    quotas: list[Quota] = []
-    fairness: bool = Field(False, description="raise the worst-off film before the total")
-    alternates: int = Field(3, ge=0, le=20)
-    meetings: MeetingConfig = MeetingConfig()
 
 
 class AwardKind(StrEnum):

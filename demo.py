@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from temporalio.client import Client, WorkflowHandle
 
 import devserver
-from cli.common import CliError
+from actions.errors import ActionError
 from cli.followup import followup_list
 from cli.partnering import (
     awards_status,
@@ -405,7 +405,7 @@ async def _partnering_tables(sid: str) -> None:
     try:
         matching = await matching_view(sid, None)
         meetings = await meetings_view(sid, None)
-    except CliError:
+    except ActionError:
         return  # the session did not reach its partnering
     render_matching(matching)
     render_meetings(meetings)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from actions.errors import ActionError
 from intake.batch import IntakeFileError, RowError, field_errors
 from intake.sessions import CalendarError, SessionExistsError
 from models.programme import Programme, ProgrammeConfigError, load_programme
@@ -66,6 +67,7 @@ def command(group: typer.Typer, name: str | None = None):
             except (
                 ValidationError,  # a request its model refuses, field by field
                 CliError,
+                ActionError,  # the layer's refusals
                 TemporalUnavailable,
                 IntakeFileError,
                 ProgrammeConfigError,

@@ -4,172 +4,103 @@ staff's close and reopen.
     followup list SESSION                followup show SUBMISSION
     followup report SUBMISSION FILE      followup milestone SUBMISSION MILESTONE [--done ...]
     followup close SUBMISSION --reason   followup reopen SUBMISSION --reason
+
+The commands parse and render; what they read and do is the layer's (readmodels/followup.py,
+actions/followup.py), imported when a command runs so that a help screen answers at once.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
-from sqlalchemy import func, select
-from temporalio.client import Client
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDReusePolicy,
-)
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
 
-from cli.common import (
-    CliError,
-    JsonFlag,
-    command,
-    database,
-    emit,
-    error_text,
-    group,
-    out,
-    read_json,
-    update,
-)
-from domain.followup import MilestoneUpdate, Report
-from models.followup import (
-    CloseRequest,
-    FollowUpInput,
-    FollowUpState,
-    FollowUpStatus,
-    Milestone,
-    MilestoneState,
-)
-from models.orm import AuditRow, AwardGrantRow, FollowUpRow, MilestoneRow, SubmissionRow
-from settings import get_settings
-from shared import PROGRAMME, SESSION, STAGE, STATUS, Status, followup_workflow_id
-from store import repository
-from temporal_client import connect
-from workflows.followup import FollowUpWorkflow
+from cli.common import CliError, JsonFlag, command, emit, error_text, group, out, read_json
+from cli.common import database as configured_database
+from models.followup import Milestone
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+
+    from models.followup import FollowUpState
 
 followup_app = group("followup", "Selected films after their session, until finished.")
 
 Reason = Annotated[str, typer.Option("--reason", help="Kept in the audit log.")]
 
 
-async def _update(submission_id: str, method, arg) -> FollowUpState:
-    client = await connect(get_settings())
-    handle = client.get_workflow_handle_for(
-        FollowUpWorkflow.run, followup_workflow_id(submission_id)
-    )
-    try:
-        return await update(handle, method, arg, submission_id)
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            raise CliError(f"{submission_id} is not followed (or its follow-up ended)") from None
-        raise CliError(f"{submission_id}: {exc.message}") from None
+@asynccontextmanager
+async def _database() -> AsyncIterator[Any]:
+    """The configured database (an async sessionmaker), for one command."""
+    from settings import get_settings
+
+    async with configured_database(get_settings()) as database:
+        yield database
+
+
+async def _client() -> Client:
+    """The configured Temporal server."""
+    from settings import get_settings
+    from temporal_client import connect
+
+    return await connect(get_settings())
 
 
 @command(followup_app, "list")
 async def followup_list(session_id: str, as_json: JsonFlag = False) -> None:
     """Every followed film of a session: status, reports, the last one, how it ended."""
-    async with database(get_settings()) as sessions, sessions() as db:
-        rows = (
-            await db.execute(
-                select(FollowUpRow, SubmissionRow.original_title)
-                .join(SubmissionRow, SubmissionRow.id == FollowUpRow.submission_id)
-                .where(FollowUpRow.session_id == session_id)
-                .order_by(SubmissionRow.original_title)
-            )
-        ).all()
-    data = [
-        {
-            "submission_id": f.submission_id,
-            "title": title,
-            "status": f.status,
-            "reports": f.reports,
-            "last_report_at": f.last_report_at and f.last_report_at.isoformat(),
-            "completed_on": f.completed_on and f.completed_on.isoformat(),
-            "premiere": f.premiere_festival,
-            "ended": f.ended_reason,
-        }
-        for f, title in rows
-    ]
+    from readmodels.followup import followed_films
+
+    async with _database() as database:
+        films = await followed_films(database, session_id)
 
     def render() -> None:
         table = Table("film", "status", "reports", "last report", "finished", "premiere", "ended")
-        for d in data:
+        for f in films:
             table.add_row(
-                d["title"],
-                d["status"],
-                str(d["reports"]),
-                (d["last_report_at"] or "")[:10],
-                d["completed_on"] or "",
-                d["premiere"] or "",
-                d["ended"] or "",
+                f.title,
+                f.status.value,
+                str(f.reports),
+                f"{f.last_report_at:%Y-%m-%d}" if f.last_report_at else "",
+                f.completed_on.isoformat() if f.completed_on else "",
+                f.premiere or "",
+                f.ended or "",
             )
         out.print(table)
 
-    emit(data, as_json, render)
+    emit([f.model_dump(mode="json") for f in films], as_json, render)
 
 
 @command(followup_app, "show")
 async def followup_show(submission_id: str, as_json: JsonFlag = False) -> None:
     """One film's milestones (expected and done), its awards and its follow-up timeline."""
-    async with database(get_settings()) as sessions, sessions() as db:
-        row = await db.get(FollowUpRow, submission_id)
-        if row is None:
-            raise CliError(f"{submission_id} is not followed")
-        title = (await db.get(SubmissionRow, submission_id)).original_title
-        milestones = {
-            m.milestone: {
-                "expected": m.expected_on and m.expected_on.isoformat(),
-                "done": m.done_on and m.done_on.isoformat(),
-                "detail": m.detail,
-            }
-            for m in await db.scalars(
-                select(MilestoneRow).where(MilestoneRow.submission_id == submission_id)
-            )
-        }
-        awards = [
-            {"award": a.award_id, "step": a.step, "overdue": a.overdue, "due": a.due_at}
-            for a in await db.scalars(
-                select(AwardGrantRow).where(AwardGrantRow.submission_id == submission_id)
-            )
-        ]
-        trail = [
-            {"at": a.at.isoformat(), "actor": a.actor, "action": a.action, "reason": a.reason}
-            for a in await repository.audit_trail(db, submission_id)
-            if a.action.startswith(("reported", "followup_", "escalated", "award_"))
-        ]
-    data = {
-        "submission_id": submission_id,
-        "title": title,
-        "status": row.status,
-        "reports": row.reports,
-        "milestones": milestones,
-        "awards": awards,
-        "timeline": trail,
-    }
+    from readmodels.followup import followup_view
+
+    async with _database() as database:
+        view = await followup_view(database, submission_id)
 
     def render() -> None:
-        out.print(f"[bold]{title}[/bold]: {row.status}, {row.reports} report(s)")
+        out.print(f"[bold]{view.title}[/bold]: {view.status.value}, {view.reports} report(s)")
         table = Table("milestone", "expected", "done", "detail")
         for m in Milestone:
-            if (s := milestones.get(m.value)) is not None:
-                detail = ", ".join(f"{k} {v}" for k, v in s["detail"].items())
-                table.add_row(m.value, s["expected"] or "", s["done"] or "", detail)
+            if (s := view.milestones.get(m.value)) is not None:
+                detail = ", ".join(f"{k} {v}" for k, v in s.detail.items())
+                table.add_row(m.value, _day(s.expected), _day(s.done), detail)
         out.print(table)
-        for a in awards:
-            flag = " [red]overdue[/red]" if a["overdue"] else ""
-            out.print(f"award {a['award']}: {a['step']}{flag}")
-        for t in trail:
+        for a in view.awards:
+            flag = " [red]overdue[/red]" if a.overdue else ""
+            out.print(f"award {a.award}: {a.step}{flag}")
+        for t in view.timeline:
             out.print(
-                f"{t['at'][:16]} {t['actor']}: {t['action']} — {t['reason']}", highlight=False
+                f"{t.at.isoformat()[:16]} {t.actor}: {t.action} — {t.reason}", highlight=False
             )
 
-    emit(data, as_json, render)
+    emit(view, as_json, render)
 
 
 @command(followup_app, "report")
@@ -179,11 +110,16 @@ async def followup_report(
     as_json: JsonFlag = False,
 ) -> None:
     """A producer's progress report; every milestone is validated before any is applied."""
+    from pydantic import ValidationError
+
+    from actions.followup import report_progress
+    from domain.followup import Report
+
     try:
         report = Report.model_validate(read_json(file))
     except ValidationError as exc:
         raise CliError(f"{file}: {error_text(exc)}") from None
-    state = await _update(submission_id, FollowUpWorkflow.report, report)
+    state = await report_progress(await _client(), submission_id, report)
     emit(state, as_json, lambda: _render_state(state))
 
 
@@ -201,6 +137,11 @@ async def followup_milestone(
     as_json: JsonFlag = False,
 ) -> None:
     """Set or revise one milestone's expected date, or record it done."""
+    from pydantic import ValidationError
+
+    from actions.followup import report_progress
+    from domain.followup import MilestoneUpdate, Report
+
     detail = {
         k: v
         for k, v in dict(
@@ -218,107 +159,31 @@ async def followup_milestone(
         )
     except ValidationError as exc:
         raise CliError(error_text(exc)) from None
-    state = await _update(submission_id, FollowUpWorkflow.report, Report(milestones=[change]))
+    state = await report_progress(await _client(), submission_id, Report(milestones=[change]))
     emit(state, as_json, lambda: _render_state(state))
 
 
 @command(followup_app, "close")
 async def followup_close(submission_id: str, reason: Reason, as_json: JsonFlag = False) -> None:
     """End a film's follow-up (it can be reopened)."""
-    state = await _update(
-        submission_id, FollowUpWorkflow.close, CloseRequest(reason=reason, actor="staff")
-    )
+    from actions.followup import close_followup
+
+    state = await close_followup(await _client(), submission_id, reason)
     emit(state, as_json, lambda: _render_state(state))
 
 
 @command(followup_app, "reopen")
 async def followup_reopen(submission_id: str, reason: Reason, as_json: JsonFlag = False) -> None:
     """Follow a stalled or closed film again, from its milestones as recorded."""
-    settings = get_settings()
-    client = await connect(settings)
-    async with database(settings) as sessions:
-        data = await reopen(client, sessions, submission_id, reason, settings.temporal_task_queue)
-    emit(data, as_json, lambda: out.print(f"{submission_id}: following again"))
+    from actions.followup import reopen_followup
+    from settings import get_settings
 
-
-async def reopen(
-    client: Client, sessions, submission_id: str, reason: str, task_queue: str
-) -> dict[str, Any]:
-    now = datetime.now(UTC)
-    async with sessions.begin() as db:
-        row = await db.get(FollowUpRow, submission_id)
-        if row is None:
-            raise CliError(f"{submission_id} is not followed")
-        if row.status not in (FollowUpStatus.STALLED, FollowUpStatus.CLOSED):
-            raise CliError(f"{submission_id} is {row.status}: only a stalled or closed one reopens")
-        film = await db.get(SubmissionRow, submission_id)
-        programme = await repository.load_programme(db, row.programme_id)
-        milestones = {
-            Milestone(m.milestone): MilestoneState(
-                expected=m.expected_on, done=m.done_on, detail=m.detail
-            )
-            for m in await db.scalars(
-                select(MilestoneRow).where(MilestoneRow.submission_id == submission_id)
-            )
-        }
-        reopened = await db.scalar(
-            select(func.count())
-            .select_from(AuditRow)
-            .where(AuditRow.entity_id == submission_id, AuditRow.action == "followup_reopened")
+    client = await _client()
+    async with _database() as database:
+        reopened = await reopen_followup(
+            client, database, submission_id, reason, get_settings().temporal_task_queue
         )
-        master = milestones.get(Milestone.MASTER)
-        status = FollowUpStatus.COMPLETED if master and master.done else FollowUpStatus.FOLLOWING
-        try:
-            await client.start_workflow(
-                FollowUpWorkflow.run,
-                FollowUpInput(
-                    submission_id=submission_id,
-                    session_id=row.session_id,
-                    programme_id=row.programme_id,
-                    title=film.original_title,
-                    cadence=programme.followup,
-                    started_at=row.started_at,
-                    status=status,
-                    milestones=milestones,
-                    last_report=now,  # a fresh cycle: the next report is due a period from now
-                    reports=row.reports,
-                    life=reopened + 2,
-                ),
-                id=followup_workflow_id(submission_id),
-                task_queue=task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-                search_attributes=TypedSearchAttributes(
-                    [
-                        SearchAttributePair(PROGRAMME, row.programme_id),
-                        SearchAttributePair(SESSION, row.session_id),
-                        SearchAttributePair(STAGE, status.value),
-                        SearchAttributePair(STATUS, Status.WAITING_PRODUCER.value),
-                    ]
-                ),
-                static_summary=f"follow-up: {film.original_title} (reopened)"[:200],
-                static_details=(
-                    f"**{film.original_title}**, selected for `{row.session_id}`: followed again "
-                    f"after it ended ({reason})"
-                ),
-            )
-        except WorkflowAlreadyStartedError:
-            raise CliError(
-                f"{submission_id}: its last run is still finishing; reopen it in a moment"
-            ) from None
-        await repository.audit(
-            db,
-            key=f"{submission_id}:reopened:{now.isoformat()}",
-            at=now,
-            actor="staff",
-            entity_type="submission",
-            entity_id=submission_id,
-            action="followup_reopened",
-            from_state=row.status,
-            to_state=status.value,
-            reason=reason,
-        )
-        row.status, row.ended_at, row.ended_reason = status.value, None, None
-    return {"submission_id": submission_id, "status": status.value}
+    emit(reopened, as_json, lambda: out.print(f"{submission_id}: following again"))
 
 
 def _render_state(state: FollowUpState) -> None:
@@ -327,6 +192,10 @@ def _render_state(state: FollowUpState) -> None:
         out.print(f"next: {state.next_step.value} on {state.next_at:%Y-%m-%d}")
     if state.ending:
         out.print(f"ended: {state.ending}")
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _date(text: str | None) -> date | None:

@@ -151,3 +151,11 @@ def next_step(
         plan.append((Step.CONCLUDE, finished + timedelta(days=cadence.premiere_wait_days)))
     pending = sorted((at, step) for step, at in plan if step not in done_steps)
     return (pending[0][1], pending[0][0]) if pending else None
+
+
+def status_after_reopen(milestones: dict[Milestone, MilestoneState]) -> FollowUpStatus:
+    """A stalled or closed film that staff reopen is followed again from its milestones as
+    recorded: completed (reporting less often, until its premiere) if its master was delivered,
+    else following. Never an ending, even if its premiere was recorded: staff reopened it."""
+    master = milestones.get(Milestone.MASTER)
+    return FollowUpStatus.COMPLETED if master and master.done else FollowUpStatus.FOLLOWING

@@ -7,6 +7,7 @@ import asyncio
 import json
 from datetime import UTC, datetime
 
+from shared import COUNTRY, followup_workflow_id
 from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 from tests.test_cli import starter
@@ -159,6 +160,8 @@ async def test_partnering_and_follow_up_from_the_command_line(
         assert (await ok(env, "followup", "reopen", films[1], "--reason", "news came"))[
             "status"
         ] == "following"
+        again = local_env.client.get_workflow_handle(followup_workflow_id(films[1]))
+        assert (await again.describe()).typed_search_attributes.get(COUNTRY) == "AR"
         shown = await ok(env, "followup", "show", films[0])
         assert shown["milestones"]["master"]["done"] == today
         assert [a["award"] for a in shown["awards"]] == ["ccas-residency"]

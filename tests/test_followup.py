@@ -14,7 +14,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from cli.followup import reopen
+from actions.followup import reopen_followup
 from domain.followup import MilestoneUpdate, Report
 from models.followup import CloseRequest, FollowUpStatus, Milestone, Step
 from models.orm import AuditRow, FollowUpRow, MilestoneRow, OutboxRow, SaleRow
@@ -253,8 +253,10 @@ async def test_a_reopened_follow_up_starts_a_new_life(ts_env, ts_queue, pg_sessi
     await ts_env.sleep(timedelta(days=181))
     assert (await silent.result()).status is FollowUpStatus.STALLED
     film = session.ids[1]
-    reopened = await reopen(ts_env.client, pg_sessions, film, "the producer wrote back", ts_queue)
-    assert reopened["status"] == "following"
+    reopened = await reopen_followup(
+        ts_env.client, pg_sessions, film, "the producer wrote back", ts_queue
+    )
+    assert reopened.status == "following"
     again = ts_env.client.get_workflow_handle_for(FollowUpWorkflow.run, followup_workflow_id(film))
     await ts_env.sleep(timedelta(days=181))
     final = await again.result()

@@ -15,6 +15,7 @@ from domain.followup import (
     apply_report,
     next_step,
     status_after,
+    status_after_reopen,
 )
 from models.followup import Cadence, FollowUpStatus, Milestone, MilestoneState, Step
 
@@ -128,6 +129,22 @@ def test_a_master_completes_and_a_premiere_ends():
     premiere = master | {Milestone.PREMIERE: MilestoneState(done=TODAY, detail={"festival": "X"})}
     assert status_after(FollowUpStatus.COMPLETED, premiere) is FollowUpStatus.PREMIERED
     assert status_after(FollowUpStatus.CLOSED, premiere) is FollowUpStatus.CLOSED
+
+
+def test_a_reopened_film_is_followed_again_completed_only_if_its_master_was_delivered():
+    assert status_after_reopen({}) is FollowUpStatus.FOLLOWING
+    expected = {Milestone.MASTER: MilestoneState(expected=date(2028, 1, 15))}
+    assert status_after_reopen(expected) is FollowUpStatus.FOLLOWING
+    delivered = {Milestone.MASTER: MilestoneState(done=date(2027, 5, 20))}
+    assert status_after_reopen(delivered) is FollowUpStatus.COMPLETED
+    # Staff reopened it: never an ending, even with its premiere recorded.
+    premiered = delivered | {
+        Milestone.PREMIERE: MilestoneState(done=date(2027, 5, 30), detail={"festival": "Cannes"})
+    }
+    assert status_after_reopen(premiered) is FollowUpStatus.COMPLETED
+    assert status_after_reopen({Milestone.PREMIERE: premiered[Milestone.PREMIERE]}) is (
+        FollowUpStatus.FOLLOWING
+    )
 
 
 def test_a_cycle_asks_reminds_escalates_then_stalls():

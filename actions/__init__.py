@@ -1,0 +1,1 @@
+"""Every action staff, producers and the committee take, as typed functions both faces call."""

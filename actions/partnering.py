@@ -1,0 +1,144 @@
+"""What staff do with a session's partnering once its lineup is final: import its partners, run,
+correct and approve the matching, schedule and approve the meetings, and re-plan around an
+absence. Nothing reaches a producer until staff approve.
+
+Each action but the import is an update of the session's PartneringWorkflow, which refuses what
+its rules refuse (a stale version, a pair that cannot meet) in one line: an ActionError.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from actions.errors import ActionError, update
+from intake.partners import PartnerImport, import_partners
+from models.orm import SessionRow
+from models.partnering import (
+    AbsenceRequest,
+    ApproveRequest,
+    MatchingRequest,
+    OverrideAction,
+    OverrideRequest,
+    RunSummary,
+)
+from shared import partnering_workflow_id
+
+
+async def import_session_partners(
+    database: async_sessionmaker, session_id: str, path: Path
+) -> PartnerImport:
+    """Import a session's partners from a file; each bad row is refused with its field and why."""
+    async with database() as db:
+        if await db.get(SessionRow, session_id) is None:
+            raise ActionError(f"no session {session_id!r}")
+    return await import_partners(database, session_id, path)
+
+
+async def partnering_update(client: Client, session_id: str, method, arg: Any) -> Any:
+    """An update of the session's partnering, which opens once the lineup is final."""
+    from workflows.partnering import PartneringWorkflow
+
+    handle = client.get_workflow_handle_for(
+        PartneringWorkflow.run, partnering_workflow_id(session_id)
+    )
+    try:
+        return await update(handle, method, arg, session_id)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise ActionError(f"{session_id}: {exc.message}") from None
+    except ActionError as exc:
+        if "not open" not in str(exc):
+            raise
+    raise ActionError(
+        f"{session_id}: partnering opens once every slot is confirmed or the event begins"
+    ) from None
+
+
+async def run_matching(client: Client, session_id: str, fairness: bool | None) -> RunSummary:
+    """Propose the optimal matching of the lineup with the session's partners (fairness None:
+    the programme's setting)."""
+    from workflows.partnering import PartneringWorkflow
+
+    return await partnering_update(
+        client, session_id, PartneringWorkflow.run_matching, MatchingRequest(fairness=fairness)
+    )
+
+
+async def override_match(
+    client: Client,
+    session_id: str,
+    submission_id: str,
+    partner_id: str,
+    action: OverrideAction,
+    reason: str,
+) -> RunSummary:
+    """Add or remove one pair of the proposal (conflicts and capacities still hold)."""
+    from workflows.partnering import PartneringWorkflow
+
+    return await partnering_update(
+        client,
+        session_id,
+        PartneringWorkflow.override_match,
+        OverrideRequest(
+            submission_id=submission_id, partner_id=partner_id, action=action, reason=reason
+        ),
+    )
+
+
+async def approve_matching(
+    client: Client, session_id: str, reason: str, version: int | None = None
+) -> list[str]:
+    """Approve the proposal staff read (`version`; None: the latest); returns the films whose
+    producers were told their partners."""
+    from workflows.partnering import PartneringWorkflow
+
+    return await partnering_update(
+        client,
+        session_id,
+        PartneringWorkflow.approve_matching,
+        ApproveRequest(reason=reason, version=version),
+    )
+
+
+async def schedule_meetings(client: Client, session_id: str) -> RunSummary:
+    """Propose a schedule: one meeting per approved match, never during the film's screening."""
+    from workflows.partnering import PartneringWorkflow
+
+    return await partnering_update(
+        client, session_id, PartneringWorkflow.schedule_meetings, ApproveRequest(reason="schedule")
+    )
+
+
+async def approve_meetings(
+    client: Client, session_id: str, reason: str, version: int | None = None
+) -> list[str]:
+    """Approve the schedule; returns the films whose producers were sent their meetings."""
+    from workflows.partnering import PartneringWorkflow
+
+    return await partnering_update(
+        client,
+        session_id,
+        PartneringWorkflow.approve_meetings,
+        ApproveRequest(reason=reason, version=version),
+    )
+
+
+async def note_absence(
+    client: Client, session_id: str, who: str, start: datetime, end: datetime, reason: str
+) -> RunSummary | None:
+    """A partner or a film's team cannot meet between two times: the new proposal that moves
+    only their meetings, or None when there is no schedule yet (the absence is kept for it)."""
+    from workflows.partnering import PartneringWorkflow
+
+    return await partnering_update(
+        client,
+        session_id,
+        PartneringWorkflow.absent,
+        AbsenceRequest(who=who, start=start, end=end, reason=reason),
+    )

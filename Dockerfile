@@ -13,6 +13,8 @@ COPY domain domain
 COPY store store
 COPY intake intake
 COPY cli cli
+COPY readmodels readmodels
+COPY actions actions
 COPY notifications notifications
 COPY templates templates
 COPY migrations migrations

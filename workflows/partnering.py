@@ -27,15 +27,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.partnering import (
-        ApproveInput,
-        GrantInput,
-        OverrideInput,
-        PartneringActivities,
-        PlanInput,
-        ProposeInput,
-    )
-    from activities.sessions import SessionActivities, Tell, TellInput
+    import activity_refs
     from domain.meetings import Busy
     from models.partnering import (
         AbsenceRequest,
@@ -51,8 +43,16 @@ with workflow.unsafe.imports_passed_through():
         RunStatus,
         RunSummary,
     )
+    from models.partnering_io import (
+        ApproveInput,
+        GrantInput,
+        OverrideInput,
+        PlanInput,
+        ProposeInput,
+    )
     from models.session import DecisionKind, FilmDecision
-    from shared import Status
+    from models.session_io import Tell, TellInput
+    from shared import Status, WorkflowType
     from workflows.progress import publish
 
 # Every activity here runs inside a staff request that holds the lock: a fault that retrying
@@ -78,7 +78,7 @@ TELL = dict(
 )
 
 
-@workflow.defn
+@workflow.defn(name=WorkflowType.PARTNERING)
 class PartneringWorkflow:
     @workflow.init
     def __init__(self, input: PartneringInput) -> None:
@@ -106,8 +106,8 @@ class PartneringWorkflow:
             s = self._s
             lineup = set(s.lineup)
             version = s.matching_version + 1
-            summary = await workflow.execute_activity_method(
-                PartneringActivities.propose_matches,
+            summary = await workflow.execute_activity(
+                activity_refs.propose_matches,
                 ProposeInput(
                     session_id=s.session_id,
                     version=version,
@@ -135,8 +135,8 @@ class PartneringWorkflow:
     async def override_match(self, request: OverrideRequest) -> RunSummary:
         async with self._lock:
             self._recheck(self.validate_override_match, request)
-            return await workflow.execute_activity_method(
-                PartneringActivities.override_match,
+            return await workflow.execute_activity(
+                activity_refs.override_match,
                 OverrideInput(
                     session_id=self._s.session_id,
                     version=self._s.matching_version,
@@ -228,8 +228,8 @@ class PartneringWorkflow:
         async with self._lock:
             self._recheck(self.validate_grant_award, request)  # another grant may have landed
             s = self._s
-            grants = await workflow.execute_activity_method(
-                PartneringActivities.grant_award,
+            grants = await workflow.execute_activity(
+                activity_refs.grant_award,
                 GrantInput(
                     session_id=s.session_id,
                     programme_id=s.programme_id,
@@ -317,8 +317,8 @@ class PartneringWorkflow:
         s = self._s
         lineup = set(s.lineup)
         version = s.meetings_version + 1
-        summary = await workflow.execute_activity_method(
-            PartneringActivities.plan_meetings,
+        summary = await workflow.execute_activity(
+            activity_refs.plan_meetings,
             PlanInput(
                 session_id=s.session_id,
                 version=version,
@@ -343,8 +343,8 @@ class PartneringWorkflow:
     ) -> list[str]:
         """Approve a version and tell the films it changed; returns them."""
         s = self._s
-        changed = await workflow.execute_activity_method(
-            PartneringActivities.approve_run,
+        changed = await workflow.execute_activity(
+            activity_refs.approve_run,
             ApproveInput(
                 session_id=s.session_id,
                 kind=kind,
@@ -361,8 +361,8 @@ class PartneringWorkflow:
         decision = DecisionKind.MATCHED if kind == "matching" else DecisionKind.MEETINGS
         if films:
             s.tells += 1
-            await workflow.execute_activity_method(
-                SessionActivities.tell_films,
+            await workflow.execute_activity(
+                activity_refs.tell_films,
                 TellInput(
                     session_id=s.session_id,
                     tells=[

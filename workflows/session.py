@@ -38,23 +38,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.followup import FollowUpActivities, StartFollowUps
-    from activities.partnering import OpenInput, PartneringActivities
-    from activities.sessions import (
-        AssignInput,
-        AssignResult,
-        CalendarChange,
-        CommitteeSave,
-        NotSelectedInput,
-        RankInput,
-        RecordSheetInput,
-        RemindInput,
-        SessionActivities,
-        SessionNote,
-        StageChange,
-        Tell,
-        TellInput,
-    )
+    import activity_refs
     from domain import screenings, selection
     from domain.ranking import Aggregate
     from domain.scoring import SheetRefusal, SheetResult
@@ -75,7 +59,22 @@ with workflow.unsafe.imports_passed_through():
         SessionStage,
         SessionStatus,
     )
-    from shared import Status, partnering_workflow_id
+    from models.session_io import (
+        AssignInput,
+        AssignResult,
+        CalendarChange,
+        CommitteeSave,
+        NotSelectedInput,
+        RankInput,
+        RecordSheetInput,
+        RemindInput,
+        SessionNote,
+        StageChange,
+        Tell,
+        TellInput,
+    )
+    from models.starts import OpenInput, StartFollowUps
+    from shared import Status, WorkflowType, partnering_workflow_id
     from workflows.progress import publish
 
 MILESTONES = ["deadline", "review_deadline", "selection_announced", "event_start", "event_end"]
@@ -103,7 +102,7 @@ WAITING_ON = {
 RELEASE_KIND = {Release.DECLINED: DecisionKind.DECLINED, Release.LAPSED: DecisionKind.LAPSED}
 
 
-@workflow.defn
+@workflow.defn(name=WorkflowType.SESSION)
 class SessionWorkflow:
     @workflow.init
     def __init__(self, input: SessionInput) -> None:
@@ -160,8 +159,8 @@ class SessionWorkflow:
             and s.reminded_for != s.calendar.review_deadline
             and now >= s.calendar.review_deadline - s.reminder_lead
         ):
-            await workflow.execute_activity_method(
-                SessionActivities.remind_reviewers,
+            await workflow.execute_activity(
+                activity_refs.remind_reviewers,
                 RemindInput(
                     session_id=s.session_id, review_deadline=s.calendar.review_deadline, at=now
                 ),
@@ -210,8 +209,8 @@ class SessionWorkflow:
                     for sid in confirmed
                 ]
             )
-        await workflow.execute_activity_method(
-            SessionActivities.record_stage,
+        await workflow.execute_activity(
+            activity_refs.record_stage,
             StageChange(
                 session_id=s.session_id,
                 workflow_id=workflow.info().workflow_id,
@@ -230,8 +229,8 @@ class SessionWorkflow:
 
     async def _assign(self) -> AssignResult:
         s = self._s
-        result = await workflow.execute_activity_method(
-            SessionActivities.assign_reviews,
+        result = await workflow.execute_activity(
+            activity_refs.assign_reviews,
             AssignInput(
                 session_id=s.session_id,
                 members=s.committee,
@@ -248,8 +247,8 @@ class SessionWorkflow:
 
     async def _rank(self, *, final: bool) -> None:
         s = self._s
-        ranked = await workflow.execute_activity_method(
-            SessionActivities.rank_films,
+        ranked = await workflow.execute_activity(
+            activity_refs.rank_films,
             RankInput(
                 session_id=s.session_id,
                 method=Aggregate(s.selection.aggregate),
@@ -429,8 +428,8 @@ class SessionWorkflow:
         )
         if not lineup:
             return
-        await workflow.execute_activity_method(
-            FollowUpActivities.start_followups,
+        await workflow.execute_activity(
+            activity_refs.start_followups,
             StartFollowUps(
                 session_id=s.session_id,
                 programme_id=s.programme_id,
@@ -451,8 +450,8 @@ class SessionWorkflow:
             full = picks.all_confirmed and len(picks.offers) == picks.slots
             if not lineup or not (full or final):
                 return
-            await workflow.execute_activity_method(
-                PartneringActivities.open_partnering,
+            await workflow.execute_activity(
+                activity_refs.open_partnering,
                 OpenInput(
                     session_id=s.session_id,
                     programme_id=s.programme_id,
@@ -481,8 +480,8 @@ class SessionWorkflow:
     async def _tell_not_selected(self, now: datetime) -> None:
         if self._s.not_selected_told:
             return
-        await workflow.execute_activity_method(
-            SessionActivities.tell_not_selected,
+        await workflow.execute_activity(
+            activity_refs.tell_not_selected,
             NotSelectedInput(
                 session_id=self._s.session_id,
                 keep=[],
@@ -516,8 +515,8 @@ class SessionWorkflow:
         if not tells:
             return
         self._s.tells += 1
-        await workflow.execute_activity_method(
-            SessionActivities.tell_films,
+        await workflow.execute_activity(
+            activity_refs.tell_films,
             TellInput(
                 session_id=self._s.session_id,
                 tells=tells,
@@ -530,8 +529,8 @@ class SessionWorkflow:
 
     async def _note(self, action: str, entity_id: str, actor: str, reason: str) -> None:
         self._s.tells += 1
-        await workflow.execute_activity_method(
-            SessionActivities.record_note,
+        await workflow.execute_activity(
+            activity_refs.record_note,
             SessionNote(
                 session_id=self._s.session_id,
                 key=f"{self._s.session_id}:{self._s.tells}",
@@ -591,8 +590,8 @@ class SessionWorkflow:
     async def set_committee(self, request: CommitteeInput) -> SessionStatus:
         async with self._lock:
             self._s.tells += 1
-            await workflow.execute_activity_method(
-                SessionActivities.record_committee,
+            await workflow.execute_activity(
+                activity_refs.record_committee,
                 CommitteeSave(
                     session_id=self._s.session_id,
                     members=request.members,
@@ -642,8 +641,8 @@ class SessionWorkflow:
                     for i, r in enumerate(sheet.scores)
                 ]
                 return SheetResult(recorded=0, refused=refused)
-            result = await workflow.execute_activity_method(
-                SessionActivities.record_score_sheet,
+            result = await workflow.execute_activity(
+                activity_refs.record_score_sheet,
                 RecordSheetInput(
                     session_id=s.session_id,
                     sheet=sheet,
@@ -677,8 +676,8 @@ class SessionWorkflow:
             s = self._s
             s.calendar = s.calendar.model_copy(update={request.milestone: request.to})
             s.tells += 1
-            await workflow.execute_activity_method(
-                SessionActivities.record_calendar,
+            await workflow.execute_activity(
+                activity_refs.record_calendar,
                 CalendarChange(
                     session_id=s.session_id,
                     workflow_id=workflow.info().workflow_id,

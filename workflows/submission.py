@@ -33,10 +33,10 @@ from temporalio.exceptions import FailureError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from activities.notify import NotifyActivities, NotifyInput
-    from activities.submissions import SubmissionActivities
+    import activity_refs
     from domain.eligibility import lapse
     from models.eligibility import EligibilityReport, Outcome
+    from models.message_kinds import MessageKind
     from models.messages import (
         FINAL_STAGES,
         IN_PLAY,
@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
         TransitionInput,
         WithdrawInput,
     )
+    from models.notices import NotifyInput
     from models.session import (
         STAGE_FOR_DECISION,
         AnswerInput,
@@ -60,8 +61,7 @@ with workflow.unsafe.imports_passed_through():
         ScoreInput,
     )
     from models.submission import SubmissionForm
-    from notifications.stages import Stage as Message
-    from shared import Status, session_workflow_id
+    from shared import Status, WorkflowType, session_workflow_id
     from workflows.progress import publish
 
 # The identity of a film: changing these would make it another film with another key.
@@ -119,7 +119,7 @@ def field_errors(exc: ValidationError) -> str:
     )
 
 
-@workflow.defn
+@workflow.defn(name=WorkflowType.SUBMISSION)
 class SubmissionWorkflow:
     @workflow.init
     def __init__(self, input: SubmissionInput) -> None:
@@ -139,20 +139,20 @@ class SubmissionWorkflow:
 
     @workflow.run
     async def run(self, input: SubmissionInput) -> SubmissionState:
-        await workflow.execute_activity_method(
-            SubmissionActivities.register_submission,
+        await workflow.execute_activity(
+            activity_refs.register_submission,
             RegisterInput(submission=input, workflow_id=workflow.info().workflow_id),
             summary="record the submission",
             **DB_ACTIVITY,
         )
-        await self._notify(Message.SUBMISSION_RECEIVED)
+        await self._notify(MessageKind.SUBMISSION_RECEIVED)
         actor = "producer"
         while self._withdrawal is None:
             await self._check(actor)
             if self._stage is not Stage.NEEDS_FIX:
                 break
             await self._notify(
-                Message.NEEDS_FIX,
+                MessageKind.NEEDS_FIX,
                 str(self._check_no),
                 reasons=self._reasons(),
                 fix_by=self._fix_deadline,
@@ -174,9 +174,9 @@ class SubmissionWorkflow:
                 actor, self._fix, self._fix_deadline = self._fix.actor, None, None
 
         if self._withdrawal is None and self._stage is Stage.ELIGIBLE:
-            await self._notify(Message.ELIGIBLE)
+            await self._notify(MessageKind.ELIGIBLE)
         elif self._withdrawal is None and self._stage is Stage.INELIGIBLE:
-            await self._notify(Message.INELIGIBLE, str(self._check_no), reasons=self._reasons())
+            await self._notify(MessageKind.INELIGIBLE, str(self._check_no), reasons=self._reasons())
 
         while self._stage not in FINAL_STAGES and self._withdrawal is None:
             try:
@@ -187,7 +187,7 @@ class SubmissionWorkflow:
                 )
             except TimeoutError:
                 self._reminded = True
-                await self._notify(Message.OFFER_REMINDER, confirm_by=self._offer.deadline)
+                await self._notify(MessageKind.OFFER_REMINDER, confirm_by=self._offer.deadline)
             while self._decisions and self._withdrawal is None:
                 previous = self._stage
                 decision = self._decisions.pop(0)
@@ -203,8 +203,8 @@ class SubmissionWorkflow:
     async def _check(self, actor: str) -> None:
         # `_check_no` counts *finished* checks: the fix handler answers when it moves on.
         check_no = self._check_no + 1
-        report = await workflow.execute_activity_method(
-            SubmissionActivities.evaluate_eligibility,
+        report = await workflow.execute_activity(
+            activity_refs.evaluate_eligibility,
             CheckInput(
                 submission_id=self._input.submission_id,
                 programme_id=self._input.programme_id,
@@ -226,8 +226,8 @@ class SubmissionWorkflow:
         report = lapse(self._report, self._fix_deadline).model_copy(
             update={"check_no": self._check_no + 1}
         )
-        await workflow.execute_activity_method(
-            SubmissionActivities.record_report,
+        await workflow.execute_activity(
+            activity_refs.record_report,
             RecordReportInput(
                 submission_id=self._input.submission_id,
                 report=report,
@@ -255,25 +255,25 @@ class SubmissionWorkflow:
         kind = decision.kind
         if kind is DecisionKind.OFFERED:
             self._reminded = False
-            stage = Message.PROMOTED if previous is Stage.WAITLISTED else Message.OFFER
+            stage = MessageKind.PROMOTED if previous is Stage.WAITLISTED else MessageKind.OFFER
             await self._notify(stage, confirm_by=decision.deadline)
         elif kind is DecisionKind.WAITLISTED:
-            await self._notify(Message.WAITLISTED, position=decision.position)
+            await self._notify(MessageKind.WAITLISTED, position=decision.position)
         elif kind is DecisionKind.LAPSED:
-            await self._notify(Message.SLOT_LAPSED, lapsed_at=decision.at)
+            await self._notify(MessageKind.SLOT_LAPSED, lapsed_at=decision.at)
         elif kind is DecisionKind.NOT_SELECTED:
-            await self._notify(Message.NOT_SELECTED)
+            await self._notify(MessageKind.NOT_SELECTED)
         elif kind is DecisionKind.SCREENING:
-            await self._notify(Message.EVENT_LOGISTICS, screening_at=decision.screening_at)
+            await self._notify(MessageKind.EVENT_LOGISTICS, screening_at=decision.screening_at)
         elif kind is DecisionKind.MATCHED:
             # The partners (or meetings) of that approved version are read where it is rendered.
-            await self._notify(Message.PARTNER_MATCHES, str(decision.version))
+            await self._notify(MessageKind.PARTNER_MATCHES, str(decision.version))
         elif kind is DecisionKind.MEETINGS:
-            await self._notify(Message.MEETING_SCHEDULE, str(decision.version))
+            await self._notify(MessageKind.MEETING_SCHEDULE, str(decision.version))
 
-    async def _notify(self, stage: Message, occurrence: str = "1", **fields: Any) -> None:
-        await workflow.execute_activity_method(
-            NotifyActivities.notify,
+    async def _notify(self, stage: MessageKind, occurrence: str = "1", **fields: Any) -> None:
+        await workflow.execute_activity(
+            activity_refs.notify,
             NotifyInput(
                 submission_id=self._input.submission_id,
                 stage=stage,
@@ -299,8 +299,8 @@ class SubmissionWorkflow:
         self._enter(stage, decision)
 
     async def _withdraw(self, request: WithdrawInput) -> None:
-        await workflow.execute_activity_method(
-            SubmissionActivities.record_transition,
+        await workflow.execute_activity(
+            activity_refs.record_transition,
             TransitionInput(
                 submission_id=self._input.submission_id,
                 key=f"{workflow.info().workflow_id}:withdrawn",
@@ -388,8 +388,8 @@ class SubmissionWorkflow:
 
     @workflow.update
     async def score(self, score: ScoreInput) -> SubmissionState:
-        await workflow.execute_activity_method(
-            SubmissionActivities.record_score,
+        await workflow.execute_activity(
+            activity_refs.record_score,
             RecordScoreInput(
                 submission_id=self._input.submission_id,
                 session_id=self._input.session_id,

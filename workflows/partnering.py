@@ -28,6 +28,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     import activity_refs
+    from domain.awards import split_refusal
     from domain.meetings import Busy
     from models.partnering import (
         AbsenceRequest,
@@ -250,26 +251,9 @@ class PartneringWorkflow:
     def validate_grant_award(self, request: GrantRequest) -> None:
         s = self._s
         self._open()
-        if request.award_id not in s.award_ids:
-            known = ", ".join(s.award_ids) or "none"
-            raise ValueError(
-                f"{s.session_id} has no award {request.award_id!r} (its awards: {known})"
-            )
         given = s.grants.get(request.award_id, {})
-        films = [f.submission_id for f in request.films]
-        if len(set(films)) != len(films):
-            raise ValueError("a film appears twice in the decision: give it one share")
-        for sid in films:
-            if sid not in s.lineup:
-                raise ValueError(f"{sid} is not in the session's lineup")
-            if sid in given:
-                raise ValueError(f"{sid} already holds {given[sid]:g}% of {request.award_id}")
-        total = sum(given.values()) + sum(f.share_pct for f in request.films)
-        if total > 100 + 1e-9:
-            raise ValueError(
-                f"{request.award_id}: shares would add up to {total:g}% "
-                f"({sum(given.values()):g}% already granted)"
-            )
+        if (why := split_refusal(request, s.session_id, s.award_ids, s.lineup, given)) is not None:
+            raise ValueError(why)
 
     # --- from the session ------------------------------------------------------------------------
 

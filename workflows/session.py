@@ -39,7 +39,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     import activity_refs
-    from domain import screenings, selection
+    from domain import calendar, screenings, selection
     from domain.ranking import Aggregate
     from domain.scoring import SheetRefusal, SheetResult
     from domain.selection import OfferStatus, Release, SelectionError, SelectionState
@@ -76,8 +76,6 @@ with workflow.unsafe.imports_passed_through():
     from models.starts import OpenInput, StartFollowUps
     from shared import Status, WorkflowType, partnering_workflow_id
     from workflows.progress import publish
-
-MILESTONES = ["deadline", "review_deadline", "selection_announced", "event_start", "event_end"]
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 # Short writes: a worker killed inside one is retried after 30 s (the fault drills), not minutes.
@@ -703,14 +701,9 @@ class SessionWorkflow:
             raise ValueError(f"{request.milestone} has passed: the session is {s.stage}")
         if request.to <= workflow.now():
             raise ValueError(f"{request.milestone} must move to a time still to come")
-        times = s.calendar.model_copy(update={request.milestone: request.to})
-        for earlier, later in zip(MILESTONES, MILESTONES[1:], strict=False):
-            if getattr(times, earlier) > getattr(times, later):
-                raise ValueError(
-                    f"{earlier} would fall after {later} "
-                    f"({getattr(times, earlier):%Y-%m-%d %H:%M} > "
-                    f"{getattr(times, later):%Y-%m-%d %H:%M})"
-                )
+        moved = s.calendar.model_copy(update={request.milestone: request.to})
+        if (why := calendar.misordered(moved)) is not None:
+            raise ValueError(why)
 
     @workflow.update
     async def advance(self, request: AdvanceInput) -> SessionStatus:

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
 
     import activity_refs
     from domain.eligibility import lapse
+    from domain.offers import reminder_at
     from models.eligibility import EligibilityReport, Outcome
     from models.message_kinds import MessageKind
     from models.messages import (
@@ -247,7 +248,7 @@ class SubmissionWorkflow:
         offer = self._offer
         if self._stage is not Stage.OFFERED or self._reminded or offer is None:
             return None
-        remind_at = offer.at + (offer.deadline - offer.at) * 2 / 3
+        remind_at = reminder_at(offer.at, offer.deadline)
         return max(remind_at - workflow.now(), timedelta(seconds=1))
 
     async def _announce(self, decision: FilmDecision, previous: Stage) -> None:

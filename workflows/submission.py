@@ -31,8 +31,6 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import ValidationError
-
     import activity_refs
     from domain.eligibility import lapse
     from domain.offers import reminder_at
@@ -62,11 +60,10 @@ with workflow.unsafe.imports_passed_through():
         ScoreInput,
     )
     from models.submission import SubmissionForm
-    from shared import Status, WorkflowType, session_workflow_id
+    from shared import WorkflowType, session_workflow_id
     from workflows.progress import publish
-
-# The identity of a film: changing these would make it another film with another key.
-IDENTITY_FIELDS = ("original_title", "directors")
+    from workflows.submission_fix import check_fix, merge
+    from workflows.submission_view import ANSWER_BY, stage_details, waiting_on
 
 DB_ACTIVITY = dict(
     start_to_close_timeout=timedelta(seconds=30),
@@ -87,37 +84,6 @@ MAIL_ACTIVITY = dict(
         maximum_interval=timedelta(minutes=10),
     ),
 )
-
-
-# Whom a film waits for at each stage that is neither final nor wipflow's own work.
-WAITING_ON = {
-    Stage.NEEDS_FIX: Status.WAITING_PRODUCER,
-    Stage.ELIGIBLE: Status.WAITING_SESSION,
-    Stage.UNDER_REVIEW: Status.WAITING_COMMITTEE,
-    Stage.OFFERED: Status.WAITING_PRODUCER,
-    Stage.WAITLISTED: Status.WAITING_SESSION,
-    Stage.CONFIRMED: Status.WAITING_SESSION,
-}
-
-# The stages whose deadline is someone's answer: the fix, the scores, the offer.
-ANSWER_BY = frozenset({Stage.NEEDS_FIX, Stage.UNDER_REVIEW, Stage.OFFERED})
-
-
-def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge a partial form into a full one: nested objects merge, lists and values replace."""
-    merged = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def field_errors(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or 'form'}: {err['msg']}" for err in exc.errors()
-    )
 
 
 @workflow.defn(name=WorkflowType.SUBMISSION)
@@ -340,31 +306,16 @@ class SubmissionWorkflow:
         deadline = decision.deadline if decision else None
         if stage is Stage.NEEDS_FIX:
             self._fix_deadline = deadline = workflow.now() + self._input.fix_window
-        until = f" (until {deadline:%Y-%m-%d %H:%M} UTC)" if deadline else ""
-        details = {
-            Stage.ELIGIBLE: "Eligible: waiting for the committee and the session's selection",
-            Stage.INELIGIBLE: "Ineligible: " + self._failing_reasons(),
-            Stage.WITHDRAWN: "Withdrawn by the producer",
-            Stage.NEEDS_FIX: f"Needs a fix from the producer{until}: " + self._failing_reasons(),
-            Stage.UNDER_REVIEW: f"Under review by {', '.join(self._review.reviewers)}{until}"
-            if self._review
-            else "Under review",
-            Stage.OFFERED: f"Offered a slot: waiting for the producer's answer{until}",
-            Stage.WAITLISTED: f"Waitlisted, position {decision.position}"
-            if decision and decision.position
-            else "Waitlisted",
-        }.get(stage, decision.reason if decision else stage.value)
+        details = stage_details(stage, decision, deadline, self._review, self._failing_reasons())
         publish(
             stage.value,
-            WAITING_ON.get(stage, Status.DONE if stage in FINAL_STAGES else Status.WORKING),
+            waiting_on(stage),
             deadline if stage in ANSWER_BY else None,
             f"**{self._form.original_title}** — {details}",
         )
 
     def _failing_reasons(self) -> str:
-        if self._report is None:
-            return ""
-        return " ".join(r.reason for r in self._report.results if r.outcome is not Outcome.PASS)
+        return " ".join(self._reasons()) if self._report is not None else ""
 
     @workflow.query
     def state(self) -> SubmissionState:
@@ -434,16 +385,7 @@ class SubmissionWorkflow:
     def validate_submit_fix(self, fix: FixInput) -> None:
         if self._stage is not Stage.NEEDS_FIX or self._fix is not None:
             raise ValueError(f"this submission is {self._stage.value}: there is nothing to fix")
-        touched = [f for f in IDENTITY_FIELDS if f in fix.changes]
-        if touched:
-            raise ValueError(
-                f"{', '.join(touched)} identify the film and cannot be changed by a fix; "
-                "ask the programme staff to correct them"
-            )
-        try:
-            SubmissionForm.model_validate(merge(self._form.model_dump(mode="json"), fix.changes))
-        except ValidationError as exc:
-            raise ValueError(field_errors(exc)) from None
+        check_fix(self._form, fix)
 
     @workflow.update
     async def withdraw(self, request: WithdrawInput) -> SubmissionState:

@@ -23,7 +23,8 @@ def definitions(functions) -> dict[str, tuple]:
 
 
 REFS = definitions(fn for _, fn in inspect.getmembers(activity_refs, inspect.iscoroutinefunction))
-REGISTERED = definitions(activities(None, Settings(), None))
+# An SMTP mailer: built without touching the disk (a Maildir mailer creates its folders).
+REGISTERED = definitions(activities(None, Settings(smtp_host="localhost"), None))
 
 
 def test_every_registered_activity_has_its_reference_and_no_reference_is_left_over():

@@ -21,11 +21,16 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
+from activities.award_grants import AwardActivities
 from activities.failures import BoundedFailures
+from activities.film_decisions import DecisionActivities
 from activities.followup import FollowUpActivities
+from activities.match_runs import MatchingActivities
+from activities.meeting_runs import MeetingActivities
 from activities.notify import NotifyActivities
 from activities.partnering import PartneringActivities
-from activities.sessions import SessionActivities
+from activities.reviews import ReviewActivities
+from activities.session_records import SessionRecordActivities
 from activities.submissions import SubmissionActivities
 from notifications.mailer import mailer_for
 from settings import PROJECT_ROOT, Settings, get_settings
@@ -48,19 +53,29 @@ WORKFLOWS = [
 ]
 
 
-def build_worker(client: Client, settings: Settings, sessions: async_sessionmaker) -> Worker:
+def activities(client: Client, settings: Settings, database: async_sessionmaker) -> list:
+    """Every activity implementation the worker registers, by area."""
+    return [
+        *SubmissionActivities(database).all(),
+        *SessionRecordActivities(database).all(),
+        *ReviewActivities(database, client).all(),
+        *DecisionActivities(database, client).all(),
+        *PartneringActivities(database, client).all(),
+        *MatchingActivities(database).all(),
+        *MeetingActivities(database).all(),
+        *AwardActivities(database, client).all(),
+        *NotifyActivities(database, mailer_for(settings), settings.mail_from).all(),
+        *FollowUpActivities(database, client).all(),
+    ]
+
+
+def build_worker(client: Client, settings: Settings, database: async_sessionmaker) -> Worker:
     precompile_workflows()
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=[
-            *SubmissionActivities(sessions).all(),
-            *SessionActivities(sessions, client).all(),
-            *PartneringActivities(sessions, client).all(),
-            *NotifyActivities(sessions, mailer_for(settings), settings.mail_from).all(),
-            *FollowUpActivities(sessions, client).all(),
-        ],
+        activities=activities(client, settings, database),
         interceptors=[BoundedFailures()],
         max_cached_workflows=settings.worker_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=10),

@@ -7,45 +7,30 @@ Every write is keyed: a follow-up row per film, a milestone row per (film, miles
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDReusePolicy,
-)
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from models.followup import EndingRecord, FollowUpInput, Milestone, ReportRecord
 from models.orm import FollowUpRow, MilestoneRow, SaleRow, SubmissionRow
-from shared import COUNTRY, PROGRAMME, SESSION, STAGE, STATUS, Status, followup_workflow_id
+from models.starts import StartFollowUps
+from shared import Status, WorkflowType, followup_workflow_id
 from store import repository
-
-
-class StartFollowUps(BaseModel):
-    session_id: str
-    programme_id: str
-    lineup: list[str]
-    at: datetime
-    task_queue: str
+from temporal_client import Tracking, start_tracked
 
 
 class FollowUpActivities:
-    def __init__(self, sessions: async_sessionmaker, client: Client) -> None:
-        self._sessions = sessions
+    def __init__(self, database: async_sessionmaker, client: Client) -> None:
+        self._database = database
         self._client = client
 
     @activity.defn
     async def start_followups(self, data: StartFollowUps) -> list[str]:
         """One follow-up per confirmed film, started once: a retry finds them started."""
-        from workflows.followup import FollowUpWorkflow
-
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             programme = await repository.load_programme(db, data.programme_id)
             films = (
                 await db.scalars(select(SubmissionRow).where(SubmissionRow.id.in_(data.lineup)))
@@ -70,8 +55,9 @@ class FollowUpActivities:
         started = []
         for film in films:
             try:
-                await self._client.start_workflow(
-                    FollowUpWorkflow.run,
+                await start_tracked(
+                    self._client,
+                    WorkflowType.FOLLOW_UP,
                     FollowUpInput(
                         submission_id=film.id,
                         session_id=data.session_id,
@@ -83,19 +69,17 @@ class FollowUpActivities:
                     id=followup_workflow_id(film.id),
                     task_queue=data.task_queue,
                     id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                    search_attributes=TypedSearchAttributes(
-                        [
-                            SearchAttributePair(PROGRAMME, data.programme_id),
-                            SearchAttributePair(SESSION, data.session_id),
-                            SearchAttributePair(STAGE, "following"),
-                            SearchAttributePair(STATUS, Status.WAITING_PRODUCER.value),
-                            SearchAttributePair(COUNTRY, film.country),
-                        ]
-                    ),
-                    static_summary=f"follow-up: {film.original_title}"[:200],
-                    static_details=(
-                        f"**{film.original_title}** ({film.country}), selected for "
-                        f"`{data.session_id}`: followed until finished and premiered"
+                    tracking=Tracking(
+                        programme_id=data.programme_id,
+                        session_id=data.session_id,
+                        stage="following",
+                        status=Status.WAITING_PRODUCER,
+                        country=film.country,
+                        summary=f"follow-up: {film.original_title}",
+                        details=(
+                            f"**{film.original_title}** ({film.country}), selected for "
+                            f"`{data.session_id}`: followed until finished and premiered"
+                        ),
                     ),
                 )
                 started.append(film.id)
@@ -106,7 +90,7 @@ class FollowUpActivities:
 
     @activity.defn
     async def record_progress(self, data: ReportRecord) -> None:
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             row = await db.get(FollowUpRow, data.submission_id)
             if not await repository.audit(
                 db,
@@ -160,7 +144,7 @@ class FollowUpActivities:
 
     @activity.defn
     async def record_followup_end(self, data: EndingRecord) -> None:
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             row = await db.get(FollowUpRow, data.submission_id)
             if await repository.audit(
                 db,

@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
-from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from models.message_kinds import MessageKind
+from models.notices import AlertInput, NotifyInput, Recipient
 from models.orm import (
     EmbargoRow,
     MatchRow,
@@ -35,17 +36,10 @@ from models.partners import PartnerForm
 from models.programme import Programme, SessionCalendar
 from notifications.mailer import Mailer, PermanentDeliveryError, build_email
 from notifications.render import render
-from notifications.stages import FIELDS, Stage
+from notifications.stages import FIELDS
 from settings import get_settings
 from shared import session_key
 from store import repository
-
-
-class NotifyInput(BaseModel):
-    submission_id: str
-    stage: Stage
-    occurrence: str = Field("1", description="tells apart messages of one stage sent again")
-    fields: dict[str, Any] = Field(default_factory=dict, description="the stage's own values")
 
 
 def outbox_key(submission_id: str, stage: str, recipient: str, occurrence: str) -> str:
@@ -75,11 +69,11 @@ async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]
     }
 
 
-PARTNERING_STAGES = {Stage.PARTNER_MATCHES, Stage.MEETING_SCHEDULE}
+PARTNERING_STAGES = {MessageKind.PARTNER_MATCHES, MessageKind.MEETING_SCHEDULE}
 
 
 async def partnering_fields(
-    db: AsyncSession, film: SubmissionRow, stage: Stage, version: int
+    db: AsyncSession, film: SubmissionRow, stage: MessageKind, version: int
 ) -> dict[str, Any]:
     """A film's partners (or meetings) of an approved version, read here rather than carried
     through workflow histories: a version's rows never change once it is approved."""
@@ -89,7 +83,7 @@ async def partnering_fields(
             select(PartnerRow).where(PartnerRow.session_id == film.session_id)
         )
     }
-    if stage is Stage.PARTNER_MATCHES:
+    if stage is MessageKind.PARTNER_MATCHES:
         rows = await db.scalars(
             select(MatchRow)
             .where(
@@ -125,31 +119,15 @@ def partner_card(partner: PartnerForm) -> dict[str, Any]:
     return {"name": partner.name, "kind": partner.kind.value, "services": offers}
 
 
-class Recipient(BaseModel):
-    email: str
-    name: str
-    language: str = "en"
-
-
-class AlertInput(BaseModel):
-    """Something about a film is overdue: staff hear of it, and the partner concerned if known."""
-
-    submission_id: str
-    occurrence: str = Field(description="tells this alert apart from the film's others")
-    what: str
-    since: datetime
-    partner: Recipient | None = None
-
-
 class NotifyActivities:
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        database: async_sessionmaker,
         mailer: Mailer,
         sender: str,
         staff: Recipient | None = None,
     ) -> None:
-        self._sessions = sessions
+        self._database = database
         self._mailer = mailer
         self._sender = sender
         settings = get_settings()
@@ -161,7 +139,7 @@ class NotifyActivities:
     async def notify(self, data: NotifyInput) -> str:
         """Write the message to the outbox if it is not there, then deliver it; returns its
         status: sent, held or failed."""
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             film = await db.get(SubmissionRow, data.submission_id)
             fields = {**await session_fields(db, film), **data.fields}
             if data.stage in PARTNERING_STAGES:
@@ -175,21 +153,21 @@ class NotifyActivities:
             outgoing = await _outgoing(db, key)
         # A worker that dies from here on is noticed within the heartbeat timeout, counted from
         # the start; the retry finds the row and sends the message once.
-        return await _dispatch(self._sessions, self._mailer, self._sender, outgoing)
+        return await _dispatch(self._database, self._mailer, self._sender, outgoing)
 
     @activity.defn
     async def alert(self, data: AlertInput) -> list[str]:
         """Escalate: an `escalation` message to staff (and to the partner concerned), once per
         occurrence, and a line in the film's audit trail."""
         recipients = [self._staff, *([data.partner] if data.partner else [])]
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             film = await db.get(SubmissionRow, data.submission_id)
             fields = {**await session_fields(db, film), "what": data.what, "since": data.since}
             written = [
                 await _write(
                     db,
                     film,
-                    Stage.ESCALATION,
+                    MessageKind.ESCALATION,
                     data.occurrence,
                     fields | {"recipient_name": r.name},
                     r,
@@ -208,7 +186,7 @@ class NotifyActivities:
                 + ", ".join(r.email for r in recipients),
             )
             outgoing = [await _outgoing(db, key) for key in written]
-        return [await _dispatch(self._sessions, self._mailer, self._sender, o) for o in outgoing]
+        return [await _dispatch(self._database, self._mailer, self._sender, o) for o in outgoing]
 
     def all(self) -> list:
         return [self.notify, self.alert]
@@ -217,7 +195,7 @@ class NotifyActivities:
 async def _write(
     db: AsyncSession,
     film: SubmissionRow,
-    stage: Stage,
+    stage: MessageKind,
     occurrence: str,
     fields: dict[str, Any],
     to: Recipient,
@@ -272,22 +250,22 @@ async def _outgoing(db: AsyncSession, key: str) -> Outgoing:
     return Outgoing(row=row, embargoed=embargoed is not None, to_name=name)
 
 
-async def deliver(sessions: async_sessionmaker, mailer: Mailer, sender: str, key: str) -> str:
+async def deliver(database: async_sessionmaker, mailer: Mailer, sender: str, key: str) -> str:
     """Send an outbox message unless it is sent, failed or under embargo. Staff release held
     messages with it."""
-    async with sessions() as db:
+    async with database() as db:
         outgoing = await _outgoing(db, key)
-    return await _dispatch(sessions, mailer, sender, outgoing)
+    return await _dispatch(database, mailer, sender, outgoing)
 
 
 async def _dispatch(
-    sessions: async_sessionmaker, mailer: Mailer, sender: str, outgoing: Outgoing
+    database: async_sessionmaker, mailer: Mailer, sender: str, outgoing: Outgoing
 ) -> str:
     row = outgoing.row
     if row.status in ("sent", "failed"):
         return row.status
     if outgoing.embargoed:
-        await _mark(sessions, row.key, "held", attempted=False)
+        await _mark(database, row.key, "held", attempted=False)
         return "held"
     email = build_email(
         key=row.key,
@@ -299,11 +277,11 @@ async def _dispatch(
         html=row.html,
         language=row.language,
     )
-    return await _send_once(sessions, mailer, email, row.key)
+    return await _send_once(database, mailer, email, row.key)
 
 
 async def _send_once(
-    sessions: async_sessionmaker, mailer: Mailer, email: EmailMessage, key: str
+    database: async_sessionmaker, mailer: Mailer, email: EmailMessage, key: str
 ) -> str:
     """Send the message holding its outbox row's lock, and record the outcome in that same
     transaction.
@@ -319,7 +297,7 @@ async def _send_once(
     """
     sent, failure = False, None
     try:
-        async with sessions.begin() as db:
+        async with database.begin() as db:
             status = await db.scalar(
                 select(OutboxRow.status).where(OutboxRow.key == key).with_for_update()
             )
@@ -343,18 +321,18 @@ async def _send_once(
     except Exception:
         if not sent:
             raise
-        await _record_sent(sessions, key)
+        await _record_sent(database, key)
     if failure is not None:
         raise failure
     return status
 
 
-async def _record_sent(sessions: async_sessionmaker, key: str, tries: int = 5) -> None:
+async def _record_sent(database: async_sessionmaker, key: str, tries: int = 5) -> None:
     """The message went out but its record was lost with the connection: record it on a fresh
     one, for a few seconds, before giving up (the retry would then send it again)."""
     for attempt in range(tries):
         try:
-            await _mark(sessions, key, "sent", sent_at=datetime.now(UTC))
+            await _mark(database, key, "sent", sent_at=datetime.now(UTC))
             return
         except Exception:
             if attempt == tries - 1:
@@ -365,7 +343,7 @@ async def _record_sent(sessions: async_sessionmaker, key: str, tries: int = 5) -
 
 
 async def _mark(
-    sessions: async_sessionmaker,
+    database: async_sessionmaker,
     key: str,
     status: str,
     *,
@@ -378,5 +356,5 @@ async def _mark(
         values["attempts"] = OutboxRow.attempts + 1
     if sent_at is not None:
         values["sent_at"] = sent_at
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         await db.execute(update(OutboxRow).where(OutboxRow.key == key).values(values))

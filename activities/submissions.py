@@ -24,8 +24,8 @@ from store import repository
 
 
 class SubmissionActivities:
-    def __init__(self, sessions: async_sessionmaker) -> None:
-        self._sessions = sessions
+    def __init__(self, database: async_sessionmaker) -> None:
+        self._database = database
 
     @activity.defn
     async def register_submission(self, data: RegisterInput) -> bool:
@@ -58,7 +58,7 @@ class SubmissionActivities:
             status=Stage.RECEIVED.value,
             submitted_at=sub.submitted_at,
         )
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             created = await repository.insert_submission(db, row)
             await repository.audit(
                 db,
@@ -75,7 +75,7 @@ class SubmissionActivities:
     @activity.defn
     async def evaluate_eligibility(self, data: CheckInput) -> EligibilityReport:
         """Judge the form by the programme's rules as stored, and record the result per rule."""
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             programme = await repository.load_programme(db, data.programme_id)
             context = EligibilityContext(
                 earlier_sessions=await repository.earlier_sessions(
@@ -110,7 +110,7 @@ class SubmissionActivities:
     @activity.defn
     async def record_report(self, data: RecordReportInput) -> None:
         now = data.at
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             await repository.insert_eligibility(db, data.submission_id, data.report, now)
             await repository.set_submission_status(db, data.submission_id, data.to_stage.value, now)
             await repository.audit(
@@ -128,7 +128,7 @@ class SubmissionActivities:
 
     @activity.defn
     async def record_transition(self, data: TransitionInput) -> None:
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             await repository.set_submission_status(
                 db, data.submission_id, data.to_stage.value, data.at
             )
@@ -147,7 +147,7 @@ class SubmissionActivities:
 
     @activity.defn
     async def record_score(self, data: RecordScoreInput) -> None:
-        async with self._sessions.begin() as db:
+        async with self._database.begin() as db:
             await repository.upsert_score(
                 db,
                 dict(

@@ -13,11 +13,11 @@ from sqlalchemy import delete, select
 
 from activities.notify import deliver
 from cli.common import CliError, JsonFlag, command, database, emit, group, out
+from models.message_kinds import MessageKind as Stage
 from models.orm import EmbargoRow, OutboxRow, SessionRow, SubmissionRow
 from notifications.mailer import mailer_for
 from notifications.render import render
 from notifications.samples import sample
-from notifications.stages import Stage
 from settings import get_settings
 from store import repository
 

@@ -22,7 +22,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from notifications.stages import FIELDS, LANGUAGES, Language, Message, Stage
+from models.message_kinds import MessageKind
+from notifications.stages import FIELDS, LANGUAGES, Language, Message
 from settings import PROJECT_ROOT
 
 TEMPLATES = PROJECT_ROOT / "templates" / "email"
@@ -142,7 +143,7 @@ def _environment(html: bool) -> Environment:
     return env
 
 
-def render(stage: Stage, language: str | None, fields: dict) -> Message:
+def render(stage: MessageKind, language: str | None, fields: dict) -> Message:
     """Validate the stage's fields, then render its message in `language` (English fallback)."""
     data = FIELDS[stage].model_validate(fields)
     lang = language_for(language)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from notifications.stages import Stage
+from models.message_kinds import MessageKind
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -24,12 +24,12 @@ def at(month: int, day: int, hour: int = 18, minute: int = 0) -> datetime:
     return datetime(2027, month, day, hour, minute, tzinfo=PARIS)
 
 
-SAMPLES: dict[Stage, dict] = {
-    Stage.SUBMISSION_RECEIVED: {
+SAMPLES: dict[MessageKind, dict] = {
+    MessageKind.SUBMISSION_RECEIVED: {
         "submission_id": "films-in-progress/toulouse-2027/la-sombra-del-rio-dadccb7f1c",
         "call_closes": at(1, 20, 23, 59),
     },
-    Stage.NEEDS_FIX: {
+    MessageKind.NEEDS_FIX: {
         "reasons": [
             "Download links (wetransfer.com) are not accepted: please send a private "
             "streaming link.",
@@ -37,63 +37,63 @@ SAMPLES: dict[Stage, dict] = {
         ],
         "fix_by": at(1, 30, 23, 59),
     },
-    Stage.ELIGIBLE: {"selection_announced": at(3, 1, 12)},
-    Stage.INELIGIBLE: {
+    MessageKind.ELIGIBLE: {"selection_announced": at(3, 1, 12)},
+    MessageKind.INELIGIBLE: {
         "reasons": [
             "The finished film is expected to run 52 minutes; this programme takes "
             "feature films of at least 60 minutes."
         ],
     },
-    Stage.OFFER: {
+    MessageKind.OFFER: {
         "confirm_by": at(3, 8),
         "event_start": at(3, 25, 9),
         "event_end": at(3, 26, 19),
         "city": "Toulouse",
     },
-    Stage.OFFER_REMINDER: {"confirm_by": at(3, 8)},
-    Stage.SLOT_LAPSED: {"lapsed_at": at(3, 8)},
-    Stage.WAITLISTED: {"position": 2},
-    Stage.PROMOTED: {
+    MessageKind.OFFER_REMINDER: {"confirm_by": at(3, 8)},
+    MessageKind.SLOT_LAPSED: {"lapsed_at": at(3, 8)},
+    MessageKind.WAITLISTED: {"position": 2},
+    MessageKind.PROMOTED: {
         "confirm_by": at(3, 15),
         "event_start": at(3, 25, 9),
         "event_end": at(3, 26, 19),
         "city": "Toulouse",
     },
-    Stage.NOT_SELECTED: {},
-    Stage.EVENT_LOGISTICS: {
+    MessageKind.NOT_SELECTED: {},
+    MessageKind.EVENT_LOGISTICS: {
         "event_start": at(3, 25, 9),
         "event_end": at(3, 26, 19),
         "city": "Toulouse",
         "venue": "Cinémathèque de Toulouse",
         "screening_at": at(3, 25, 14, 30),
     },
-    Stage.PARTNER_MATCHES: {
+    MessageKind.PARTNER_MATCHES: {
         "partners": [
             {"name": "Laserfilm", "kind": "post_house", "services": ["grading", "dcp"]},
             {"name": "Film Factory", "kind": "sales_agent", "services": ["ES", "FR", "US"]},
         ]
     },
-    Stage.MEETING_SCHEDULE: {
+    MessageKind.MEETING_SCHEDULE: {
         "meetings": [
             {"at": at(3, 26, 10), "partner": "Laserfilm", "table": "4"},
             {"at": at(3, 26, 11, 30), "partner": "Film Factory", "table": "7"},
         ]
     },
-    Stage.AWARD_GRANTED: {
+    MessageKind.AWARD_GRANTED: {
         "award": "Prix Cinéma en Construction",
         "partner": "Studio Mactari",
         "value": Decimal("4300"),
         "currency": "EUR",
     },
-    Stage.FOLLOWUP_REMINDER: {"report_due": at(5, 1, 12)},
-    Stage.COMPLETION: {"completed_on": date(2028, 2, 14)},
-    Stage.ESCALATION: {
+    MessageKind.FOLLOWUP_REMINDER: {"report_due": at(5, 1, 12)},
+    MessageKind.COMPLETION: {"completed_on": date(2028, 2, 14)},
+    MessageKind.ESCALATION: {
         "what": "report 3 on “La sombra del río” is overdue",
         "since": at(5, 1, 12),
     },
 }
-assert set(SAMPLES) == set(Stage)
+assert set(SAMPLES) == set(MessageKind)
 
 
-def sample(stage: Stage) -> dict:
+def sample(stage: MessageKind) -> dict:
     return {**COMMON, **SAMPLES[stage]}

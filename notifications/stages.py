@@ -2,40 +2,21 @@
 
 A stage's fields are a pydantic model, so a message with missing or malformed data is refused
 before rendering (and rendering itself uses StrictUndefined: no template can print a blank where a
-value was forgotten). The last five stages are the hooks the later stages of wipflow will use.
+value was forgotten). The last five kinds are the hooks the later stages of wipflow will use.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from models.message_kinds import MessageKind
+
 Language = Literal["es", "pt", "fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("es", "pt", "fr", "en")
-
-
-class Stage(StrEnum):
-    SUBMISSION_RECEIVED = "submission_received"
-    NEEDS_FIX = "needs_fix"
-    ELIGIBLE = "eligible"
-    INELIGIBLE = "ineligible"
-    OFFER = "offer"
-    OFFER_REMINDER = "offer_reminder"
-    SLOT_LAPSED = "slot_lapsed"
-    WAITLISTED = "waitlisted"
-    PROMOTED = "promoted"
-    NOT_SELECTED = "not_selected"
-    EVENT_LOGISTICS = "event_logistics"
-    PARTNER_MATCHES = "partner_matches"
-    MEETING_SCHEDULE = "meeting_schedule"
-    AWARD_GRANTED = "award_granted"
-    FOLLOWUP_REMINDER = "followup_reminder"
-    COMPLETION = "completion"
-    ESCALATION = "escalation"  # to staff (and a partner), not to the producer
 
 
 class Common(BaseModel):
@@ -137,30 +118,30 @@ class Escalation(Common):
     since: AwareDatetime
 
 
-FIELDS: dict[Stage, type[Common]] = {
-    Stage.SUBMISSION_RECEIVED: SubmissionReceived,
-    Stage.NEEDS_FIX: NeedsFix,
-    Stage.ELIGIBLE: Eligible,
-    Stage.INELIGIBLE: Ineligible,
-    Stage.OFFER: Offer,
-    Stage.OFFER_REMINDER: OfferReminder,
-    Stage.SLOT_LAPSED: SlotLapsed,
-    Stage.WAITLISTED: Waitlisted,
-    Stage.PROMOTED: Offer,
-    Stage.NOT_SELECTED: NotSelected,
-    Stage.EVENT_LOGISTICS: EventLogistics,
-    Stage.PARTNER_MATCHES: PartnerMatches,
-    Stage.MEETING_SCHEDULE: MeetingSchedule,
-    Stage.AWARD_GRANTED: AwardGranted,
-    Stage.FOLLOWUP_REMINDER: FollowupReminder,
-    Stage.COMPLETION: Completion,
-    Stage.ESCALATION: Escalation,
+FIELDS: dict[MessageKind, type[Common]] = {
+    MessageKind.SUBMISSION_RECEIVED: SubmissionReceived,
+    MessageKind.NEEDS_FIX: NeedsFix,
+    MessageKind.ELIGIBLE: Eligible,
+    MessageKind.INELIGIBLE: Ineligible,
+    MessageKind.OFFER: Offer,
+    MessageKind.OFFER_REMINDER: OfferReminder,
+    MessageKind.SLOT_LAPSED: SlotLapsed,
+    MessageKind.WAITLISTED: Waitlisted,
+    MessageKind.PROMOTED: Offer,
+    MessageKind.NOT_SELECTED: NotSelected,
+    MessageKind.EVENT_LOGISTICS: EventLogistics,
+    MessageKind.PARTNER_MATCHES: PartnerMatches,
+    MessageKind.MEETING_SCHEDULE: MeetingSchedule,
+    MessageKind.AWARD_GRANTED: AwardGranted,
+    MessageKind.FOLLOWUP_REMINDER: FollowupReminder,
+    MessageKind.COMPLETION: Completion,
+    MessageKind.ESCALATION: Escalation,
 }
-assert set(FIELDS) == set(Stage)
+assert set(FIELDS) == set(MessageKind)
 
 
 class Message(BaseModel):
-    stage: Stage
+    stage: MessageKind
     language: Language
     subject: str
     text: str

@@ -76,7 +76,8 @@ from shared import (
 )
 from workflows.partnering import PartneringWorkflow
 from workflows.session import SessionWorkflow
-from workflows.submission import SubmissionWorkflow, merge
+from workflows.submission import SubmissionWorkflow
+from workflows.submission_fix import merge
 
 T = TypeVar("T")
 

@@ -10,7 +10,9 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
+from temporalio.workflow import _Definition
 
+from shared import WorkflowType
 from tests.conftest import HISTORIES
 from worker import WORKFLOWS
 
@@ -25,6 +27,13 @@ def workflow_type(history: dict) -> str:
 def test_every_workflow_type_has_a_saved_history():
     saved = {workflow_type(history) for history in SAVED.values()}
     assert saved == {w.__name__ for w in WORKFLOWS}, "record: see tests/histories/README.md"
+
+
+def test_each_workflow_is_registered_under_its_workflow_type():
+    """Starters start workflows by `WorkflowType`; the names are those the histories carry."""
+    names = {w.__name__: _Definition.must_from_class(w).name for w in WORKFLOWS}
+    assert names == {w.__name__: w.__name__ for w in WORKFLOWS}
+    assert sorted(names.values()) == sorted(t.value for t in WorkflowType)
 
 
 @pytest.mark.parametrize("name", sorted(SAVED))

@@ -12,9 +12,10 @@ import pytest
 from jinja2 import UndefinedError
 from pydantic import ValidationError
 
+from models.message_kinds import MessageKind as Stage
 from notifications.render import _environment, render
 from notifications.samples import sample
-from notifications.stages import LANGUAGES, Stage
+from notifications.stages import LANGUAGES
 from tests.test_cli import starter
 
 

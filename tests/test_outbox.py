@@ -22,11 +22,12 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
 from temporalio.testing import ActivityEnvironment
 
-from activities.notify import NotifyActivities, NotifyInput, deliver
+from activities.notify import NotifyActivities, deliver
+from models.message_kinds import MessageKind as Stage
 from models.messages import Stage as Stage_
+from models.notices import NotifyInput
 from models.orm import EmbargoRow, OutboxRow
 from notifications.mailer import MaildirMailer, SmtpMailer
-from notifications.stages import Stage
 from settings import PROJECT_ROOT, Settings
 from store import repository
 from tests.conftest import new_session, running_worker

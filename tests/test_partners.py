@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from activities.partnering import award_refusals, event_grid
+from activities.meeting_runs import event_grid
+from domain.awards import award_refusals
 from domain.matching.affinity import conflict
 from intake.batch import csv_records
 from intake.partners import LIST_FIELDS, validate_partners

@@ -23,8 +23,10 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.notify import AlertInput, NotifyActivities, NotifyInput, Recipient
-    from activities.partnering import AwardStepInput, PartneringActivities, worth
+    import activity_refs
+    from domain.awards import worth
+    from models.message_kinds import MessageKind
+    from models.notices import AlertInput, NotifyInput, Recipient
     from models.partnering import (
         AwardInput,
         AwardState,
@@ -32,9 +34,9 @@ with workflow.unsafe.imports_passed_through():
         DeclineRequest,
         StepRequest,
     )
+    from models.partnering_io import AwardStepInput
     from models.programme import AwardStep
-    from notifications.stages import Stage as Message
-    from shared import Status, partnering_workflow_id
+    from shared import Status, WorkflowType, partnering_workflow_id
     from workflows.progress import publish
 
 # Who owes an award's next step: the producer accepts it and proves how it was used; the
@@ -54,7 +56,7 @@ MAIL_ACTIVITY = dict(
 BINDING = AwardStep.CONTRACT_SIGNED
 
 
-@workflow.defn
+@workflow.defn(name=WorkflowType.AWARD)
 class AwardWorkflow:
     @workflow.init
     def __init__(self, input: AwardInput) -> None:
@@ -67,11 +69,11 @@ class AwardWorkflow:
     async def run(self, input: AwardInput) -> AwardState:
         s = self._s
         s.done[AwardStep.OFFERED] = workflow.now()
-        await workflow.execute_activity_method(
-            NotifyActivities.notify,
+        await workflow.execute_activity(
+            activity_refs.notify,
             NotifyInput(
                 submission_id=s.submission_id,
-                stage=Message.AWARD_GRANTED,
+                stage=MessageKind.AWARD_GRANTED,
                 occurrence=s.award.id,
                 fields={
                     "award": s.award.name,
@@ -80,7 +82,7 @@ class AwardWorkflow:
                     "currency": s.currency,
                 },
             ),
-            summary=f"message: {Message.AWARD_GRANTED.value}",
+            summary=f"message: {MessageKind.AWARD_GRANTED.value}",
             **MAIL_ACTIVITY,
         )
         while (step := self._next()) is not None and s.declined is None:
@@ -104,8 +106,8 @@ class AwardWorkflow:
                 self._overdue = True
                 what = f"{step.value} of the {s.award.name} was due on {self._due:%Y-%m-%d}"
                 await self._record(self._last().value, what, "wipflow")
-                await workflow.execute_activity_method(
-                    NotifyActivities.alert,
+                await workflow.execute_activity(
+                    activity_refs.alert,
                     AlertInput(
                         submission_id=s.submission_id,
                         occurrence=f"{s.award.id}-{step.value}",
@@ -146,8 +148,8 @@ class AwardWorkflow:
             workflow.logger.warning("partnering did not take the declined share: %s", exc)
 
     async def _record(self, step: str, reason: str, actor: str) -> None:
-        await workflow.execute_activity_method(
-            PartneringActivities.record_award_step,
+        await workflow.execute_activity(
+            activity_refs.record_award_step,
             AwardStepInput(
                 grant_id=self._s.grant_id,
                 step=step,

@@ -24,8 +24,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.followup import FollowUpActivities
-    from activities.notify import AlertInput, NotifyActivities, NotifyInput
+    import activity_refs
     from domain.followup import ENDINGS, Report, ReportError, apply_report, next_step, status_after
     from models.followup import (
         CloseRequest,
@@ -37,8 +36,9 @@ with workflow.unsafe.imports_passed_through():
         ReportRecord,
         Step,
     )
-    from notifications.stages import Stage as Message
-    from shared import Status
+    from models.message_kinds import MessageKind
+    from models.notices import AlertInput, NotifyInput
+    from shared import Status, WorkflowType
     from workflows.progress import publish
 
 # Past this many events the workflow continues as new at its next quiet moment.
@@ -59,7 +59,7 @@ SALE_KIND = {
 }
 
 
-@workflow.defn
+@workflow.defn(name=WorkflowType.FOLLOW_UP)
 class FollowUpWorkflow:
     @workflow.init
     def __init__(self, input: FollowUpInput) -> None:
@@ -116,12 +116,16 @@ class FollowUpWorkflow:
         # A reopened follow-up numbers its cycles apart from the life before it.
         cycle = str(s.reports + 1) if s.life == 1 else f"r{s.life}-{s.reports + 1}"
         if step is Step.DUE:
-            await self._notify(Message.FOLLOWUP_REMINDER, f"{cycle}-due", report_due=self._due())
+            await self._notify(
+                MessageKind.FOLLOWUP_REMINDER, f"{cycle}-due", report_due=self._due()
+            )
         elif step is Step.REMIND:
-            await self._notify(Message.FOLLOWUP_REMINDER, f"{cycle}-again", report_due=self._due())
+            await self._notify(
+                MessageKind.FOLLOWUP_REMINDER, f"{cycle}-again", report_due=self._due()
+            )
         elif step is Step.ESCALATE:
-            await workflow.execute_activity_method(
-                NotifyActivities.alert,
+            await workflow.execute_activity(
+                activity_refs.alert,
                 AlertInput(
                     submission_id=s.submission_id,
                     occurrence=f"followup-{cycle}",
@@ -167,8 +171,8 @@ class FollowUpWorkflow:
         s.last_report, s.done_steps = now, []
         s.reports += 1
         changed = list(dict.fromkeys(u.milestone for u in report.milestones))
-        await workflow.execute_activity_method(
-            FollowUpActivities.record_progress,
+        await workflow.execute_activity(
+            activity_refs.record_progress,
             ReportRecord(
                 submission_id=s.submission_id,
                 key=f"{workflow.info().workflow_id}:report:{s.reports}",
@@ -197,7 +201,7 @@ class FollowUpWorkflow:
         s.status = status
         if s.status is FollowUpStatus.COMPLETED and before is FollowUpStatus.FOLLOWING:
             master = s.milestones[Milestone.MASTER].done
-            await self._notify(Message.COMPLETION, "1", completed_on=master)
+            await self._notify(MessageKind.COMPLETION, "1", completed_on=master)
         if s.status is FollowUpStatus.PREMIERED:
             premiere = s.milestones[Milestone.PREMIERE]
             where = ", ".join(v for v in premiere.detail.values() if v)
@@ -208,8 +212,8 @@ class FollowUpWorkflow:
     async def _end(self, status: FollowUpStatus, reason: str, actor: str) -> None:
         s = self._s
         s.status, s.ending = status, reason
-        await workflow.execute_activity_method(
-            FollowUpActivities.record_followup_end,
+        await workflow.execute_activity(
+            activity_refs.record_followup_end,
             EndingRecord(
                 submission_id=s.submission_id,
                 key=f"{workflow.info().workflow_id}:{s.life}:{status.value}:{s.reports}",
@@ -222,9 +226,9 @@ class FollowUpWorkflow:
             **DB_ACTIVITY,
         )
 
-    async def _notify(self, stage: Message, occurrence: str, **fields) -> None:
-        await workflow.execute_activity_method(
-            NotifyActivities.notify,
+    async def _notify(self, stage: MessageKind, occurrence: str, **fields) -> None:
+        await workflow.execute_activity(
+            activity_refs.notify,
             NotifyInput(
                 submission_id=self._s.submission_id,
                 stage=stage,

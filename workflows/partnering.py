@@ -24,18 +24,10 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.partnering import (
-        ApproveInput,
-        GrantInput,
-        OverrideInput,
-        PartneringActivities,
-        PlanInput,
-        ProposeInput,
-    )
-    from activities.sessions import SessionActivities, Tell, TellInput
+    import activity_refs
+    from domain.awards import split_refusal
     from models.meetings import Busy
     from models.partnering import (
         AbsenceRequest,
@@ -51,8 +43,17 @@ with workflow.unsafe.imports_passed_through():
         RunStatus,
         RunSummary,
     )
+    from models.partnering_io import (
+        ApproveInput,
+        GrantInput,
+        OverrideInput,
+        PlanInput,
+        ProposeInput,
+    )
     from models.session import DecisionKind, FilmDecision
-    from shared import Status
+    from models.session_io import Tell, TellInput
+    from shared import Status, WorkflowType
+    from workflows.partnering_checks import recheck, refuse_closed, require_proposal
     from workflows.progress import publish
 
 # Every activity here runs inside a staff request that holds the lock: a fault that retrying
@@ -78,7 +79,7 @@ TELL = dict(
 )
 
 
-@workflow.defn
+@workflow.defn(name=WorkflowType.PARTNERING)
 class PartneringWorkflow:
     @workflow.init
     def __init__(self, input: PartneringInput) -> None:
@@ -102,12 +103,12 @@ class PartneringWorkflow:
     @workflow.update
     async def run_matching(self, request: MatchingRequest) -> RunSummary:
         async with self._lock:
-            self._recheck(self.validate_run_matching, request)
+            recheck(self.validate_run_matching, request)
             s = self._s
             lineup = set(s.lineup)
             version = s.matching_version + 1
-            summary = await workflow.execute_activity_method(
-                PartneringActivities.propose_matches,
+            summary = await workflow.execute_activity(
+                activity_refs.propose_matches,
                 ProposeInput(
                     session_id=s.session_id,
                     version=version,
@@ -127,16 +128,16 @@ class PartneringWorkflow:
 
     @run_matching.validator
     def validate_run_matching(self, request: MatchingRequest) -> None:
-        self._open()
+        refuse_closed(self._s)
         if not self._s.lineup:
             raise ValueError("the session has no confirmed films to match")
 
     @workflow.update
     async def override_match(self, request: OverrideRequest) -> RunSummary:
         async with self._lock:
-            self._recheck(self.validate_override_match, request)
-            return await workflow.execute_activity_method(
-                PartneringActivities.override_match,
+            recheck(self.validate_override_match, request)
+            return await workflow.execute_activity(
+                activity_refs.override_match,
                 OverrideInput(
                     session_id=self._s.session_id,
                     version=self._s.matching_version,
@@ -149,14 +150,14 @@ class PartneringWorkflow:
 
     @override_match.validator
     def validate_override_match(self, request: OverrideRequest) -> None:
-        self._proposed("matching", self._s.matching)
+        require_proposal(self._s, "matching", self._s.matching)
         if request.submission_id not in self._s.lineup:
             raise ValueError(f"{request.submission_id} is not in the session's lineup")
 
     @workflow.update
     async def approve_matching(self, request: ApproveRequest) -> list[str]:
         async with self._lock:
-            self._recheck(self.validate_approve_matching, request)
+            recheck(self.validate_approve_matching, request)
             s = self._s
             lineup = set(s.lineup)
             told = await self._approve("matching", s.matching_version, s.approved_matching, request)
@@ -169,19 +170,21 @@ class PartneringWorkflow:
 
     @approve_matching.validator
     def validate_approve_matching(self, request: ApproveRequest) -> None:
-        self._proposed("matching", self._s.matching, self._s.matching_version, request.version)
+        require_proposal(
+            self._s, "matching", self._s.matching, self._s.matching_version, request.version
+        )
 
     # --- meetings --------------------------------------------------------------------------------
 
     @workflow.update
     async def schedule_meetings(self, request: ApproveRequest) -> RunSummary:
         async with self._lock:
-            self._recheck(self.validate_schedule_meetings, request)
+            recheck(self.validate_schedule_meetings, request)
             return await self._plan(request.actor)
 
     @schedule_meetings.validator
     def validate_schedule_meetings(self, request: ApproveRequest) -> None:
-        self._open()
+        refuse_closed(self._s)
         if self._s.matching is not RunStatus.APPROVED:
             raise ValueError(
                 f"meetings follow approved matches; the matching is {self._s.matching.value}"
@@ -190,7 +193,7 @@ class PartneringWorkflow:
     @workflow.update
     async def approve_meetings(self, request: ApproveRequest) -> list[str]:
         async with self._lock:
-            self._recheck(self.validate_approve_meetings, request)
+            recheck(self.validate_approve_meetings, request)
             s = self._s
             lineup = set(s.lineup)
             told = await self._approve("meetings", s.meetings_version, s.approved_meetings, request)
@@ -201,13 +204,15 @@ class PartneringWorkflow:
 
     @approve_meetings.validator
     def validate_approve_meetings(self, request: ApproveRequest) -> None:
-        self._proposed("meetings", self._s.meetings, self._s.meetings_version, request.version)
+        require_proposal(
+            self._s, "meetings", self._s.meetings, self._s.meetings_version, request.version
+        )
 
     @workflow.update
     async def absent(self, request: AbsenceRequest) -> RunSummary | None:
         """Someone cannot meet for a while: a new proposal moves only the meetings it touches."""
         async with self._lock:
-            self._recheck(self.validate_absent, request)
+            recheck(self.validate_absent, request)
             self._s.absences.append(
                 Busy(who=request.who, start=request.start, end=request.end, reason=request.reason)
             )
@@ -217,7 +222,7 @@ class PartneringWorkflow:
 
     @absent.validator
     def validate_absent(self, request: AbsenceRequest) -> None:
-        self._open()
+        refuse_closed(self._s)
         if request.end <= request.start:
             raise ValueError("an absence must end after it starts")
 
@@ -226,10 +231,10 @@ class PartneringWorkflow:
     @workflow.update
     async def grant_award(self, request: GrantRequest) -> list[GrantSummary]:
         async with self._lock:
-            self._recheck(self.validate_grant_award, request)  # another grant may have landed
+            recheck(self.validate_grant_award, request)  # another grant may have landed
             s = self._s
-            grants = await workflow.execute_activity_method(
-                PartneringActivities.grant_award,
+            grants = await workflow.execute_activity(
+                activity_refs.grant_award,
                 GrantInput(
                     session_id=s.session_id,
                     programme_id=s.programme_id,
@@ -249,27 +254,10 @@ class PartneringWorkflow:
     @grant_award.validator
     def validate_grant_award(self, request: GrantRequest) -> None:
         s = self._s
-        self._open()
-        if request.award_id not in s.award_ids:
-            known = ", ".join(s.award_ids) or "none"
-            raise ValueError(
-                f"{s.session_id} has no award {request.award_id!r} (its awards: {known})"
-            )
+        refuse_closed(self._s)
         given = s.grants.get(request.award_id, {})
-        films = [f.submission_id for f in request.films]
-        if len(set(films)) != len(films):
-            raise ValueError("a film appears twice in the decision: give it one share")
-        for sid in films:
-            if sid not in s.lineup:
-                raise ValueError(f"{sid} is not in the session's lineup")
-            if sid in given:
-                raise ValueError(f"{sid} already holds {given[sid]:g}% of {request.award_id}")
-        total = sum(given.values()) + sum(f.share_pct for f in request.films)
-        if total > 100 + 1e-9:
-            raise ValueError(
-                f"{request.award_id}: shares would add up to {total:g}% "
-                f"({sum(given.values()):g}% already granted)"
-            )
+        if (why := split_refusal(request, s.session_id, s.award_ids, s.lineup, given)) is not None:
+            raise ValueError(why)
 
     # --- from the session ------------------------------------------------------------------------
 
@@ -317,8 +305,8 @@ class PartneringWorkflow:
         s = self._s
         lineup = set(s.lineup)
         version = s.meetings_version + 1
-        summary = await workflow.execute_activity_method(
-            PartneringActivities.plan_meetings,
+        summary = await workflow.execute_activity(
+            activity_refs.plan_meetings,
             PlanInput(
                 session_id=s.session_id,
                 version=version,
@@ -343,8 +331,8 @@ class PartneringWorkflow:
     ) -> list[str]:
         """Approve a version and tell the films it changed; returns them."""
         s = self._s
-        changed = await workflow.execute_activity_method(
-            PartneringActivities.approve_run,
+        changed = await workflow.execute_activity(
+            activity_refs.approve_run,
             ApproveInput(
                 session_id=s.session_id,
                 kind=kind,
@@ -361,8 +349,8 @@ class PartneringWorkflow:
         decision = DecisionKind.MATCHED if kind == "matching" else DecisionKind.MEETINGS
         if films:
             s.tells += 1
-            await workflow.execute_activity_method(
-                SessionActivities.tell_films,
+            await workflow.execute_activity(
+                activity_refs.tell_films,
                 TellInput(
                     session_id=s.session_id,
                     tells=[
@@ -384,31 +372,6 @@ class PartneringWorkflow:
                 **TELL,
             )
         return films
-
-    def _open(self) -> None:
-        if self._s.session_over:
-            raise ValueError(f"{self._s.session_id} is closed")
-
-    def _proposed(
-        self, kind: str, status: RunStatus, version: int = 0, asked: int | None = None
-    ) -> None:
-        self._open()
-        if status is not RunStatus.PROPOSED:
-            raise ValueError(
-                f"there is no {kind} proposal to change or approve (the {kind} is {status.value})"
-            )
-        if asked is not None and asked != version:
-            raise ValueError(f"the {kind} proposal is version {version}, not {asked}")
-
-    @staticmethod
-    def _recheck(validator, request) -> None:
-        """Validators run when an update arrives; the handler may have waited for the lock
-        behind another update that changed the state. Checked again, a refusal fails only the
-        update (an ApplicationError), never the workflow task."""
-        try:
-            validator(request)
-        except ValueError as exc:
-            raise ApplicationError(str(exc), type="Refused", non_retryable=True) from None
 
     def _show(self) -> None:
         s = self._s

@@ -34,78 +34,48 @@ import contextlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.followup import FollowUpActivities, StartFollowUps
-    from activities.partnering import OpenInput, PartneringActivities
-    from activities.sessions import (
-        AssignInput,
-        AssignResult,
-        CalendarChange,
-        CommitteeSave,
-        NotSelectedInput,
-        RankInput,
-        RecordSheetInput,
-        RemindInput,
-        SessionActivities,
-        SessionNote,
-        StageChange,
-        Tell,
-        TellInput,
-    )
-    from domain import screenings, selection
-    from domain.ranking import Aggregate
+    import activity_refs
+    from domain import selection
     from domain.scoring import SheetRefusal, SheetResult
     from domain.selection import SelectionError
-    from models.partnering import LineupChange
-    from models.selection import OfferStatus, Release, SelectionState
+    from models.selection import SelectionState
     from models.session import (
         NEXT_STAGE,
         STAGE_ENDS,
         AdvanceInput,
         AnswerInput,
         CommitteeInput,
-        DecisionKind,
         ExtendInput,
-        FilmDecision,
         PinInput,
         ScoreSheet,
         SessionInput,
         SessionStage,
         SessionStatus,
     )
-    from shared import Status, partnering_workflow_id
-    from workflows.progress import publish
-
-MILESTONES = ["deadline", "review_deadline", "selection_announced", "event_start", "event_end"]
-
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
-# Short writes: a worker killed inside one is retried after 30 s (the fault drills), not minutes.
-DB_ACTIVITY = dict(start_to_close_timeout=timedelta(seconds=30), retry_policy=RETRY)
-# Fan-outs to thousands of films heartbeat their progress.
-FAN_OUT = dict(
-    start_to_close_timeout=timedelta(hours=1),
-    heartbeat_timeout=timedelta(minutes=2),
-    retry_policy=RETRY,
-)
-# Whom a session waits for in each stage: films from producers, scores from the committee, the
-# staff's pins and excludes before the offers, producers' answers, then staff running the event.
-WAITING_ON = {
-    SessionStage.CALL_OPEN: Status.WAITING_PRODUCER,
-    SessionStage.REVIEW: Status.WAITING_COMMITTEE,
-    SessionStage.SELECTION: Status.WAITING_STAFF,
-    SessionStage.CONFIRMATION: Status.WAITING_PRODUCER,
-    SessionStage.EVENT: Status.WAITING_STAFF,
-    SessionStage.FOLLOW_UP: Status.WAITING_STAFF,
-    SessionStage.CLOSED: Status.DONE,
-}
-RELEASE_KIND = {Release.DECLINED: DecisionKind.DECLINED, Release.LAPSED: DecisionKind.LAPSED}
+    from models.session_io import (
+        AssignResult,
+        CalendarChange,
+        CommitteeSave,
+        RecordSheetInput,
+        RemindInput,
+    )
+    from shared import WorkflowType
+    from workflows.session_checks import (
+        check_advance,
+        check_answer,
+        check_committee,
+        check_extend,
+        check_ranking_change,
+        check_score_sheet,
+    )
+    from workflows.session_steps import DB_ACTIVITY, SessionSteps
 
 
-@workflow.defn
-class SessionWorkflow:
+@workflow.defn(name=WorkflowType.SESSION)
+class SessionWorkflow(SessionSteps):
     @workflow.init
     def __init__(self, input: SessionInput) -> None:
         self._s = input.model_copy(deep=True)
@@ -161,8 +131,8 @@ class SessionWorkflow:
             and s.reminded_for != s.calendar.review_deadline
             and now >= s.calendar.review_deadline - s.reminder_lead
         ):
-            await workflow.execute_activity_method(
-                SessionActivities.remind_reviewers,
+            await workflow.execute_activity(
+                activity_refs.remind_reviewers,
                 RemindInput(
                     session_id=s.session_id, review_deadline=s.calendar.review_deadline, at=now
                 ),
@@ -179,390 +149,6 @@ class SessionWorkflow:
                 to=NEXT_STAGE[s.stage], reason=f"calendar: {milestone} reached", actor="wipflow"
             )
             await self._move(request)
-
-    # --- stage transitions ---------------------------------------------------------------------
-
-    async def _move(self, request: AdvanceInput) -> None:
-        s, to = self._s, request.to
-        if to is SessionStage.REVIEW:
-            await self._assign()
-        elif to is SessionStage.SELECTION:
-            await self._rank(final=False)
-        elif to is SessionStage.CONFIRMATION:
-            await self._open_offers()
-        elif to is SessionStage.EVENT:
-            await self._close_confirmation()
-        elif to is SessionStage.FOLLOW_UP:
-            await self._start_followups()
-        elif to is SessionStage.CLOSED:
-            if s.partnering is not None:
-                await self._partnering().signal("session_over")
-            confirmed = [o.submission_id for o in s.picks.offers] if s.picks else []
-            await self._tell(
-                [
-                    Tell(
-                        submission_id=sid,
-                        decision=FilmDecision(
-                            kind=DecisionKind.SESSION_CLOSED,
-                            at=workflow.now(),
-                            reason=request.reason,
-                        ),
-                    )
-                    for sid in confirmed
-                ]
-            )
-        await workflow.execute_activity_method(
-            SessionActivities.record_stage,
-            StageChange(
-                session_id=s.session_id,
-                workflow_id=workflow.info().workflow_id,
-                from_stage=s.stage.value,
-                to_stage=to.value,
-                at=workflow.now(),
-                actor=request.actor,
-                reason=request.reason,
-            ),
-            summary=f"stage {to.value}",
-            **DB_ACTIVITY,
-        )
-        s.stage = to
-        self._advance = None
-        self._show()
-
-    async def _assign(self) -> AssignResult:
-        s = self._s
-        result = await workflow.execute_activity_method(
-            SessionActivities.assign_reviews,
-            AssignInput(
-                session_id=s.session_id,
-                members=s.committee,
-                k=s.selection.reviews_per_film,
-                review_deadline=s.calendar.review_deadline,
-                score_range=(s.selection.score_min, s.selection.score_max),
-                at=workflow.now(),
-            ),
-            summary="assign films to committee members",
-            **FAN_OUT,
-        )
-        s.tells += 1
-        return result
-
-    async def _rank(self, *, final: bool) -> None:
-        s = self._s
-        ranked = await workflow.execute_activity_method(
-            SessionActivities.rank_films,
-            RankInput(
-                session_id=s.session_id,
-                method=Aggregate(s.selection.aggregate),
-                pinned=list(s.pins),
-                excluded=list(s.excludes),
-                top=s.slots + s.selection.waitlist_length,
-                final=final,
-            ),
-            summary="final ranking" if final else "provisional ranking",
-            **DB_ACTIVITY,
-        )
-        s.provisional, s.ranked_total = ranked.top, ranked.total
-
-    async def _open_offers(self) -> None:
-        s, now = self._s, workflow.now()
-        await self._rank(final=True)
-        picks = selection.start(
-            s.provisional,
-            slots=s.slots,
-            waitlist_length=s.selection.waitlist_length,
-            confirm_window=s.confirm_window,
-            now=now,
-            actor="wipflow",
-        )
-        s.picks = picks.model_copy(
-            update={"not_selected": s.ranked_total - len(s.provisional) + picks.not_selected}
-        )
-        # Offers first, then the waitlist: producers offered a slot hear it before anyone else.
-        await self._tell(
-            [
-                Tell(
-                    submission_id=o.submission_id,
-                    decision=FilmDecision(
-                        kind=DecisionKind.OFFERED,
-                        at=now,
-                        deadline=o.deadline,
-                        reason="ranked within the slots: please confirm by the deadline",
-                    ),
-                )
-                for o in s.picks.offers
-            ]
-        )
-        await self._tell(
-            [
-                Tell(
-                    submission_id=sid,
-                    decision=FilmDecision(
-                        kind=DecisionKind.WAITLISTED,
-                        at=now,
-                        position=i,
-                        reason=f"waitlisted at position {i}",
-                    ),
-                )
-                for i, sid in enumerate(s.picks.waitlist, start=1)
-            ]
-        )
-        await self._tell_not_selected_when_full()
-
-    async def _close_confirmation(self) -> None:
-        s, now = self._s, workflow.now()
-        if s.picks is None:
-            return
-        closed, waiting = selection.close(s.picks, now=now, actor="wipflow")
-        await self._change_picks(closed)
-        await self._tell(
-            [
-                Tell(
-                    submission_id=sid,
-                    decision=FilmDecision(
-                        kind=DecisionKind.NOT_SELECTED,
-                        at=now,
-                        reason="the confirmation stage closed before a slot opened",
-                    ),
-                )
-                for sid in waiting
-            ]
-        )
-        await self._tell_screenings()
-        await self._sync_partnering(final=True)
-        await self._tell_not_selected(now)
-
-    # --- the selection ---------------------------------------------------------------------------
-
-    async def _change_picks(self, after: SelectionState) -> None:
-        """Adopt a new selection state and tell every film whose situation it changed."""
-        before, now = self._s.picks, workflow.now()
-        self._s.picks = after
-        tells = []
-        for sid, why in after.released.items():
-            if sid not in before.released and why in RELEASE_KIND:
-                reason = next(
-                    d.reason
-                    for d in reversed(after.log)
-                    if d.submission_id == sid and d.action == why.value
-                )
-                kind = RELEASE_KIND[why]
-                tells.append(
-                    Tell(
-                        submission_id=sid,
-                        decision=FilmDecision(kind=kind, at=now, reason=reason),
-                    )
-                )
-        for offer in after.offers:
-            earlier = before.offer_of(offer.submission_id)
-            if earlier is None:
-                tells.append(
-                    Tell(
-                        submission_id=offer.submission_id,
-                        decision=FilmDecision(
-                            kind=DecisionKind.OFFERED,
-                            at=now,
-                            deadline=offer.deadline,
-                            reason="a slot opened: promoted from the waitlist",
-                        ),
-                    )
-                )
-            elif offer.status is OfferStatus.CONFIRMED and earlier.status is OfferStatus.OFFERED:
-                tells.append(
-                    Tell(
-                        submission_id=offer.submission_id,
-                        decision=FilmDecision(
-                            kind=DecisionKind.CONFIRMED, at=now, reason="slot confirmed"
-                        ),
-                    )
-                )
-        await self._tell(tells)
-        await self._tell_not_selected_when_full()
-        await self._sync_partnering(final=False)
-        self._show()
-
-    async def _tell_not_selected_when_full(self) -> None:
-        """Once every slot is confirmed the lineup is final: the films in it learn when they
-        screen, the films below the waitlist learn they were not selected."""
-        picks = self._s.picks
-        full = picks and picks.all_confirmed and len(picks.offers) == picks.slots
-        if full or self._s.screenings:
-            await self._tell_screenings()
-        if full:
-            await self._tell_not_selected(workflow.now())
-
-    async def _tell_screenings(self) -> None:
-        s = self._s
-        lineup = [o.submission_id for o in s.picks.offers if o.status is OfferStatus.CONFIRMED]
-        new = [sid for sid in lineup if sid not in s.screenings]
-        if not new:
-            return
-        minutes = s.selection.screening_minutes
-        if not s.screenings:
-            s.screenings = screenings.schedule(
-                lineup, s.calendar.event_start, s.calendar.event_end, minutes
-            )
-        else:
-            for sid in new:
-                s.screenings[sid] = screenings.place(s.screenings, lineup, sid, minutes)
-        await self._tell(
-            [
-                Tell(
-                    submission_id=sid,
-                    decision=FilmDecision(
-                        kind=DecisionKind.SCREENING,
-                        at=workflow.now(),
-                        screening_at=s.screenings[sid],
-                        reason=f"screens on {s.screenings[sid]:%Y-%m-%d %H:%M %Z}",
-                    ),
-                )
-                for sid in new
-            ]
-        )
-
-    async def _start_followups(self) -> None:
-        """The event is over: each film of the lineup is followed until it is finished."""
-        s = self._s
-        lineup = (
-            [o.submission_id for o in s.picks.offers if o.status is OfferStatus.CONFIRMED]
-            if s.picks
-            else []
-        )
-        if not lineup:
-            return
-        await workflow.execute_activity_method(
-            FollowUpActivities.start_followups,
-            StartFollowUps(
-                session_id=s.session_id,
-                programme_id=s.programme_id,
-                lineup=lineup,
-                at=workflow.now(),
-                task_queue=workflow.info().task_queue,
-            ),
-            summary=f"start the follow-up of {len(lineup)} films",
-            **FAN_OUT,
-        )
-
-    async def _sync_partnering(self, *, final: bool) -> None:
-        """Once the lineup is final, partnering opens; later changes to the lineup reach it."""
-        s = self._s
-        picks = s.picks
-        lineup = [o.submission_id for o in picks.offers if o.status is OfferStatus.CONFIRMED]
-        if s.partnering is None:
-            full = picks.all_confirmed and len(picks.offers) == picks.slots
-            if not lineup or not (full or final):
-                return
-            await workflow.execute_activity_method(
-                PartneringActivities.open_partnering,
-                OpenInput(
-                    session_id=s.session_id,
-                    programme_id=s.programme_id,
-                    name=s.name,
-                    lineup=lineup,
-                    screenings={sid: s.screenings[sid] for sid in lineup if sid in s.screenings},
-                    screening_minutes=s.selection.screening_minutes,
-                    task_queue=workflow.info().task_queue,
-                ),
-                summary="open partnering: matches, meetings, awards",
-                **DB_ACTIVITY,
-            )
-        elif lineup != s.partnering:
-            await self._partnering().signal(
-                "lineup_changed",
-                LineupChange(
-                    lineup=lineup,
-                    screenings={sid: s.screenings[sid] for sid in lineup if sid in s.screenings},
-                ),
-            )
-        s.partnering = lineup
-
-    def _partnering(self) -> workflow.ExternalWorkflowHandle:
-        return workflow.get_external_workflow_handle(partnering_workflow_id(self._s.session_id))
-
-    async def _tell_not_selected(self, now: datetime) -> None:
-        if self._s.not_selected_told:
-            return
-        await workflow.execute_activity_method(
-            SessionActivities.tell_not_selected,
-            NotSelectedInput(
-                session_id=self._s.session_id,
-                keep=[],
-                at=now,
-                reason="the session's slots are filled",
-            ),
-            summary="tell the films not selected",
-            **FAN_OUT,
-        )
-        self._s.not_selected_told = True
-
-    async def _film_left(self, request: AnswerInput) -> None:
-        s = self._s
-        if s.stage in (SessionStage.CONFIRMATION, SessionStage.EVENT) and s.picks:
-            try:
-                after = selection.withdraw(
-                    s.picks,
-                    request.submission_id,
-                    now=workflow.now(),
-                    actor=request.actor,
-                    reason=request.reason,
-                )
-            except SelectionError:
-                return  # a film the selection no longer counts on
-            if s.stage is SessionStage.EVENT:
-                # Too late to offer the slot: the event has begun.
-                after = after.model_copy(update={"waitlist": []})
-            await self._change_picks(after)
-
-    async def _tell(self, tells: list[Tell]) -> None:
-        if not tells:
-            return
-        self._s.tells += 1
-        await workflow.execute_activity_method(
-            SessionActivities.tell_films,
-            TellInput(
-                session_id=self._s.session_id,
-                tells=tells,
-                actor="wipflow",
-                key=f"{self._s.session_id}:{self._s.tells}",
-            ),
-            summary=f"tell {len(tells)} film(s): {tells[0].decision.kind.value}",
-            **FAN_OUT,
-        )
-
-    async def _note(self, action: str, entity_id: str, actor: str, reason: str) -> None:
-        self._s.tells += 1
-        await workflow.execute_activity_method(
-            SessionActivities.record_note,
-            SessionNote(
-                session_id=self._s.session_id,
-                key=f"{self._s.session_id}:{self._s.tells}",
-                at=workflow.now(),
-                actor=actor,
-                action=action,
-                entity_id=entity_id,
-                reason=reason,
-            ),
-            summary=action,
-            **DB_ACTIVITY,
-        )
-
-    def _show(self) -> None:
-        s = self._s
-        text = f"**{s.name}** — stage {s.stage.value}"
-        deadline = None
-        if (milestone := STAGE_ENDS.get(s.stage)) is not None:
-            deadline = getattr(s.calendar, milestone)
-            text += f", until {deadline:%Y-%m-%d %H:%M %Z} ({milestone})"
-        if s.stage is SessionStage.CONFIRMATION and s.picks and s.picks.offers:
-            # The pending step is the first unanswered offer's deadline, if before the event.
-            deadline = min(deadline, selection.next_deadline(s.picks) or deadline)
-        if s.picks:
-            confirmed = sum(o.status is OfferStatus.CONFIRMED for o in s.picks.offers)
-            text += (
-                f"; {confirmed}/{s.slots} confirmed, {len(s.picks.offers) - confirmed} "
-                f"offered, {len(s.picks.waitlist)} waitlisted"
-            )
-        publish(s.stage.value, WAITING_ON[s.stage], deadline, text)
 
     # --- messages --------------------------------------------------------------------------------
 
@@ -592,8 +178,8 @@ class SessionWorkflow:
     async def set_committee(self, request: CommitteeInput) -> SessionStatus:
         async with self._lock:
             self._s.tells += 1
-            await workflow.execute_activity_method(
-                SessionActivities.record_committee,
+            await workflow.execute_activity(
+                activity_refs.record_committee,
                 CommitteeSave(
                     session_id=self._s.session_id,
                     members=request.members,
@@ -609,18 +195,7 @@ class SessionWorkflow:
 
     @set_committee.validator
     def validate_set_committee(self, request: CommitteeInput) -> None:
-        if self._s.stage is not SessionStage.CALL_OPEN:
-            raise ValueError(
-                f"the committee is set while the call is open; the session is {self._s.stage}"
-            )
-        ids = [m.id for m in request.members]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two committee members share an id")
-        if len(ids) < self._s.selection.reviews_per_film:
-            raise ValueError(
-                f"each film needs {self._s.selection.reviews_per_film} reviews: "
-                f"the committee needs at least that many members"
-            )
+        check_committee(self._s, request)
 
     @workflow.update
     async def assign_reviews(self) -> AssignResult:
@@ -643,8 +218,8 @@ class SessionWorkflow:
                     for i, r in enumerate(sheet.scores)
                 ]
                 return SheetResult(recorded=0, refused=refused)
-            result = await workflow.execute_activity_method(
-                SessionActivities.record_score_sheet,
+            result = await workflow.execute_activity(
+                activity_refs.record_score_sheet,
                 RecordSheetInput(
                     session_id=s.session_id,
                     sheet=sheet,
@@ -660,17 +235,7 @@ class SessionWorkflow:
 
     @score_sheet.validator
     def validate_score_sheet(self, sheet: ScoreSheet) -> None:
-        s = self._s
-        if s.stage is not SessionStage.REVIEW:
-            raise ValueError(f"scores are given during review; the session is {s.stage}")
-        if workflow.now() > s.calendar.review_deadline:
-            closed = s.calendar.review_deadline
-            raise ValueError(f"the review closed at {closed:%Y-%m-%d %H:%M} UTC")
-        members = [m.id for m in s.committee]
-        if sheet.member_id not in members:
-            raise ValueError(
-                f"{sheet.member_id} is not on the committee (its members: {', '.join(members)})"
-            )
+        check_score_sheet(self._s, sheet, workflow.now())
 
     @workflow.update
     async def extend(self, request: ExtendInput) -> SessionStatus:
@@ -678,8 +243,8 @@ class SessionWorkflow:
             s = self._s
             s.calendar = s.calendar.model_copy(update={request.milestone: request.to})
             s.tells += 1
-            await workflow.execute_activity_method(
-                SessionActivities.record_calendar,
+            await workflow.execute_activity(
+                activity_refs.record_calendar,
                 CalendarChange(
                     session_id=s.session_id,
                     workflow_id=workflow.info().workflow_id,
@@ -699,20 +264,7 @@ class SessionWorkflow:
 
     @extend.validator
     def validate_extend(self, request: ExtendInput) -> None:
-        s = self._s
-        ending = [stage for stage, m in STAGE_ENDS.items() if m == request.milestone][0]
-        if s.stage.after(ending):
-            raise ValueError(f"{request.milestone} has passed: the session is {s.stage}")
-        if request.to <= workflow.now():
-            raise ValueError(f"{request.milestone} must move to a time still to come")
-        times = s.calendar.model_copy(update={request.milestone: request.to})
-        for earlier, later in zip(MILESTONES, MILESTONES[1:], strict=False):
-            if getattr(times, earlier) > getattr(times, later):
-                raise ValueError(
-                    f"{earlier} would fall after {later} "
-                    f"({getattr(times, earlier):%Y-%m-%d %H:%M} > "
-                    f"{getattr(times, later):%Y-%m-%d %H:%M})"
-                )
+        check_extend(self._s, request, workflow.now())
 
     @workflow.update
     async def advance(self, request: AdvanceInput) -> SessionStatus:
@@ -723,14 +275,7 @@ class SessionWorkflow:
 
     @advance.validator
     def validate_advance(self, request: AdvanceInput) -> None:
-        stage = self._s.stage
-        if self._advance is not None:
-            raise ValueError(f"the session is already moving to {self._advance.to}")
-        if stage is SessionStage.CLOSED or NEXT_STAGE[stage] is not request.to:
-            raise ValueError(
-                f"the session is {stage}; it can only move to the next stage"
-                + (f", {NEXT_STAGE[stage]}" if stage in NEXT_STAGE else "")
-            )
+        check_advance(self._s.stage, self._advance, request)
 
     @workflow.update
     async def pin(self, request: PinInput) -> SessionStatus:
@@ -757,12 +302,7 @@ class SessionWorkflow:
         return self.status()
 
     def _validate_ranking_change(self, request: PinInput, other: dict[str, str], what: str):
-        if self._s.stage.after(SessionStage.SELECTION):
-            raise ValueError(f"offers have gone out; the session is {self._s.stage}")
-        if not request.submission_id.startswith(self._s.session_id + "/"):
-            raise ValueError(f"{request.submission_id} is not a film of {self._s.session_id}")
-        if request.submission_id in other:
-            raise ValueError(f"{request.submission_id} is {what}: undo that first")
+        check_ranking_change(self._s, request, other, what)
 
     @workflow.update
     async def confirm(self, answer: AnswerInput) -> SessionStatus:
@@ -818,11 +358,4 @@ class SessionWorkflow:
             raise ApplicationError(str(exc), type="SelectionError", non_retryable=True) from None
 
     def _validate_answer(self, transition) -> None:
-        if self._s.stage is not SessionStage.CONFIRMATION or self._s.picks is None:
-            raise ValueError(
-                f"offers are answered during confirmation; the session is {self._s.stage}"
-            )
-        try:
-            transition(self._s.picks)
-        except SelectionError as exc:
-            raise ValueError(str(exc)) from None
+        check_answer(self._s, transition)

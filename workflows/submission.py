@@ -31,12 +31,11 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import ValidationError
-
-    from activities.notify import NotifyActivities, NotifyInput
-    from activities.submissions import SubmissionActivities
+    import activity_refs
     from domain.eligibility import lapse
+    from domain.offers import reminder_at
     from models.eligibility import EligibilityReport, Outcome
+    from models.message_kinds import MessageKind
     from models.messages import (
         FINAL_STAGES,
         IN_PLAY,
@@ -52,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
         TransitionInput,
         WithdrawInput,
     )
+    from models.notices import NotifyInput
     from models.session import (
         STAGE_FOR_DECISION,
         AnswerInput,
@@ -60,12 +60,10 @@ with workflow.unsafe.imports_passed_through():
         ScoreInput,
     )
     from models.submission import SubmissionForm
-    from notifications.stages import Stage as Message
-    from shared import Status, session_workflow_id
+    from shared import WorkflowType, session_workflow_id
     from workflows.progress import publish
-
-# The identity of a film: changing these would make it another film with another key.
-IDENTITY_FIELDS = ("original_title", "directors")
+    from workflows.submission_fix import check_fix, merge
+    from workflows.submission_view import ANSWER_BY, stage_details, waiting_on
 
 DB_ACTIVITY = dict(
     start_to_close_timeout=timedelta(seconds=30),
@@ -88,38 +86,7 @@ MAIL_ACTIVITY = dict(
 )
 
 
-# Whom a film waits for at each stage that is neither final nor wipflow's own work.
-WAITING_ON = {
-    Stage.NEEDS_FIX: Status.WAITING_PRODUCER,
-    Stage.ELIGIBLE: Status.WAITING_SESSION,
-    Stage.UNDER_REVIEW: Status.WAITING_COMMITTEE,
-    Stage.OFFERED: Status.WAITING_PRODUCER,
-    Stage.WAITLISTED: Status.WAITING_SESSION,
-    Stage.CONFIRMED: Status.WAITING_SESSION,
-}
-
-# The stages whose deadline is someone's answer: the fix, the scores, the offer.
-ANSWER_BY = frozenset({Stage.NEEDS_FIX, Stage.UNDER_REVIEW, Stage.OFFERED})
-
-
-def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge a partial form into a full one: nested objects merge, lists and values replace."""
-    merged = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def field_errors(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or 'form'}: {err['msg']}" for err in exc.errors()
-    )
-
-
-@workflow.defn
+@workflow.defn(name=WorkflowType.SUBMISSION)
 class SubmissionWorkflow:
     @workflow.init
     def __init__(self, input: SubmissionInput) -> None:
@@ -139,20 +106,20 @@ class SubmissionWorkflow:
 
     @workflow.run
     async def run(self, input: SubmissionInput) -> SubmissionState:
-        await workflow.execute_activity_method(
-            SubmissionActivities.register_submission,
+        await workflow.execute_activity(
+            activity_refs.register_submission,
             RegisterInput(submission=input, workflow_id=workflow.info().workflow_id),
             summary="record the submission",
             **DB_ACTIVITY,
         )
-        await self._notify(Message.SUBMISSION_RECEIVED)
+        await self._notify(MessageKind.SUBMISSION_RECEIVED)
         actor = "producer"
         while self._withdrawal is None:
             await self._check(actor)
             if self._stage is not Stage.NEEDS_FIX:
                 break
             await self._notify(
-                Message.NEEDS_FIX,
+                MessageKind.NEEDS_FIX,
                 str(self._check_no),
                 reasons=self._reasons(),
                 fix_by=self._fix_deadline,
@@ -174,9 +141,9 @@ class SubmissionWorkflow:
                 actor, self._fix, self._fix_deadline = self._fix.actor, None, None
 
         if self._withdrawal is None and self._stage is Stage.ELIGIBLE:
-            await self._notify(Message.ELIGIBLE)
+            await self._notify(MessageKind.ELIGIBLE)
         elif self._withdrawal is None and self._stage is Stage.INELIGIBLE:
-            await self._notify(Message.INELIGIBLE, str(self._check_no), reasons=self._reasons())
+            await self._notify(MessageKind.INELIGIBLE, str(self._check_no), reasons=self._reasons())
 
         while self._stage not in FINAL_STAGES and self._withdrawal is None:
             try:
@@ -187,7 +154,7 @@ class SubmissionWorkflow:
                 )
             except TimeoutError:
                 self._reminded = True
-                await self._notify(Message.OFFER_REMINDER, confirm_by=self._offer.deadline)
+                await self._notify(MessageKind.OFFER_REMINDER, confirm_by=self._offer.deadline)
             while self._decisions and self._withdrawal is None:
                 previous = self._stage
                 decision = self._decisions.pop(0)
@@ -203,8 +170,8 @@ class SubmissionWorkflow:
     async def _check(self, actor: str) -> None:
         # `_check_no` counts *finished* checks: the fix handler answers when it moves on.
         check_no = self._check_no + 1
-        report = await workflow.execute_activity_method(
-            SubmissionActivities.evaluate_eligibility,
+        report = await workflow.execute_activity(
+            activity_refs.evaluate_eligibility,
             CheckInput(
                 submission_id=self._input.submission_id,
                 programme_id=self._input.programme_id,
@@ -226,8 +193,8 @@ class SubmissionWorkflow:
         report = lapse(self._report, self._fix_deadline).model_copy(
             update={"check_no": self._check_no + 1}
         )
-        await workflow.execute_activity_method(
-            SubmissionActivities.record_report,
+        await workflow.execute_activity(
+            activity_refs.record_report,
             RecordReportInput(
                 submission_id=self._input.submission_id,
                 report=report,
@@ -247,7 +214,7 @@ class SubmissionWorkflow:
         offer = self._offer
         if self._stage is not Stage.OFFERED or self._reminded or offer is None:
             return None
-        remind_at = offer.at + (offer.deadline - offer.at) * 2 / 3
+        remind_at = reminder_at(offer.at, offer.deadline)
         return max(remind_at - workflow.now(), timedelta(seconds=1))
 
     async def _announce(self, decision: FilmDecision, previous: Stage) -> None:
@@ -255,25 +222,25 @@ class SubmissionWorkflow:
         kind = decision.kind
         if kind is DecisionKind.OFFERED:
             self._reminded = False
-            stage = Message.PROMOTED if previous is Stage.WAITLISTED else Message.OFFER
+            stage = MessageKind.PROMOTED if previous is Stage.WAITLISTED else MessageKind.OFFER
             await self._notify(stage, confirm_by=decision.deadline)
         elif kind is DecisionKind.WAITLISTED:
-            await self._notify(Message.WAITLISTED, position=decision.position)
+            await self._notify(MessageKind.WAITLISTED, position=decision.position)
         elif kind is DecisionKind.LAPSED:
-            await self._notify(Message.SLOT_LAPSED, lapsed_at=decision.at)
+            await self._notify(MessageKind.SLOT_LAPSED, lapsed_at=decision.at)
         elif kind is DecisionKind.NOT_SELECTED:
-            await self._notify(Message.NOT_SELECTED)
+            await self._notify(MessageKind.NOT_SELECTED)
         elif kind is DecisionKind.SCREENING:
-            await self._notify(Message.EVENT_LOGISTICS, screening_at=decision.screening_at)
+            await self._notify(MessageKind.EVENT_LOGISTICS, screening_at=decision.screening_at)
         elif kind is DecisionKind.MATCHED:
             # The partners (or meetings) of that approved version are read where it is rendered.
-            await self._notify(Message.PARTNER_MATCHES, str(decision.version))
+            await self._notify(MessageKind.PARTNER_MATCHES, str(decision.version))
         elif kind is DecisionKind.MEETINGS:
-            await self._notify(Message.MEETING_SCHEDULE, str(decision.version))
+            await self._notify(MessageKind.MEETING_SCHEDULE, str(decision.version))
 
-    async def _notify(self, stage: Message, occurrence: str = "1", **fields: Any) -> None:
-        await workflow.execute_activity_method(
-            NotifyActivities.notify,
+    async def _notify(self, stage: MessageKind, occurrence: str = "1", **fields: Any) -> None:
+        await workflow.execute_activity(
+            activity_refs.notify,
             NotifyInput(
                 submission_id=self._input.submission_id,
                 stage=stage,
@@ -299,8 +266,8 @@ class SubmissionWorkflow:
         self._enter(stage, decision)
 
     async def _withdraw(self, request: WithdrawInput) -> None:
-        await workflow.execute_activity_method(
-            SubmissionActivities.record_transition,
+        await workflow.execute_activity(
+            activity_refs.record_transition,
             TransitionInput(
                 submission_id=self._input.submission_id,
                 key=f"{workflow.info().workflow_id}:withdrawn",
@@ -339,31 +306,16 @@ class SubmissionWorkflow:
         deadline = decision.deadline if decision else None
         if stage is Stage.NEEDS_FIX:
             self._fix_deadline = deadline = workflow.now() + self._input.fix_window
-        until = f" (until {deadline:%Y-%m-%d %H:%M} UTC)" if deadline else ""
-        details = {
-            Stage.ELIGIBLE: "Eligible: waiting for the committee and the session's selection",
-            Stage.INELIGIBLE: "Ineligible: " + self._failing_reasons(),
-            Stage.WITHDRAWN: "Withdrawn by the producer",
-            Stage.NEEDS_FIX: f"Needs a fix from the producer{until}: " + self._failing_reasons(),
-            Stage.UNDER_REVIEW: f"Under review by {', '.join(self._review.reviewers)}{until}"
-            if self._review
-            else "Under review",
-            Stage.OFFERED: f"Offered a slot: waiting for the producer's answer{until}",
-            Stage.WAITLISTED: f"Waitlisted, position {decision.position}"
-            if decision and decision.position
-            else "Waitlisted",
-        }.get(stage, decision.reason if decision else stage.value)
+        details = stage_details(stage, decision, deadline, self._review, self._failing_reasons())
         publish(
             stage.value,
-            WAITING_ON.get(stage, Status.DONE if stage in FINAL_STAGES else Status.WORKING),
+            waiting_on(stage),
             deadline if stage in ANSWER_BY else None,
             f"**{self._form.original_title}** — {details}",
         )
 
     def _failing_reasons(self) -> str:
-        if self._report is None:
-            return ""
-        return " ".join(r.reason for r in self._report.results if r.outcome is not Outcome.PASS)
+        return " ".join(self._reasons()) if self._report is not None else ""
 
     @workflow.query
     def state(self) -> SubmissionState:
@@ -388,8 +340,8 @@ class SubmissionWorkflow:
 
     @workflow.update
     async def score(self, score: ScoreInput) -> SubmissionState:
-        await workflow.execute_activity_method(
-            SubmissionActivities.record_score,
+        await workflow.execute_activity(
+            activity_refs.record_score,
             RecordScoreInput(
                 submission_id=self._input.submission_id,
                 session_id=self._input.session_id,
@@ -433,16 +385,7 @@ class SubmissionWorkflow:
     def validate_submit_fix(self, fix: FixInput) -> None:
         if self._stage is not Stage.NEEDS_FIX or self._fix is not None:
             raise ValueError(f"this submission is {self._stage.value}: there is nothing to fix")
-        touched = [f for f in IDENTITY_FIELDS if f in fix.changes]
-        if touched:
-            raise ValueError(
-                f"{', '.join(touched)} identify the film and cannot be changed by a fix; "
-                "ask the programme staff to correct them"
-            )
-        try:
-            SubmissionForm.model_validate(merge(self._form.model_dump(mode="json"), fix.changes))
-        except ValidationError as exc:
-            raise ValueError(field_errors(exc)) from None
+        check_fix(self._form, fix)
 
     @workflow.update
     async def withdraw(self, request: WithdrawInput) -> SubmissionState:

@@ -51,7 +51,7 @@ from domain.scoring import SheetScore
 from intake.batch import read_batch
 from intake.generate import generate
 from intake.partners import import_partners
-from intake.sessions import open_session, session_id, session_input, start_session, target_of
+from intake.opening import open_session, session_id, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.messages import FixInput, Stage
 from models.orm import (

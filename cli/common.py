@@ -23,7 +23,7 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from intake.batch import IntakeFileError, RowError, field_errors
-from intake.sessions import CalendarError, SessionExistsError
+from intake.opening import CalendarError, SessionExistsError
 from models.programme import Programme, ProgrammeConfigError, load_programme
 from settings import Settings
 from store import db as store_db

@@ -35,7 +35,7 @@ from domain.review import Member
 from domain.scoring import split_sheet
 from intake.batch import FieldError, RowError
 from intake.scores import read_score_sheet
-from intake.sessions import open_session, session_input, start_session
+from intake.opening import open_session, session_input, start_session
 from models.messages import Stage, WithdrawInput
 from models.orm import SubmissionRow
 from models.partnering import PartneringStatus

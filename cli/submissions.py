@@ -28,7 +28,7 @@ from cli.common import (
     update,
 )
 from intake.batch import read_batch
-from intake.sessions import target_of
+from intake.opening import target_of
 from intake.submit import SubmitReport, submit_batch
 from models.messages import FixInput, SubmissionState, WithdrawInput
 from models.orm import OutboxRow, ScoreRow

@@ -17,7 +17,7 @@ from domain.review import Member
 from domain.scoring import SheetResult, SheetScore
 from intake.batch import validate_records
 from intake.generate import generate
-from intake.sessions import open_session, session_input, start_session, target_of
+from intake.opening import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.messages import Stage, WithdrawInput
 from models.orm import ReviewAssignmentRow, SessionRow, SubmissionRow

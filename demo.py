@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 from temporalio.client import Client, WorkflowHandle
 
 import devserver
+from cli.board import board, render_board
 from cli.common import CliError
 from cli.followup import followup_list
 from cli.partnering import (
@@ -43,15 +44,14 @@ from cli.partnering import (
     render_matching,
     render_meetings,
 )
-from cli.sessions import board, render_board
 from cli.stats import stats
 from domain.followup import Milestone, MilestoneUpdate, Report
 from domain.review import Member
 from domain.scoring import SheetScore
 from intake.batch import read_batch
 from intake.generate import generate
-from intake.partners import import_partners
 from intake.opening import open_session, session_id, session_input, start_session, target_of
+from intake.partners import import_partners
 from intake.submit import submit_batch
 from models.messages import FixInput, Stage
 from models.orm import (

@@ -25,17 +25,17 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from actions.context import database
+from actions.handles import update
 from cli.common import (
     CliError,
     JsonFlag,
     command,
-    database,
     emit,
     error_text,
     group,
     out,
     read_json,
-    update,
 )
 from domain.followup import (
     FollowUpStatus,

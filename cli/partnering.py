@@ -21,18 +21,18 @@ from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
+from actions.context import database
+from actions.handles import update
 from cli.common import (
     CliError,
     JsonFlag,
     command,
-    database,
     emit,
     error_text,
     group,
     out,
     parse_moment,
     print_rejected,
-    update,
 )
 from intake.partners import PartnerImport, import_partners
 from models.orm import (

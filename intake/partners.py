@@ -80,10 +80,10 @@ def _bids(cells: list[Any]) -> Any:
 
 
 async def import_partners(
-    sessions: async_sessionmaker, session_id: str, path: Path
+    database: async_sessionmaker, session_id: str, path: Path
 ) -> PartnerImport:
     records = read_records(path, key="partners", list_fields=LIST_FIELDS)
-    async with sessions() as db:
+    async with database() as db:
         keys = set(
             await db.scalars(
                 select(SubmissionRow.film_key).where(SubmissionRow.session_id == session_id)
@@ -92,7 +92,7 @@ async def import_partners(
     batch = validate_partners(records, keys)
     imported, unchanged = [], []
     now = datetime.now(UTC)
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         for partner in batch.valid:
             form = partner.model_dump(mode="json")
             row = await db.get(PartnerRow, (session_id, partner.id))

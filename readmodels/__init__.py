@@ -1,0 +1,3 @@
+"""What staff read, as typed models and the async functions that build them from Temporal and the
+database: the board of a session, a film and its timeline, the outbox, the figures. The command
+line renders them; the web pages will too."""

@@ -6,7 +6,6 @@ be imported for its help screen at once; commands import the layer in their bodi
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sys
@@ -68,6 +67,8 @@ def command(group: typer.Typer, name: str | None = None):
     def register(fn: Callable[..., Coroutine[Any, Any, None]]):
         @wraps(fn)
         def run(*args, **kwargs) -> None:
+            import asyncio  # here: a help screen need not load it
+
             try:
                 asyncio.run(fn(*args, **kwargs))
             except Exception as exc:

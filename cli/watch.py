@@ -4,10 +4,8 @@ the messages going out, and the clock of the current stage."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
-import signal
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -48,6 +46,9 @@ async def session_watch(
     """The session's board, refreshed live with progress bars, until it closes or Ctrl-C.
 
     With --json, one line of JSON per refresh: {"at", "board", "progress"}."""
+    import asyncio
+    import signal
+
     from models.session import SessionStage
     from readmodels.board import board
     from readmodels.progress import progress

@@ -26,7 +26,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from actions.context import database
-from actions.handles import update
+from actions.updates import update
 from cli.common import (
     CliError,
     JsonFlag,

@@ -22,7 +22,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from actions.context import database
-from actions.handles import update
+from actions.updates import update
 from cli.common import (
     CliError,
     JsonFlag,

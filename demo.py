@@ -35,6 +35,7 @@ from temporalio.client import Client, WorkflowHandle
 
 import devserver
 from actions.errors import ActionError
+from cli.board import board, render_board
 from cli.followup import followup_list
 from cli.partnering import (
     awards_status,
@@ -43,13 +44,12 @@ from cli.partnering import (
     render_matching,
     render_meetings,
 )
-from cli.sessions import board, render_board
 from cli.stats import stats
 from domain.followup import MilestoneUpdate, Report
 from intake.batch import read_batch
 from intake.generate import generate
+from intake.opening import open_session, session_id, session_input, start_session, target_of
 from intake.partners import import_partners
-from intake.sessions import open_session, session_id, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.committee import Member
 from models.followup import Milestone

@@ -7,7 +7,8 @@
     python starter.py session status films-in-progress/toulouse-2027
 
 Every command takes `--json` for scripts. An error is one line on stderr and a non-zero exit code.
-The commands live in `cli/`, one module per group.
+The commands live in `cli/`, one module per group; cli/registry.py says which module holds
+which, and a module is imported only when one of its commands runs, so `--help` answers at once.
 """
 
 from __future__ import annotations
@@ -15,16 +16,6 @@ from __future__ import annotations
 import os
 import sys
 
-from cli import (  # noqa: F401  (each registers its commands)
-    admin,
-    followup,
-    notifications,
-    partnering,
-    sessions,
-    stats,
-    submissions,
-    watch,
-)
 from cli.common import app
 
 

@@ -9,8 +9,9 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.errors import ActionError, update
+from actions.errors import ActionError
 from actions.partnering import partnering_update
+from actions.updates import update
 from models.partnering import (
     AwardState,
     DeclineRequest,

@@ -17,7 +17,8 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.errors import ActionError, update
+from actions.errors import ActionError
+from actions.updates import update
 from domain.followup import Report, status_after_reopen
 from models.followup import (
     CloseRequest,

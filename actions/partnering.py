@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.errors import ActionError, update
+from actions.errors import ActionError
+from actions.updates import update
 from intake.partners import PartnerImport, import_partners
 from models.orm import SessionRow
 from models.partnering import (

@@ -64,7 +64,7 @@ from devserver import binary  # noqa: E402
 from domain.scoring import split_sheet  # noqa: E402
 from intake.batch import validate_records  # noqa: E402
 from intake.generate import generate  # noqa: E402
-from intake.sessions import open_session, session_input, start_session, target_of  # noqa: E402
+from intake.opening import open_session, session_input, start_session, target_of  # noqa: E402
 from intake.submit import submit_batch  # noqa: E402
 from models.committee import Member  # noqa: E402
 from models.orm import OutboxRow, ReviewAssignmentRow, SessionRow  # noqa: E402

@@ -9,58 +9,35 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.common import (
-    WIDTH,
-    JsonFlag,
-    app,
-    command,
-    emit,
-    group,
-    out,
-    programme_file,
-)
-from models.programme import load_programmes
-from settings import get_settings
-from store import db as store_db
+from cli.common import WIDTH, JsonFlag, app, command, emit, group, out, plain
 
-db_app = group("db", "The database schema.")
-programmes_app = group("programmes", "Programmes: rules, calendars, slots.")
-dev_app = group("dev", "The embedded dev stack (server + worker).")
+db_app = group("db")
+programmes_app = group("programmes")
+dev_app = group("dev")
 
 
 @command(db_app, "upgrade")
 async def db_upgrade(as_json: JsonFlag = False) -> None:
     """Create or migrate the schema to the latest revision (idempotent)."""
-    settings = get_settings()
-    engine = store_db.make_engine(settings.database_url)
-    try:
-        await store_db.upgrade(engine)
-    finally:
-        await engine.dispose()
+    from actions.admin import upgrade_schema
+    from settings import get_settings
+
+    await upgrade_schema(get_settings())
     emit({"database": "at head"}, as_json, lambda: out.print("database schema is up to date"))
 
 
 @command(programmes_app, "list")
 async def programmes_list(as_json: JsonFlag = False) -> None:
     """The programmes wipflow knows, from programmes/*.toml (validated)."""
-    programmes = load_programmes(get_settings().programmes_dir)
-    rows = [
-        {
-            "id": p.id,
-            "name": p.name,
-            "slots": p.slots,
-            "sessions": [s.key for s in p.sessions],
-            "rules": [r for r, v in p.eligibility if v is not None],
-        }
-        for p in programmes.values()
-    ]
+    from readmodels.programmes import programme_lines
+    from settings import get_settings
+
+    rows = programme_lines(get_settings())
 
     def render() -> None:
         table = Table("id", "name", "slots", "sessions", "rules")
         for r in rows:
-            table.add_row(
-                r["id"], r["name"], str(r["slots"]), ", ".join(r["sessions"]), ", ".join(r["rules"])
-            )
+            table.add_row(r.id, r.name, str(r.slots), ", ".join(r.sessions), ", ".join(r.rules))
         out.print(table)
 
     emit(rows, as_json, render)
@@ -69,7 +46,10 @@ async def programmes_list(as_json: JsonFlag = False) -> None:
 @command(programmes_app, "show")
 async def programmes_show(programme_id: str, as_json: JsonFlag = False) -> None:
     """One programme's rules with their sources, and its session calendars."""
-    programme = programme_file(get_settings(), programme_id)
+    from readmodels.programmes import programme as read_programme
+    from settings import get_settings
+
+    programme = read_programme(get_settings(), programme_id)
 
     def render() -> None:
         out.print(
@@ -109,9 +89,9 @@ async def programmes_show(programme_id: str, as_json: JsonFlag = False) -> None:
 async def dev_up(as_json: JsonFlag = False) -> None:
     """Start (or reuse) the Temporal dev server and a worker in the background."""
     import devserver
+    from settings import get_settings
 
-    settings = get_settings()
-    lines = [devserver.ensure_server(settings), devserver.ensure_worker()]
+    lines = [devserver.ensure_server(get_settings()), devserver.ensure_worker()]
     emit({"status": lines}, as_json, lambda: [out.print(line) for line in lines])
 
 
@@ -136,9 +116,10 @@ async def demo(
 ) -> None:
     """Run a whole session on embedded defaults, its calendar compressed to seconds."""
     from demo import run_demo
+    from settings import get_settings
 
     data = await run_demo(
         get_settings(), count=count, year=year, console=Console(quiet=as_json, width=WIDTH)
     )
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(plain(data), ensure_ascii=False, indent=2, default=str))

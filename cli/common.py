@@ -1,42 +1,49 @@
 """What every command shares: the typer app and its groups, one-line errors, `--json` output,
-durations and moments, and the connections to the database and to Temporal."""
+durations and moments, and the layer's context (actions/context.py).
+
+Only typer, rich and the standard library are imported here, so that every command module can
+be imported for its help screen at once; commands import the layer in their bodies."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sys
-import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.service import RPCError, RPCStatusCode
 
 from actions.errors import ActionError
-from intake.batch import IntakeFileError, RowError, field_errors
-from intake.sessions import CalendarError, SessionExistsError
-from models.programme import Programme, ProgrammeConfigError, load_programme
-from settings import Settings
-from store import db as store_db
-from temporal_client import TemporalUnavailable
+from cli.registry import ENTRIES, LazyGroup
+
+if TYPE_CHECKING:
+    from actions.context import Context
+    from intake.batch import RowError
 
 app = typer.Typer(
-    no_args_is_help=True, add_completion=False, help="wipflow's command line for festival staff."
+    cls=LazyGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    help="wipflow's command line for festival staff.",
 )
 
 
-def group(name: str, help: str) -> typer.Typer:
-    sub = typer.Typer(no_args_is_help=True, help=help)
+@app.callback()
+def root() -> None:
+    """wipflow's command line for festival staff (a group even before any module registers its
+    commands: cli/registry.py lists them)."""
+
+
+def group(name: str, help: str | None = None) -> typer.Typer:
+    """A group of commands; its help is the registry's (cli/registry.py), which lists it before
+    its module is imported."""
+    sub = typer.Typer(no_args_is_help=True, help=help or ENTRIES[name].help)
     app.add_typer(sub, name=name)
     return sub
 
@@ -46,14 +53,12 @@ WIDTH = None if sys.stdout.isatty() else 120
 out = Console(width=WIDTH)
 err = Console(stderr=True, width=WIDTH)
 
-# A dropped update is sent again every 2 s for about a minute (see `update`).
-UPDATE_TRIES = 30
-
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
-class CliError(Exception):
-    """A refusal to explain in one line."""
+class CliError(ActionError):
+    """A command line refused before any action ran (a duration, a date, a file that is not
+    JSON), explained in one line as the actions' refusals are."""
 
 
 def command(group: typer.Typer, name: str | None = None):
@@ -62,21 +67,13 @@ def command(group: typer.Typer, name: str | None = None):
     def register(fn: Callable[..., Coroutine[Any, Any, None]]):
         @wraps(fn)
         def run(*args, **kwargs) -> None:
+            import asyncio  # here: a help screen need not load it
+
             try:
                 asyncio.run(fn(*args, **kwargs))
-            except (
-                ValidationError,  # a request its model refuses, field by field
-                CliError,
-                ActionError,  # the layer's refusals
-                TemporalUnavailable,
-                IntakeFileError,
-                ProgrammeConfigError,
-                SessionExistsError,
-                CalendarError,
-                LookupError,
-                FileNotFoundError,
-                TimeoutError,
-            ) as exc:
+            except Exception as exc:
+                if not refused(exc):
+                    raise
                 message = error_text(exc)
                 if kwargs.get("as_json"):
                     print(json.dumps({"error": message}))
@@ -88,8 +85,37 @@ def command(group: typer.Typer, name: str | None = None):
     return register
 
 
+def refused(exc: Exception) -> bool:
+    """Whether a failure is a refusal to explain in one line, not a bug to show in full. The
+    types are imported here, when a command failed: by then the modules that raise them are."""
+    from pydantic import ValidationError
+
+    from intake.batch import IntakeFileError
+    from intake.opening import CalendarError, SessionExistsError
+    from models.programme import ProgrammeConfigError
+    from temporal_client import TemporalUnavailable
+
+    known = (
+        ValidationError,  # a request its model refuses, field by field
+        ActionError,
+        TemporalUnavailable,
+        IntakeFileError,
+        ProgrammeConfigError,
+        SessionExistsError,
+        CalendarError,
+        LookupError,
+        FileNotFoundError,
+        TimeoutError,
+    )
+    return isinstance(exc, known)
+
+
 def error_text(exc: Exception) -> str:
     """One line for a refusal: a validation error's fields and reasons, else its message."""
+    from pydantic import ValidationError
+
+    from intake.batch import field_errors
+
     if isinstance(exc, ValidationError):
         return "; ".join(f"{e.field}: {e.message}" for e in field_errors(exc))
     return exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
@@ -106,12 +132,31 @@ def print_rejected(rejected: list[RowError]) -> None:
             )
 
 
-def emit(data: BaseModel | dict | list, as_json: bool, render: Callable[[], None]) -> None:
+def emit(data: Any, as_json: bool, render: Callable[[], None]) -> None:
+    """Print `data` as JSON (a read model, a list of them, or plain values), else `render()`."""
     if as_json:
-        payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(plain(data), ensure_ascii=False, indent=2, default=str))
     else:
         render()
+
+
+def plain(data: Any) -> Any:
+    """A read model (or a list of them) as JSON values, by its own `model_dump`."""
+    if hasattr(data, "model_dump"):
+        return data.model_dump(mode="json")
+    if isinstance(data, list):
+        return [plain(item) for item in data]
+    return data
+
+
+@asynccontextmanager
+async def staff() -> AsyncIterator[Context]:
+    """The layer's context for one command: its settings, and the database and Temporal client
+    it opens only when an action needs them."""
+    from actions.context import context
+
+    async with context() as ctx:
+        yield ctx
 
 
 def read_json(path: Path) -> Any:
@@ -165,52 +210,3 @@ def parse_moment(text: str, now: datetime) -> datetime:
     if not now - MOMENT_RANGE <= moment <= now + MOMENT_RANGE:
         raise CliError(f"{text!r} is more than a century from now")
     return moment
-
-
-def programme_file(settings: Settings, programme_id: str) -> Programme:
-    path = settings.programmes_dir / f"{programme_id}.toml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in settings.programmes_dir.glob("*.toml")))
-        raise CliError(f"no programme {programme_id!r} (known: {known})")
-    return load_programme(path)
-
-
-@asynccontextmanager
-async def database(settings: Settings) -> AsyncIterator[async_sessionmaker]:
-    engine = store_db.make_engine(settings.database_url)
-    try:
-        yield store_db.make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
-
-
-async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: str) -> Any:
-    """Run a workflow update; a validator's refusal becomes one line naming `what`.
-
-    An update the server dropped because the worker died holding it (UnprocessedUpdate, or the
-    WorkflowNotReady of a lost workflow task), or a server briefly unavailable, is sent again
-    for up to a minute under the same update id: the workflow applies one update id once, so
-    staff never see an error for a command that did nothing, nor a command applied twice (the
-    fault drills restart workers under staff's feet).
-    """
-    args = [] if arg is None else [arg]
-    update_id = f"cli-{uuid.uuid4()}"
-    for attempt in range(UPDATE_TRIES):
-        try:
-            return await handle.execute_update(method, *args, id=update_id)
-        except WorkflowUpdateFailedError as exc:
-            if "UnprocessedUpdate" in str(exc.cause) and attempt < UPDATE_TRIES - 1:
-                await asyncio.sleep(2)
-                continue
-            cause = exc.cause
-            while getattr(cause, "cause", None) is not None:  # an activity's refusal, under it
-                cause = cause.cause
-            raise CliError(f"{what}: {getattr(cause, 'message', cause)}") from None
-        except RPCError as exc:
-            # The server unavailable for a moment, or the workflow task that carried the update
-            # lost with its worker (WorkflowNotReady): nothing was applied.
-            lost = exc.status == RPCStatusCode.FAILED_PRECONDITION and "task failure" in str(exc)
-            if not (lost or exc.status == RPCStatusCode.UNAVAILABLE) or attempt == UPDATE_TRIES - 1:
-                raise
-            await asyncio.sleep(2)
-    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -21,7 +21,6 @@ import typer
 from rich.table import Table
 
 from cli.common import CliError, JsonFlag, command, emit, error_text, group, out, read_json
-from cli.common import database as configured_database
 from models.followup import Milestone
 
 if TYPE_CHECKING:
@@ -37,6 +36,7 @@ Reason = Annotated[str, typer.Option("--reason", help="Kept in the audit log.")]
 @asynccontextmanager
 async def _database() -> AsyncIterator[Any]:
     """The configured database (an async sessionmaker), for one command."""
+    from actions.context import database as configured_database
     from settings import get_settings
 
     async with configured_database(get_settings()) as database:

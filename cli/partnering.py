@@ -32,7 +32,6 @@ from cli.common import (
     parse_moment,
     print_rejected,
 )
-from cli.common import database as configured_database
 from models.partnering import OverrideAction
 from models.programme import AwardStep
 
@@ -58,6 +57,7 @@ Seen = Annotated[
 @asynccontextmanager
 async def _database() -> AsyncIterator[Any]:
     """The configured database (an async sessionmaker), for one command."""
+    from actions.context import database as configured_database
     from settings import get_settings
 
     async with configured_database(get_settings()) as database:

@@ -11,101 +11,15 @@ follow-ups run. What each figure counts is defined in `domain.stats`.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from babel import Locale
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from cli.common import CliError, JsonFlag, app, command, database, emit, out, programme_file
-from domain.stats import FilmRecord, ProgrammeStats, programme_stats, session_year, to_csv
-from models.orm import FollowUpRow, ProgrammeRow, SaleRow, SessionRow, SubmissionRow
-from settings import get_settings
+from cli.common import CliError, JsonFlag, app, command, emit, out, staff
 
-
-def _followed(programme_id: str, sessions: list[str] | None):
-    """The filter both queries share: the programme's followed films, in the sessions chosen
-    (None: every session)."""
-    where = [FollowUpRow.programme_id == programme_id]
-    if sessions is not None:
-        where.append(FollowUpRow.session_id.in_(sessions))
-    return where
-
-
-async def load_records(
-    db: AsyncSession, programme_id: str, sessions: list[str] | None, since: int | None
-) -> list[FilmRecord]:
-    """Every followed film of a programme, with its deals: one query for the films (with their
-    submission and session), one for all their sales, whatever the number of films."""
-    films = await db.execute(
-        select(
-            FollowUpRow,
-            SubmissionRow.original_title,
-            SessionRow.timezone,
-            SessionRow.calendar,
-        )
-        .join(SubmissionRow, SubmissionRow.id == FollowUpRow.submission_id)
-        .join(SessionRow, SessionRow.id == FollowUpRow.session_id)
-        .where(*_followed(programme_id, sessions))
-        .order_by(FollowUpRow.session_id, FollowUpRow.submission_id)
-    )
-    deals = await db.execute(
-        select(SaleRow.submission_id, SaleRow.kind, SaleRow.territory)
-        .join(FollowUpRow, FollowUpRow.submission_id == SaleRow.submission_id)
-        .where(*_followed(programme_id, sessions))
-        .order_by(SaleRow.submission_id, SaleRow.kind, SaleRow.territory)
-    )
-    territories: dict[str, dict[str, list[str]]] = {}
-    for submission_id, kind, territory in deals:
-        territories.setdefault(submission_id, {}).setdefault(kind, []).append(territory)
-
-    records = []
-    for followup, title, timezone, calendar in films:
-        year = session_year(followup.session_id, calendar.get("event_start"))
-        # --since is applied here: the year is part of the session's id, not a column.
-        if since is not None and year < since:
-            continue
-        records.append(
-            FilmRecord(
-                submission_id=followup.submission_id,
-                title=title,
-                session_id=followup.session_id,
-                year=year,
-                status=followup.status,
-                # The date where the session took place, not in UTC: an event ending late on
-                # its last evening ended that day.
-                started_on=followup.started_at.astimezone(ZoneInfo(timezone)).date(),
-                completed_on=followup.completed_on,
-                premiere_festival=followup.premiere_festival,
-                premiere_on=followup.premiere_on,
-                territories=territories.get(followup.submission_id, {}),
-            )
-        )
-    return records
-
-
-async def _check_scope(
-    db: AsyncSession, programme_id: str, sessions: list[str] | None
-) -> tuple[str, list[str] | None]:
-    """The programme's name, and the sessions asked for as full ids; a refusal for an unknown
-    programme or a session of another programme (a typo would otherwise print zeros)."""
-    row = await db.get(ProgrammeRow, programme_id)
-    # A programme with a file but no session opened yet is known: it has simply no figures.
-    name = row.name if row else programme_file(get_settings(), programme_id).name
-    if not sessions:
-        return name, None
-    known = set(
-        await db.scalars(select(SessionRow.id).where(SessionRow.programme_id == programme_id))
-    )
-    # `toulouse-2027` is short for `films-in-progress/toulouse-2027`.
-    wanted = [s if "/" in s else f"{programme_id}/{s}" for s in sessions]
-    if unknown := [s for s in wanted if s not in known]:
-        listed = ", ".join(sorted(known)) or "none opened yet"
-        raise CliError(f"no session {', '.join(unknown)} in {programme_id} (known: {listed})")
-    return name, wanted
+if TYPE_CHECKING:
+    from domain.stats import ProgrammeStats
 
 
 @command(app, "stats")
@@ -126,16 +40,17 @@ async def stats(
     as_json: JsonFlag = False,
 ) -> None:
     """What became of a programme's films: finished, time to finish, premieres, distribution."""
+    from domain.stats import to_csv
+    from readmodels.stats import figures
+
     if as_csv and as_json:
         raise CliError("choose --csv or --json, not both")
-    async with database(get_settings()) as sessions, sessions() as db:
-        name, chosen = await _check_scope(db, programme_id, session)
-        records = await load_records(db, programme_id, chosen, since)
-    figures = programme_stats(programme_id, records)
+    async with staff() as ctx:
+        found = await figures(ctx, programme_id, session, since)
     if as_csv:
-        sys.stdout.write(to_csv(figures))
+        sys.stdout.write(to_csv(found.stats))
         return
-    emit(figures, as_json, lambda: render(name, figures, chosen, since))
+    emit(found.stats, as_json, lambda: render(found.name, found.stats, found.sessions, since))
 
 
 def _pct(rate: float | None) -> str:
@@ -147,6 +62,8 @@ def _months(months: float | None) -> str:
 
 
 def _territory(code: str) -> str:
+    from babel import Locale
+
     if code == "WW":
         return "WW (worldwide)"
     name = Locale("en").territories.get(code)

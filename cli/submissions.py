@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from cli.common import (
     CliError,
     JsonFlag,
     app,
     command,
-    database,
     emit,
     group,
     out,
     print_rejected,
     read_json,
-    update,
+    staff,
 )
-from intake.batch import read_batch
-from intake.sessions import target_of
-from intake.submit import SubmitReport, submit_batch
-from models.messages import FixInput, SubmissionState, WithdrawInput
-from models.orm import OutboxRow, ScoreRow
-from settings import get_settings
-from shared import STAGE, submission_workflow_id
-from store import repository
-from temporal_client import connect
-from workflows.submission import SubmissionWorkflow
 
-submission_app = group("submission", "One film's submission.")
+if TYPE_CHECKING:
+    from intake.submit import SubmitReport
+    from models.messages import SubmissionState
+    from readmodels.films import Moment
+
+submission_app = group("submission")
 
 
 @command(app, "submit")
@@ -48,14 +37,13 @@ async def submit(
     as_json: JsonFlag = False,
 ) -> None:
     """Enter submissions into a session: each valid row starts its workflow, once."""
-    settings = get_settings()
-    async with database(settings) as sessions, sessions() as db:
-        row = await repository.get_session(db, session_id)
-    if row is None:
-        raise CliError(f"no session {session_id!r}: open it with `starter.py session open`")
-    batch = read_batch(file)
-    client = await connect(settings)
-    report = await submit_batch(client, settings.temporal_task_queue, target_of(row), batch)
+    from actions.films import session_target
+    from actions.films import submit as submit_batch
+    from intake.batch import read_batch
+
+    async with staff() as ctx:
+        target = await session_target(ctx, session_id)
+        report = await submit_batch(ctx, target, read_batch(file))
     emit(report, as_json, lambda: render_report(report))
     if report.rejected and not report.accepted and not report.duplicates:
         raise typer.Exit(2)
@@ -70,27 +58,6 @@ def render_report(report: SubmitReport) -> None:
     for dup in report.duplicates:
         out.print(f"  row {dup.row}: {dup.title} was already submitted as {dup.submission_id}")
     print_rejected(report.rejected)
-
-
-# --- one submission ---------------------------------------------------------------------------
-
-
-def _handle(client: Client, submission_id: str):
-    return client.get_workflow_handle_for(
-        SubmissionWorkflow.run, submission_workflow_id(submission_id)
-    )
-
-
-async def _rpc_error(client: Client, submission_id: str, exc: RPCError) -> CliError:
-    """Say whether the submission does not exist or is already over."""
-    if exc.status != RPCStatusCode.NOT_FOUND:
-        return CliError(f"{submission_id}: {exc.message}")
-    try:
-        description = await _handle(client, submission_id).describe()
-    except RPCError:
-        return CliError(f"no submission {submission_id!r}")
-    stage = description.typed_search_attributes.get(STAGE) or "closed"
-    return CliError(f"{submission_id} is {stage} and its workflow has ended: nothing can change it")
 
 
 def render_state(state: SubmissionState) -> None:
@@ -115,62 +82,6 @@ def render_state(state: SubmissionState) -> None:
     out.print(table)
 
 
-class Moment(BaseModel):
-    """One line of a film's timeline: a stage it entered, a decision, a score or a message."""
-
-    at: datetime
-    kind: Literal["stage", "decision", "score", "message"]
-    what: str
-    actor: str | None = None
-    detail: str | None = None
-
-
-async def timeline(db: AsyncSession, submission_id: str) -> list[Moment]:
-    """The film's story, oldest first, from the audit log, its scores and its outbox: what an
-    operator asks when a film seems stuck, without opening the database."""
-    moments, stage = [], None
-    for a in await repository.audit_trail(db, submission_id):
-        # Its awards and its follow-up write under the film's id too: their states are theirs.
-        own = not a.action.startswith(("award_", "followup_", "reported"))
-        moved = own and a.to_state is not None and a.to_state != stage
-        moments.append(
-            Moment(
-                at=a.at,
-                kind="stage" if moved else "decision",
-                what=f"{stage or 'new'} → {a.to_state}"
-                if moved
-                else a.action + (f" → {a.to_state}" if not own and a.to_state else ""),
-                actor=a.actor,
-                detail="; ".join(x for x in (a.action if moved else None, a.reason) if x),
-            )
-        )
-        stage = a.to_state if moved else stage
-    scores = await db.scalars(select(ScoreRow).where(ScoreRow.submission_id == submission_id))
-    moments += [
-        Moment(
-            at=s.scored_at,
-            kind="score",
-            what=f"scored {s.score:g}",
-            actor=s.member_id,
-            detail=s.comment,
-        )
-        for s in scores
-    ]
-    sent = await db.scalars(select(OutboxRow).where(OutboxRow.submission_id == submission_id))
-    moments += [
-        Moment(
-            at=m.sent_at or m.created_at,
-            kind="message",
-            what=f"{m.stage} ({m.language}) {m.status}",
-            actor="wipflow",
-            detail=f"to {m.recipient}: {m.subject}"
-            + (f" — {m.last_error}" if m.status == "failed" and m.last_error else ""),
-        )
-        for m in sent
-    ]
-    return sorted(moments, key=lambda m: m.at)
-
-
 def render_timeline(moments: list[Moment]) -> None:
     table = Table("when (UTC)", "", "what", "who", "detail", title="timeline")
     colours = {"stage": "bold", "decision": "cyan", "score": "magenta", "message": "dim"}
@@ -185,46 +96,20 @@ def render_timeline(moments: list[Moment]) -> None:
     out.print(table)
 
 
-async def with_recorded_scores(db: AsyncSession, state: SubmissionState) -> SubmissionState:
-    """The film's state with its scores as recorded, whether given on its own workflow or on a
-    member's sheet sent to the session."""
-    given = select(ScoreRow.member_id, ScoreRow.score).where(
-        ScoreRow.submission_id == state.submission_id
-    )
-    return state.model_copy(update={"scores": dict((await db.execute(given)).all())})
-
-
 @command(submission_app, "show")
 async def submission_show(submission_id: str, as_json: JsonFlag = False) -> None:
     """Where one film stands (stage, each rule's outcome and reason) and its timeline: stages,
     decisions, scores and messages, with dates."""
-    settings = get_settings()
-    client = await connect(settings)
-    try:
-        state = await _handle(client, submission_id).query(SubmissionWorkflow.state)
-    except RPCError as exc:
-        raise await _rpc_error(client, submission_id, exc) from None
-    async with database(settings) as sessions, sessions() as db:
-        moments = await timeline(db, submission_id)
-        state = await with_recorded_scores(db, state)
-    data = {
-        **state.model_dump(mode="json"),
-        "timeline": [m.model_dump(mode="json") for m in moments],
-    }
+    from readmodels.films import film
+
+    async with staff() as ctx:
+        view = await film(ctx, submission_id)
 
     def render() -> None:
-        render_state(state)
-        render_timeline(moments)
+        render_state(view)
+        render_timeline(view.timeline)
 
-    emit(data, as_json, render)
-
-
-async def update_submission(submission_id: str, method, arg: BaseModel):
-    client = await connect(get_settings())
-    try:
-        return await update(_handle(client, submission_id), method, arg, submission_id)
-    except RPCError as exc:
-        raise await _rpc_error(client, submission_id, exc) from None
+    emit(view, as_json, render)
 
 
 @command(submission_app, "fix")
@@ -235,12 +120,13 @@ async def submission_fix(
     as_json: JsonFlag = False,
 ) -> None:
     """Send a producer's correction; answers with the new eligibility outcome."""
+    from actions.films import fix
+
     changes = read_json(file)
     if not isinstance(changes, dict) or not changes:
         raise CliError(f"{file}: expected a JSON object of corrected fields")
-    state = await update_submission(
-        submission_id, SubmissionWorkflow.submit_fix, FixInput(changes=changes, actor=actor)
-    )
+    async with staff() as ctx:
+        state = await fix(ctx, submission_id, changes, actor)
     emit(state, as_json, lambda: render_state(state))
 
 
@@ -252,9 +138,10 @@ async def submission_withdraw(
     as_json: JsonFlag = False,
 ) -> None:
     """Withdraw a film from its session."""
+    from actions.films import withdraw
+
     if not reason.strip():
         raise CliError("--reason must say why the film is withdrawn")
-    state = await update_submission(
-        submission_id, SubmissionWorkflow.withdraw, WithdrawInput(reason=reason, actor=actor)
-    )
+    async with staff() as ctx:
+        state = await withdraw(ctx, submission_id, reason, actor)
     emit(state, as_json, lambda: render_state(state))

@@ -13,18 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
 from temporalio.client import Client
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-    WorkflowIDReusePolicy,
-)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from intake.batch import Batch, FieldError, RowError
 from models.messages import Stage, SubmissionInput
-from shared import COUNTRY, PROGRAMME, SESSION, STAGE, STATUS, Status, submission_workflow_id
-from workflows.submission import SubmissionWorkflow
+from shared import Status, WorkflowType, submission_workflow_id
+from temporal_client import Tracking, start_tracked
 
 
 class SessionTarget(BaseModel):
@@ -90,24 +85,23 @@ async def submit_batch(
         seen.add(submission.submission_id)
         async with limit:
             try:
-                await client.start_workflow(
-                    SubmissionWorkflow.run,
+                await start_tracked(
+                    client,
+                    WorkflowType.SUBMISSION,
                     submission,
                     id=workflow_id,
                     task_queue=task_queue,
                     id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                     id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                    search_attributes=TypedSearchAttributes(
-                        [
-                            SearchAttributePair(PROGRAMME, target.programme_id),
-                            SearchAttributePair(SESSION, target.session_id),
-                            SearchAttributePair(STAGE, Stage.RECEIVED.value),
-                            SearchAttributePair(STATUS, Status.WORKING.value),
-                            SearchAttributePair(COUNTRY, submission.form.country),
-                        ]
+                    tracking=Tracking(
+                        programme_id=target.programme_id,
+                        session_id=target.session_id,
+                        stage=Stage.RECEIVED.value,
+                        status=Status.WORKING,
+                        country=submission.form.country,
+                        summary=_summary(submission),
+                        details=_details(submission),
                     ),
-                    static_summary=_summary(submission)[:200],
-                    static_details=_details(submission),
                 )
             except WorkflowAlreadyStartedError:
                 report.duplicates.append(entry)

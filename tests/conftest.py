@@ -28,7 +28,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from devserver import binary
-from intake.sessions import open_session
+from intake.opening import open_session
 from models.orm import SessionRow
 from models.programme import Programme, load_programmes
 from settings import PROJECT_ROOT, Settings

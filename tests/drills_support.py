@@ -56,8 +56,8 @@ from devserver import binary
 from domain.eligibility import evaluate
 from intake.batch import validate_records
 from intake.generate import generate
+from intake.opening import open_session, session_input, start_session, target_of
 from intake.partners import import_partners
-from intake.sessions import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.eligibility import EligibilityContext, Outcome
 from models.messages import FixInput, Stage, WithdrawInput

@@ -169,3 +169,43 @@ def test_the_worker_logs_where_it_connected_and_stops_cleanly_on_sigterm(env_for
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_the_registry_says_what_each_module_registers():
+    """`starter.py --help` lists every group from cli/registry.py before importing its module:
+    each entry's modules register exactly that name, a group or a command as said, with the
+    help the listing shows."""
+    import importlib
+
+    import typer.main
+
+    from cli.common import app
+    from cli.registry import ENTRIES
+
+    for entry in ENTRIES.values():
+        for module in entry.modules:
+            importlib.import_module(module)
+    built = typer.main.get_group(app)
+    assert set(built.commands) == set(ENTRIES)
+    for name, entry in ENTRIES.items():
+        command = built.commands[name]
+        assert hasattr(command, "commands") == entry.is_group, name
+        assert (command.help or "").split("\n\n")[0].replace("\n", " ") == entry.help, name
+
+
+def test_help_imports_none_of_the_heavy_modules():
+    """The help of every group answers before Temporal, SQLAlchemy and the models load."""
+    probe = (
+        "import importlib, sys\n"
+        "from cli.registry import ENTRIES\n"
+        "for m in {m for e in ENTRIES.values() for m in e.modules} - {'cli.partnering', "
+        "'cli.followup'}:\n"
+        "    importlib.import_module(m)\n"
+        "heavy = ('temporalio', 'sqlalchemy', 'scipy', 'models', 'domain', 'settings', 'store')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"

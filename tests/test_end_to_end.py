@@ -12,7 +12,7 @@ from sqlalchemy import select
 from domain.eligibility import evaluate
 from intake.batch import validate_records
 from intake.generate import generate
-from intake.sessions import target_of
+from intake.opening import target_of
 from intake.submit import submit_batch
 from models.eligibility import EligibilityContext
 from models.messages import STAGE_FOR_OUTCOME

@@ -329,7 +329,7 @@ async def test_a_worker_killed_between_the_outbox_row_and_the_send_yields_one_me
     env_for, local_env, pg_sessions, programmes
 ):
     from intake.batch import validate_records
-    from intake.sessions import target_of
+    from intake.opening import target_of
     from intake.submit import submit_batch
     from tests.forms import form_dict
 

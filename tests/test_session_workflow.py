@@ -16,7 +16,7 @@ from domain.ranking import Aggregate, ScoredFilm, rank
 from domain.scoring import SheetResult
 from intake.batch import validate_records
 from intake.generate import generate
-from intake.sessions import open_session, session_input, start_session, target_of
+from intake.opening import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.committee import Member
 from models.messages import Stage, WithdrawInput

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from cli.stats import load_records
 from domain.stats import (
     DAYS_PER_MONTH,
     FilmRecord,
@@ -24,6 +23,7 @@ from domain.stats import (
     to_csv,
 )
 from models.orm import FollowUpRow, MilestoneRow, SaleRow, SubmissionRow
+from readmodels.stats import load_records
 from settings import PROJECT_ROOT
 from tests.conftest import new_session
 from tests.test_store import submission_row

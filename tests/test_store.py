@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from intake.sessions import SessionExistsError, open_session
+from intake.opening import SessionExistsError, open_session
 from models.eligibility import EligibilityReport, Outcome, RuleResult
 from models.orm import AuditRow, Base, SessionRow, SubmissionRow
 from store import db as store_db

@@ -8,24 +8,19 @@ session can run on a real server in minutes, as the demo does.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import (
-    SearchAttributePair,
-    TypedSearchAttributes,
-    WorkflowIDConflictPolicy,
-)
+from temporalio.common import WorkflowIDConflictPolicy
 
 from intake.submit import SessionTarget
 from models.orm import SessionRow
 from models.programme import Programme, SessionCalendar
 from models.session import SessionInput, SessionStage
-from shared import DEADLINE, PROGRAMME, SESSION, STAGE, STATUS, Status, session_workflow_id
+from shared import Status, WorkflowType, session_workflow_id
 from store import repository
-from workflows.session import SessionWorkflow
+from temporal_client import Tracking, start_tracked
 
 
 class SessionExistsError(ValueError):
@@ -58,7 +53,7 @@ def resolve_calendar(
 
 
 async def open_session(
-    sessions: async_sessionmaker,
+    database: async_sessionmaker,
     programme: Programme,
     key: str,
     year: int,
@@ -71,7 +66,7 @@ async def open_session(
     template = programme.session_template(key)
     resolved = resolve_calendar(programme, key, year, calendar or {})
     window = fix_window or timedelta(days=programme.fix_window_days)
-    async with sessions.begin() as db:
+    async with database.begin() as db:
         await repository.upsert_programme(db, programme)
         existing = await repository.get_session(db, sid)
         if existing is not None:
@@ -114,28 +109,28 @@ def session_input(
 
 async def start_session(client: Client, task_queue: str, data: SessionInput) -> WorkflowHandle:
     """Start the session's workflow, or find it already running (opening is idempotent)."""
-    search: list[SearchAttributePair[Any]] = [
-        SearchAttributePair(PROGRAMME, data.programme_id),
-        SearchAttributePair(SESSION, data.session_id),
-        SearchAttributePair(STAGE, SessionStage.CALL_OPEN.value),
-        SearchAttributePair(STATUS, Status.WAITING_PRODUCER.value),
-        SearchAttributePair(DEADLINE, data.calendar.deadline),
-    ]
-    return await client.start_workflow(
-        SessionWorkflow.run,
+    return await start_tracked(
+        client,
+        WorkflowType.SESSION,
         data,
         id=session_workflow_id(data.session_id),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        search_attributes=TypedSearchAttributes(search),
-        static_summary=f"{data.name}: {data.slots} slots"[:200],
-        static_details=(
-            f"**{data.name}** (`{data.session_id}`)\n\n"
-            + "\n".join(
-                f"- {k}: {v:%Y-%m-%d %H:%M %Z}"
-                for k, v in data.calendar.model_dump().items()
-                if isinstance(v, datetime)
-            )
+        tracking=Tracking(
+            programme_id=data.programme_id,
+            session_id=data.session_id,
+            stage=SessionStage.CALL_OPEN.value,
+            status=Status.WAITING_PRODUCER,
+            deadline=data.calendar.deadline,
+            summary=f"{data.name}: {data.slots} slots",
+            details=(
+                f"**{data.name}** (`{data.session_id}`)\n\n"
+                + "\n".join(
+                    f"- {k}: {v:%Y-%m-%d %H:%M %Z}"
+                    for k, v in data.calendar.model_dump().items()
+                    if isinstance(v, datetime)
+                )
+            ),
         ),
     )
 

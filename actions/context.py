@@ -1,0 +1,67 @@
+"""What actions and read models reach through: the settings, the database and Temporal.
+
+A staff command makes one context per run (`async with context() as ctx`); the web app will make
+one at its start and share it. The database engine and the Temporal client are made when first
+asked for, so a command that needs only one of them never opens the other."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from temporalio.client import Client
+
+from settings import Settings, get_settings
+from store import db as store_db
+from temporal_client import connect
+
+
+class Context:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        database: async_sessionmaker | None = None,
+        client: Client | None = None,
+    ) -> None:
+        self.settings = settings
+        self._database = database
+        self._client = client
+        self._engine: AsyncEngine | None = None  # only the one this context made
+
+    @property
+    def database(self) -> async_sessionmaker:
+        if self._database is None:
+            self._engine = store_db.make_engine(self.settings.database_url)
+            self._database = store_db.make_sessionmaker(self._engine)
+        return self._database
+
+    async def client(self) -> Client:
+        if self._client is None:
+            self._client = await connect(self.settings)
+        return self._client
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = self._database = None
+
+
+@asynccontextmanager
+async def context(settings: Settings | None = None) -> AsyncIterator[Context]:
+    ctx = Context(settings or get_settings())
+    try:
+        yield ctx
+    finally:
+        await ctx.close()
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[async_sessionmaker]:
+    """A database of its own for one piece of work, disposed after it."""
+    engine = store_db.make_engine(settings.database_url)
+    try:
+        yield store_db.make_sessionmaker(engine)
+    finally:
+        await engine.dispose()

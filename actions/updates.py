@@ -1,0 +1,49 @@
+"""The workflow update that staff never see fail for a worker's restart. It imports no workflow
+module: whoever calls it passes the handle and the update method."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from actions.errors import ActionError
+
+# A dropped update is sent again every 2 s for about a minute (see `update`).
+UPDATE_TRIES = 30
+
+
+async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: str) -> Any:
+    """Run a workflow update; a validator's refusal becomes one line naming `what`.
+
+    An update the server dropped because the worker died holding it (UnprocessedUpdate, or the
+    WorkflowNotReady of a lost workflow task), or a server briefly unavailable, is sent again
+    for up to a minute under the same update id: the workflow applies one update id once, so
+    staff never see an error for a command that did nothing, nor a command applied twice (the
+    fault drills restart workers under staff's feet).
+    """
+    args = [] if arg is None else [arg]
+    update_id = f"cli-{uuid.uuid4()}"
+    for attempt in range(UPDATE_TRIES):
+        try:
+            return await handle.execute_update(method, *args, id=update_id)
+        except WorkflowUpdateFailedError as exc:
+            if "UnprocessedUpdate" in str(exc.cause) and attempt < UPDATE_TRIES - 1:
+                await asyncio.sleep(2)
+                continue
+            cause = exc.cause
+            while getattr(cause, "cause", None) is not None:  # an activity's refusal, under it
+                cause = cause.cause
+            raise ActionError(f"{what}: {getattr(cause, 'message', cause)}") from None
+        except RPCError as exc:
+            # The server unavailable for a moment, or the workflow task that carried the update
+            # lost with its worker (WorkflowNotReady): nothing was applied.
+            lost = exc.status == RPCStatusCode.FAILED_PRECONDITION and "task failure" in str(exc)
+            if not (lost or exc.status == RPCStatusCode.UNAVAILABLE) or attempt == UPDATE_TRIES - 1:
+                raise
+            await asyncio.sleep(2)
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -89,6 +89,7 @@ def test_database_and_temporal_addresses_point_at_services(service):
         assert env["TEMPORAL_ADDRESS"].split(":")[0] in SERVICES
 
 
+@pytest.mark.integration  # a starter.py process
 def test_the_worker_and_migration_commands_exist():
     assert SERVICES["worker"]["command"] == ["python", "worker.py"]
     assert (PROJECT_ROOT / "worker.py").exists()
@@ -118,6 +119,7 @@ def test_the_dockerfile_copies_what_the_worker_imports():
     assert {"migrations", "programmes", "templates"} <= words
 
 
+@pytest.mark.integration  # an sh process per script
 @pytest.mark.parametrize(
     "script", sorted((PROJECT_ROOT / "docker").rglob("*.sh")), ids=lambda p: p.name
 )

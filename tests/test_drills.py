@@ -33,6 +33,7 @@ from tests.drills_support import (
 
 FILMS, FILM_SEED = 16, 2027
 SEED = int(os.environ.get("WIPFLOW_DRILL_SEED", random.randrange(1_000_000)))
+pytestmark = pytest.mark.integration  # real processes: servers, a worker, SMTP
 YEARS = iter(range(2500, 2600))  # session ids no other test uses (conftest's stay below 2400)
 
 

@@ -135,7 +135,7 @@ async def demo(
     as_json: JsonFlag = False,
 ) -> None:
     """Run a whole session on embedded defaults, its calendar compressed to seconds."""
-    from demo import run_demo
+    from demo.run import run_demo
 
     data = await run_demo(
         get_settings(), count=count, year=year, console=Console(quiet=as_json, width=WIDTH)

@@ -166,7 +166,7 @@ def pg_sessions(pg_engine: AsyncEngine) -> async_sessionmaker:
 
 
 async def new_session(
-    sessions: async_sessionmaker,
+    database: async_sessionmaker,
     programme: Programme,
     key: str = "toulouse",
     *,
@@ -175,7 +175,7 @@ async def new_session(
     """A session with a year no other test uses, so tests never share submissions."""
     year = 2100 - new_session.counter
     new_session.counter += 1
-    return await open_session(sessions, programme, key, year, fix_window=fix_window)
+    return await open_session(database, programme, key, year, fix_window=fix_window)
 
 
 new_session.counter = 0
@@ -257,7 +257,7 @@ def env_for(local_env, pg_url):
 
 @asynccontextmanager
 async def running_worker(
-    client: Client, sessions: async_sessionmaker, **settings: Any
+    client: Client, database: async_sessionmaker, **settings: Any
 ) -> AsyncIterator[str]:
     """The production worker (same workflows and activities) on a task queue of its own, its
     mail in a throwaway Maildir unless `settings` say otherwise (an SMTP server, say)."""
@@ -268,7 +268,7 @@ async def running_worker(
             **settings,
         }
     )
-    worker: Worker = build_worker(client, settings, sessions)
+    worker: Worker = build_worker(client, settings, database)
     async with worker:
         yield settings.temporal_task_queue
 

@@ -19,7 +19,8 @@ COPY notifications notifications
 COPY templates templates
 COPY migrations migrations
 COPY programmes programmes
-COPY worker.py starter.py settings.py shared.py temporal_client.py devserver.py demo.py ./
+COPY demo demo
+COPY worker.py starter.py settings.py shared.py temporal_client.py devserver.py activity_refs.py ./
 RUN pip install . && mkdir -p /app/var && chown -R wipflow /app/var
 # The sandbox imports a workflow's module for every run: its bytecode is compiled once, here.
 RUN python -m compileall -q /app/workflows

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test stop server lint format clean screenshots
+.PHONY: install demo test test-unit test-integration stop server lint format clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("wipflow needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -20,6 +20,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The tests that need nothing but this process (under a minute); then those that need
+# PostgreSQL, a Temporal server, a process of their own or Chromium. Together: `make test`.
+test-unit: $(STAMP)
+	$(PY) -m pytest -m unit
+
+test-integration: $(STAMP)
+	$(PY) -m pytest -m "integration or browser"
 
 # The Temporal UI as operators see the demo's session, saved under docs/ (Debian's chromium).
 screenshots: $(STAMP)

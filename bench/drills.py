@@ -36,17 +36,12 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.drill_faults import FAULTS, fault  # noqa: E402
+from bench.drill_outcome import sanity  # noqa: E402
+from bench.drill_run import Report, run_drill  # noqa: E402
+from bench.drill_session import load_fip, plan  # noqa: E402
+from bench.drill_stack import stack  # noqa: E402
 from store import db as store_db  # noqa: E402
-from tests.drills_support import (  # noqa: E402
-    FAULTS,
-    Report,
-    fault,
-    load_fip,
-    plan,
-    run_drill,
-    sanity,
-    stack,
-)
 
 PG = os.environ.get("WIPFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -94,7 +89,7 @@ async def main(args: argparse.Namespace) -> int:
     failures = 0
     async with scratch_database() as url:
         engine = store_db.make_engine(url)
-        sessions = store_db.make_sessionmaker(engine)
+        database = store_db.make_sessionmaker(engine)
         try:
             with tempfile.TemporaryDirectory(prefix="wipflow-drills-") as scratch:
                 tmp = args.logs or scratch
@@ -105,7 +100,7 @@ async def main(args: argparse.Namespace) -> int:
                 for year, (label, drill) in enumerate(runs, start=2400):
                     directory = Path(tmp) / f"{year}-{label}"
                     directory.mkdir(parents=True)
-                    async with stack(directory, url, sessions, PG) as s:
+                    async with stack(directory, url, database, PG) as s:
                         loop = fault(drill, rng, args.faults) if drill else None
                         final, report = await run_drill(
                             s, programme, the_plan, year, reference, loop, label

@@ -63,7 +63,7 @@ async def until(probe, within: float = 1800) -> None:
         await asyncio.sleep(0.5)
 
 
-async def run_session(client: Client, queue: str, sessions, n: int, year: int) -> dict:
+async def run_session(client: Client, queue: str, database, n: int, year: int) -> dict:
     programme = load_programme(PROJECT_ROOT / "programmes" / "films-in-progress.toml")
     now = datetime.now(UTC)
     calendar = {
@@ -74,14 +74,14 @@ async def run_session(client: Client, queue: str, sessions, n: int, year: int) -
         "event_end": now + 5 * FAR,
     }
     row = await open_session(
-        sessions, programme, "toulouse", year, calendar=calendar, fix_window=timedelta(seconds=1)
+        database, programme, "toulouse", year, calendar=calendar, fix_window=timedelta(seconds=1)
     )
     handle = await start_session(client, queue, session_input(row, programme))
     await handle.execute_update(SessionWorkflow.set_committee, CommitteeInput(members=COMMITTEE))
     times: dict[str, float] = {}
 
     async def counts() -> dict[str, int]:
-        async with sessions() as db:
+        async with database() as db:
             return await repository.status_counts(db, row.id)
 
     async def advance(to: SessionStage) -> None:
@@ -104,7 +104,7 @@ async def run_session(client: Client, queue: str, sessions, n: int, year: int) -
     times["assign reviews"] = time.monotonic() - start
 
     start = time.monotonic()
-    async with sessions() as db:
+    async with database() as db:
         assignments = (
             await db.execute(
                 select(ReviewAssignmentRow.submission_id, ReviewAssignmentRow.member_id).where(
@@ -164,7 +164,7 @@ async def main(sizes: list[int]) -> None:
     engine = store_db.make_engine(url)
     try:
         await store_db.upgrade(engine)
-        sessions = store_db.make_sessionmaker(engine)
+        database = store_db.make_sessionmaker(engine)
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=binary("temporal"),
             search_attributes=SEARCH_ATTRIBUTES,
@@ -172,10 +172,10 @@ async def main(sizes: list[int]) -> None:
         )
         try:
             settings = Settings(temporal_task_queue="bench")
-            async with build_worker(env.client, settings, sessions):
+            async with build_worker(env.client, settings, database):
                 results = []
                 for i, n in enumerate(sizes):
-                    results.append(await run_session(env.client, "bench", sessions, n, 2050 + i))
+                    results.append(await run_session(env.client, "bench", database, n, 2050 + i))
                     print(f"ran a session of {n} films", flush=True)
         finally:
             await env.shutdown()

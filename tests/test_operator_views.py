@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
 
+import pytest
 import pytest_asyncio
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
@@ -287,6 +288,7 @@ async def test_cli_views(offered):
     assert code == 0 and "timeline" in text and "received → ineligible" in text
 
 
+@pytest.mark.browser  # docs/screenshots.py drives Chromium
 async def test_the_temporal_ui_shows_the_session_in_a_real_browser(offered, tmp_path):
     """docs/screenshots.py, as `make screenshots` runs it on the demo, against this session."""
     require(HAVE_CHROMIUM, "Chromium is not installed (apt-get install chromium)")

@@ -1,0 +1,112 @@
+"""A drill's faults: the worker killed, PostgreSQL's connections cut, the mail server gone or
+refusing, the Temporal server restarted on its file; each at random moments from a seeded RNG."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from typing import Any
+
+import asyncpg
+
+from bench.drill_retry import T
+from bench.drill_stack import Stack
+
+
+async def kill_worker(s: Stack, rng: random.Random, times: int, gap: tuple[float, float]) -> None:
+    """SIGKILL the worker at random moments and start it again at once, `times` times."""
+    for i in range(times):
+        await asyncio.sleep(rng.uniform(*gap))
+        s.worker.kill()
+        s.kills.append(time.time())
+        s.note(f"worker killed ({i + 1}/{times})")
+        await s.worker.revive()
+        s.note("worker polling again")
+
+
+async def terminate_backends(admin_dsn: str, database: str) -> int:
+    admin = await asyncpg.connect(admin_dsn)
+    try:
+        rows = await admin.fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            database,
+        )
+    finally:
+        await admin.close()
+    return sum(bool(r[0]) for r in rows)
+
+
+async def cut_database(s: Stack, rng: random.Random, times: int, gap: tuple[float, float]) -> None:
+    """Terminate every connection to the session's database at random moments."""
+    for i in range(times):
+        await asyncio.sleep(rng.uniform(*gap))
+        cut = await terminate_backends(s.admin_dsn, s.database_name)
+        s.note(f"cut {cut} database connections ({i + 1}/{times})")
+
+
+async def smtp_outages(s: Stack, rng: random.Random, times: int, down: float) -> None:
+    """The mail server goes away for `down` seconds (connections refused), then, the next time,
+    stays up but answers 451 to every recipient; and so on, `times` times."""
+    for i in range(times):
+        await asyncio.sleep(rng.uniform(2, 6))
+        if i % 2 == 0:
+            s.smtp.stop()
+            s.note(f"SMTP server stopped ({i + 1}/{times})")
+            await asyncio.sleep(down)
+            s.smtp.start()
+        else:
+            s.smtp.inbox.refusing = True
+            s.note(f"SMTP server refusing with 451 ({i + 1}/{times})")
+            await asyncio.sleep(down)
+            s.smtp.inbox.refusing = False
+        s.note("SMTP server back")
+
+
+async def restart_server(s: Stack, rng: random.Random, times: int, down: float) -> None:
+    """Kill the Temporal dev server and start it again on the same file and port; the worker is
+    started again if it gave up meanwhile."""
+    for i in range(times):
+        await asyncio.sleep(rng.uniform(3, 8))
+        s.server.kill()
+        s.note(f"Temporal dev server killed ({i + 1}/{times})")
+        await asyncio.sleep(down)
+        await s.server.start()
+        s.note("Temporal dev server started again on its file")
+        if await s.worker.revive():
+            s.note("the worker had exited: started again")
+
+
+FAULTS: dict[str, Callable[..., Awaitable[None]]] = {
+    "kill": kill_worker,
+    "pg": cut_database,
+    "smtp": smtp_outages,
+    "server": restart_server,
+}
+
+
+def fault(name: str, rng: random.Random, times: int) -> Callable[[Stack], Awaitable[None]]:
+    """A drill's fault loop, `times` faults: kills every 2-6 s (a worker takes a few seconds to
+    start); connection cuts every 0.2-1 s (most find the pool idle, a few cut a query); mail
+    outages of 8 s (past the mail activity's first retry, at 5 s); server restarts after 2 s."""
+    settings: dict[str, dict[str, Any]] = {
+        "kill": {"gap": (2, 6)},
+        "pg": {"gap": (0.2, 1.0)},
+        "smtp": {"down": 8},
+        "server": {"down": 2},
+    }
+    return lambda s: FAULTS[name](s, rng, times, **settings[name])
+
+
+async def during(work: Awaitable[T], fault: Awaitable[None]) -> T:
+    """Run the session while the fault loop does its worst; the faults stop when it is done."""
+    faults = asyncio.ensure_future(fault)
+    try:
+        return await work
+    finally:
+        faults.cancel()
+        with suppress(asyncio.CancelledError):
+            await faults

@@ -1,0 +1,258 @@
+"""The demo's session from its opening to the event: the call, eligibility and its fixes, the
+committee's scores, the offers and their answers; then the event (`demo/event.py`). Its calendar
+is compressed to seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rich.table import Table
+from sqlalchemy import select
+from temporalio.client import Client, WorkflowHandle
+
+import devserver
+from demo.cast import COMMITTEE, CORRECTIONS, MALFORMED
+from demo.event import follow_up, partner_up
+from intake.batch import read_batch
+from intake.generate import generate
+from intake.opening import open_session, session_input, start_session, target_of
+from intake.submit import submit_batch
+from models.messages import FixInput, Stage
+from models.orm import AuditRow, ReviewAssignmentRow, SubmissionRow
+from models.session import (
+    AdvanceInput,
+    AnswerInput,
+    CommitteeInput,
+    ScoreInput,
+    ScoreSheet,
+    SessionStage,
+)
+from models.sheets import SheetScore
+from shared import session_workflow_id, submission_workflow_id
+from store import repository
+from workflows.session import SessionWorkflow
+from workflows.submission import SubmissionWorkflow
+
+# The session's calendar, in seconds after it opens.
+CALENDAR = {
+    "deadline": 40,
+    "review_deadline": 65,
+    "selection_announced": 70,
+    "event_start": 110,
+    "event_end": 86_400,  # two event days for the meetings; staff close the event
+}
+
+
+FIX_WINDOW = timedelta(seconds=20)
+CONFIRM_WINDOW = timedelta(seconds=20)
+REMINDER = timedelta(seconds=10)
+
+
+async def run_session(settings, client: Client, database, programme, year, count, say) -> None:
+    now = datetime.now(UTC)
+    calendar = {k: now + timedelta(seconds=s) for k, s in CALENDAR.items()}
+    row = await open_session(
+        database, programme, "toulouse", year, calendar=calendar, fix_window=FIX_WINDOW
+    )
+    data = session_input(row, programme, confirm_window=CONFIRM_WINDOW, reminder_lead=REMINDER)
+    handle = await start_session(client, settings.temporal_task_queue, data)
+    await handle.execute_update(SessionWorkflow.set_committee, CommitteeInput(members=COMMITTEE))
+    say(
+        f"opened [bold]{row.id}[/bold]: {row.slots} slots, committee of {len(COMMITTEE)}; "
+        f"calendar compressed to seconds: {json.dumps(CALENDAR)}"
+    )
+
+    path = devserver.VAR / "demo" / "submissions.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(generate(count) + MALFORMED, ensure_ascii=False, indent=1))
+    report = await submit_batch(
+        client, settings.temporal_task_queue, target_of(row), read_batch(path)
+    )
+    say(
+        f"entered {path.relative_to(devserver.PROJECT_ROOT)}: "
+        f"[green]{len(report.accepted)} accepted[/green], "
+        f"[red]{len(report.rejected)} rejected[/red]"
+    )
+    for rejected in report.rejected:
+        fields = ", ".join(f"{e.field} ({e.message})" for e in rejected.errors[:3])
+        more = f" and {len(rejected.errors) - 3} more" if len(rejected.errors) > 3 else ""
+        say(f"  row {rejected.row} refused: {fields}{more}", highlight=False)
+
+    await _until_counted(database, row.id, len(report.accepted))
+    fixed = await _correct_some(client, database, row.id)
+    say(f"producers corrected {fixed} films flagged by eligibility; the others' window lapses")
+
+    await _stage(handle, SessionStage.REVIEW)
+    await _eligibility_table(database, row.id, say)
+    scored, left = await _committee_scores(client, database, row.id)
+    say(
+        f"the committee scored {scored} assignments, lucia film by film and the others in one "
+        f"sheet each; lucia left {left} unscored"
+    )
+    await _stage(handle, SessionStage.CONFIRMATION)
+    async with database() as db:
+        reminders = (
+            await db.execute(
+                select(AuditRow.entity_id, AuditRow.reason).where(
+                    AuditRow.action == "reminded", AuditRow.entity_id.startswith(row.id + "/")
+                )
+            )
+        ).all()
+    for member, what in reminders:
+        say(f"reminded {member.rsplit('/', 1)[1]} before the review deadline: {what}")
+    say("ranking done; offers are out")
+
+    picks = (await handle.query(SessionWorkflow.status)).picks
+    offered = [o.submission_id for o in picks.offers]
+    for sid in offered[:4]:
+        await handle.execute_update(SessionWorkflow.confirm, AnswerInput(submission_id=sid))
+    await handle.execute_update(
+        SessionWorkflow.decline,
+        AnswerInput(
+            submission_id=offered[4], reason="the film found its post-production elsewhere"
+        ),
+    )
+    say(
+        f"four producers confirmed, one declined, one ({offered[5].rsplit('/', 1)[1]}) stays "
+        f"silent past its {CONFIRM_WINDOW.seconds}-second deadline"
+    )
+    await _confirm_promotions(handle, silent=offered[5])
+    await _stage(handle, SessionStage.EVENT)
+    say("[bold]the event begins[/bold]: partners, meetings, awards")
+    await partner_up(client, database, row.id, say)
+    await handle.execute_update(
+        SessionWorkflow.advance,
+        AdvanceInput(to=SessionStage.FOLLOW_UP, reason="the event is over", actor="staff"),
+    )
+    say("[bold]staff close the event[/bold]; each film of the lineup is followed:")
+    await follow_up(client, database, row.id, say)
+
+
+async def _stage(handle: WorkflowHandle, stage: SessionStage, within: float = 180) -> None:
+    """Wait until the session has reached `stage` (or gone past it)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        now_at = (await handle.query(SessionWorkflow.status)).stage
+        if now_at is stage or now_at.after(stage):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(
+                f"the session did not reach {stage} within {within:.0f}s; see var/log/worker.log"
+            )
+        await asyncio.sleep(0.5)
+
+
+async def _until_counted(database, sid: str, expected: int, within: float = 120) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        async with database() as db:
+            counts = await repository.status_counts(db, sid)
+        if sum(counts.values()) >= expected and not counts.get(Stage.RECEIVED.value):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"eligibility not done after {within:.0f}s: {counts}")
+        await asyncio.sleep(0.5)
+
+
+async def _correct_some(client: Client, database, sid: str) -> int:
+    """Two of every three producers whose film needs a fix send the correction."""
+    async with database() as db:
+        needing = (
+            await db.scalars(
+                select(SubmissionRow.id)
+                .where(
+                    SubmissionRow.session_id == sid, SubmissionRow.status == Stage.NEEDS_FIX.value
+                )
+                .order_by(SubmissionRow.id)
+            )
+        ).all()
+    fixed = 0
+    for index, submission_id in enumerate(needing):
+        if index % 3 == 2:
+            continue
+        film = client.get_workflow_handle_for(
+            SubmissionWorkflow.run, submission_workflow_id(submission_id)
+        )
+        state = await film.query(SubmissionWorkflow.state)
+        changes: dict[str, Any] = {}
+        for result in state.results:
+            if result.outcome.value == "needs_fix":
+                for key, value in CORRECTIONS[result.rule_id].items():
+                    changes[key] = (
+                        {**changes.get(key, {}), **value} if isinstance(value, dict) else value
+                    )
+        await film.execute_update(SubmissionWorkflow.submit_fix, FixInput(changes=changes))
+        fixed += 1
+    return fixed
+
+
+async def _eligibility_table(database, sid: str, say) -> None:
+    async with database() as db:
+        counts = await repository.status_counts(db, sid)
+    table = Table("at the call's deadline", "films")
+    for status, n in sorted(counts.items()):
+        table.add_row(status, str(n))
+    say(table)
+
+
+async def _committee_scores(client: Client, database, sid: str) -> tuple[int, int]:
+    """Each member scores their films (a stable pseudo-random 3–10): lucia film by film, and
+    forgets two; the others each send the session one sheet of all their films."""
+    async with database() as db:
+        assignments = (
+            await db.execute(
+                select(ReviewAssignmentRow.submission_id, ReviewAssignmentRow.member_id)
+                .where(ReviewAssignmentRow.session_id == sid)
+                .order_by(ReviewAssignmentRow.submission_id)
+            )
+        ).all()
+    lucia = [a for a in assignments if a[1] == "lucia"]
+    forgotten = set(lucia[-2:])
+    scored = 0
+    sheets: dict[str, list[SheetScore]] = {}
+    for submission_id, member in assignments:
+        digest = hashlib.sha256(f"{submission_id}{member}".encode()).digest()
+        score = 3 + digest[0] % 8
+        if member != "lucia":
+            sheets.setdefault(member, []).append(
+                SheetScore(submission_id=submission_id, score=score, comment="demo score")
+            )
+        elif (submission_id, member) not in forgotten:
+            film = client.get_workflow_handle_for(
+                SubmissionWorkflow.run, submission_workflow_id(submission_id)
+            )
+            await film.execute_update(
+                SubmissionWorkflow.score,
+                ScoreInput(member_id=member, score=score, comment="demo score"),
+            )
+            scored += 1
+    session = client.get_workflow_handle_for(SessionWorkflow.run, session_workflow_id(sid))
+    for member, scores in sheets.items():
+        sheet = ScoreSheet(member_id=member, scores=scores)
+        scored += (await session.execute_update(SessionWorkflow.score_sheet, sheet)).recorded
+    return scored, len(forgotten)
+
+
+async def _confirm_promotions(handle: WorkflowHandle, silent: str, within: float = 120) -> None:
+    """Producers of films promoted from the waitlist accept at once."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        status = await handle.query(SessionWorkflow.status)
+        if (
+            status.stage is not SessionStage.CONFIRMATION
+            or status.picks.all_confirmed
+            and (silent in status.picks.released)
+        ):
+            return
+        for offer in status.picks.offers:
+            if offer.status.value == "offered" and offer.from_waitlist:
+                await handle.execute_update(
+                    SessionWorkflow.confirm, AnswerInput(submission_id=offer.submission_id)
+                )
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the promotions were not answered in time")
+        await asyncio.sleep(0.5)

@@ -15,6 +15,7 @@ COPY intake intake
 COPY cli cli
 COPY readmodels readmodels
 COPY actions actions
+COPY gateway gateway
 COPY notifications notifications
 COPY templates templates
 COPY migrations migrations

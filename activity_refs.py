@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from domain.scoring import SheetResult
 from models.eligibility import EligibilityReport
 from models.followup import EndingRecord, ReportRecord
 from models.messages import (
@@ -45,6 +44,7 @@ from models.session_io import (
     StageChange,
     TellInput,
 )
+from models.sheets import SheetResult
 from models.starts import OpenInput, StartFollowUps
 
 # --- a film's submission (activities/submissions.py) ----------------------------------------

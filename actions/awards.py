@@ -9,9 +9,10 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.errors import ActionError
 from actions.partnering import partnering_update
-from actions.updates import update
+from gateway.errors import ActionError
+from gateway.updates import update
+from models.choices import AwardStep
 from models.partnering import (
     AwardState,
     DeclineRequest,
@@ -20,7 +21,6 @@ from models.partnering import (
     GrantSummary,
     StepRequest,
 )
-from models.programme import AwardStep
 from shared import award_workflow_id
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from pydantic import TypeAdapter, ValidationError
 
-from actions.context import Context
-from actions.errors import ActionError
-from actions.handles import session_update
+from gateway.context import Context
+from gateway.errors import ActionError
+from gateway.handles import session_update
 from models.session import NEXT_STAGE, AdvanceInput, ExtendInput, Milestone, SessionStage
 from readmodels.board import Board, board, session_status
 from workflows.session import SessionWorkflow

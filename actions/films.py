@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from actions.context import Context
-from actions.errors import ActionError
-from actions.handles import submission_update
+from gateway.context import Context
+from gateway.errors import ActionError
+from gateway.handles import submission_update
 from intake.batch import Batch
 from intake.opening import target_of
 from intake.submit import SessionTarget, SubmitReport, submit_batch

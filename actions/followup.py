@@ -17,16 +17,17 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.errors import ActionError
-from actions.updates import update
-from domain.followup import Report, status_after_reopen
+from domain.followup import status_after_reopen
+from gateway.errors import ActionError
+from gateway.updates import update
+from models.choices import Milestone
 from models.followup import (
     CloseRequest,
     FollowUpInput,
     FollowUpState,
     FollowUpStatus,
-    Milestone,
     MilestoneState,
+    Report,
 )
 from models.orm import AuditRow, FollowUpRow, MilestoneRow, SubmissionRow
 from shared import Status, WorkflowType, followup_workflow_id

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlalchemy import delete, select
 
-from actions.context import Context
-from actions.errors import ActionError
-from activities.notify import deliver
+from gateway.context import Context
+from gateway.errors import ActionError
 from models.message_kinds import MessageKind
 from models.orm import EmbargoRow, OutboxRow, SessionRow
 from notifications.mailer import mailer_for
+from notifications.outbox import deliver
 from store import repository
 
 

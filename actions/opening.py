@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from actions.context import Context
-from actions.errors import ActionError
+from gateway.context import Context
+from gateway.errors import ActionError
 from intake import opening
 from readmodels.programmes import programme
 

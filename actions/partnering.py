@@ -16,15 +16,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.errors import ActionError
-from actions.updates import update
+from gateway.errors import ActionError
+from gateway.updates import update
 from intake.partners import PartnerImport, import_partners
+from models.choices import OverrideAction
 from models.orm import SessionRow
 from models.partnering import (
     AbsenceRequest,
     ApproveRequest,
     MatchingRequest,
-    OverrideAction,
     OverrideRequest,
     RunSummary,
 )

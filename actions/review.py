@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from actions.context import Context
-from actions.handles import session_update, submission_update
 from domain.scoring import split_sheet
+from gateway.context import Context
+from gateway.handles import session_update, submission_update
 from intake.batch import FieldError, RowError
 from intake.scores import SheetFile
 from models.committee import Member

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from actions.calendar import move_to
-from actions.context import Context
-from actions.errors import ActionError
-from actions.handles import session_update
+from gateway.context import Context
+from gateway.errors import ActionError
+from gateway.handles import session_update
 from models.session import AnswerInput, PinInput, SessionStage
 from readmodels.board import Board, board
 from workflows.session import SessionWorkflow

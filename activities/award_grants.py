@@ -12,10 +12,10 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from activities.partnering_runs import refuse
 from domain import awards
+from models.choices import AwardStep
 from models.orm import AwardGrantRow, SubmissionRow
 from models.partnering import AwardInput, GrantSummary
 from models.partnering_io import AwardStepInput, GrantInput
-from models.programme import AwardStep
 from models.submission import SubmissionForm
 from shared import Status, WorkflowType, award_workflow_id, session_key
 from store import repository

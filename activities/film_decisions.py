@@ -17,7 +17,7 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from models.messages import Stage
+from models.messages import FilmStage
 from models.orm import AuditRow, SubmissionRow
 from models.session import STAGE_FOR_DECISION, DecisionKind, FilmDecision
 from models.session_io import NotSelectedInput, Tell, TellInput
@@ -27,7 +27,7 @@ from store import repository
 SIGNAL_CONCURRENCY = 50
 PAGE = 500
 # Films the committee reviews and ranks.
-REVIEWABLE = (Stage.ELIGIBLE.value, Stage.UNDER_REVIEW.value)
+REVIEWABLE = (FilmStage.ELIGIBLE.value, FilmStage.UNDER_REVIEW.value)
 
 
 class DecisionActivities:
@@ -91,7 +91,7 @@ class DecisionActivities:
         for start in range(0, len(tells), PAGE):
             page = tells[start : start + PAGE]
             async with self._database.begin() as db:
-                changes: dict[tuple[Stage, datetime], list[str]] = {}
+                changes: dict[tuple[FilmStage, datetime], list[str]] = {}
                 for tell in page:
                     status = STAGE_FOR_DECISION[tell.decision.kind]
                     changes.setdefault((status, tell.decision.at), []).append(tell.submission_id)

@@ -14,7 +14,8 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from models.followup import EndingRecord, FollowUpInput, Milestone, ReportRecord
+from models.choices import Milestone
+from models.followup import EndingRecord, FollowUpInput, ReportRecord
 from models.orm import FollowUpRow, MilestoneRow, SaleRow, SubmissionRow
 from models.starts import StartFollowUps
 from shared import Status, WorkflowType, followup_workflow_id

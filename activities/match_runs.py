@@ -21,8 +21,9 @@ from domain import overrides
 from domain.matching.affinity import affinity
 from domain.matching.solve import solve
 from domain.matching.types import Alternate, InfeasibleMatching, MatchOptions, Pair
+from models.choices import OverrideAction
 from models.orm import MatchRow, PartneringRunRow
-from models.partnering import OverrideAction, RunStatus, RunSummary
+from models.partnering import RunStatus, RunSummary
 from models.partnering_io import OverrideInput, ProposeInput
 from models.partners import offer_of
 from store import repository

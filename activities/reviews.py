@@ -13,10 +13,11 @@ from temporalio import activity
 from temporalio.client import Client
 
 from activities.film_decisions import REVIEWABLE, DecisionActivities
-from domain.ranking import ScoredFilm, rank
+from domain.ranking import rank
 from domain.review import ReviewTarget, assign
-from domain.scoring import SheetResult, judge_sheet
+from domain.scoring import judge_sheet
 from models.orm import ReviewAssignmentRow, ScoreRow, SubmissionRow
+from models.ranking import ScoredFilm
 from models.session import DecisionKind, FilmDecision
 from models.session_io import (
     AssignInput,
@@ -27,6 +28,7 @@ from models.session_io import (
     RemindInput,
     Tell,
 )
+from models.sheets import SheetResult
 from store import repository
 
 

@@ -14,10 +14,10 @@ from models.eligibility import EligibilityContext, EligibilityReport
 from models.messages import (
     STAGE_FOR_OUTCOME,
     CheckInput,
+    FilmStage,
     RecordReportInput,
     RecordScoreInput,
     RegisterInput,
-    Stage,
     TransitionInput,
 )
 from store import repository
@@ -55,7 +55,7 @@ class SubmissionActivities:
             contact_email=form.contact.email,
             contact_language=form.contact.language,
             form=form.model_dump(mode="json"),
-            status=Stage.RECEIVED.value,
+            status=FilmStage.RECEIVED.value,
             submitted_at=sub.submitted_at,
         )
         async with self._database.begin() as db:
@@ -68,7 +68,7 @@ class SubmissionActivities:
                 entity_type="submission",
                 entity_id=sub.submission_id,
                 action="submitted",
-                to_state=Stage.RECEIVED.value,
+                to_state=FilmStage.RECEIVED.value,
             )
         return created
 
@@ -103,7 +103,9 @@ class SubmissionActivities:
                 entity_id=data.submission_id,
                 action=f"eligibility check {data.check_no}",
                 to_state=stage.value,
-                reason="; ".join(r.reason for r in failing) if stage != Stage.ELIGIBLE else None,
+                reason="; ".join(r.reason for r in failing)
+                if stage != FilmStage.ELIGIBLE
+                else None,
             )
         return report
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bench.drill_retry import clock, persist
 from bench.drill_session import Plan
 from bench.drill_stack import Stack
-from models.messages import Stage
+from models.messages import FilmStage
 from models.orm import OutboxRow, SubmissionRow
 from shared import session_workflow_id
 from workflows.session import SessionWorkflow
@@ -187,10 +187,10 @@ def sanity(the_plan: Plan, reference: FinalState) -> list[str]:
     if reference.picks["released"] != {declined: "declined", withdrawn: "withdrawn"}:
         problems.append(f"released {reference.picks['released']}")
     for k in ranked[8:]:
-        if reference.films.get(k) != Stage.NOT_SELECTED.value:
+        if reference.films.get(k) != FilmStage.NOT_SELECTED.value:
             problems.append(f"{k} is {reference.films.get(k)}, not not_selected")
     for k in the_plan.withdrawals:
-        if reference.films.get(k) != Stage.WITHDRAWN.value:
+        if reference.films.get(k) != FilmStage.WITHDRAWN.value:
             problems.append(f"{k} is {reference.films.get(k)}, not withdrawn")
     messages = {tuple(k.split("|")[:2]) for k in reference.outbox}
     if messages != expected_messages(the_plan):

@@ -30,7 +30,7 @@ from intake.opening import open_session, session_input, start_session, target_of
 from intake.partners import import_partners
 from intake.submit import submit_batch
 from models.eligibility import EligibilityContext, Outcome
-from models.messages import FixInput, Stage, WithdrawInput
+from models.messages import FilmStage, FixInput, WithdrawInput
 from models.orm import ReviewAssignmentRow
 from models.partnering import ApproveRequest, MatchingRequest
 from models.programme import Programme, load_programme
@@ -177,7 +177,7 @@ class Driver:
     def ids(self) -> list[str]:
         return [f"{self.session_id}/{k}" for k in sorted(self.plan.quality)]
 
-    async def stage_of(self, submission_id: str) -> Stage:
+    async def stage_of(self, submission_id: str) -> FilmStage:
         state = await self.retry(lambda: self.film(submission_id).query(SubmissionWorkflow.state))
         return state.stage
 
@@ -190,11 +190,11 @@ class Driver:
             stages = {sid: await self.stage_of(sid) for sid in self.ids()}
             for sid, stage in stages.items():
                 key = self.key(sid)
-                if stage is Stage.NEEDS_FIX and key not in answered:
+                if stage is FilmStage.NEEDS_FIX and key not in answered:
                     await self.answer_flag(sid, key)
                     answered.add(key)
                     return False
-            final = (Stage.ELIGIBLE, Stage.INELIGIBLE, Stage.WITHDRAWN)
+            final = (FilmStage.ELIGIBLE, FilmStage.INELIGIBLE, FilmStage.WITHDRAWN)
             return all(s in final for s in stages.values())
 
         await until(judged, "eligibility", 240)
@@ -237,7 +237,7 @@ class Driver:
             return [(sid, member) for sid, member in rows.all()]
 
     async def _under_review(self, sid: str) -> bool:
-        return await self.stage_of(sid) is Stage.UNDER_REVIEW
+        return await self.stage_of(sid) is FilmStage.UNDER_REVIEW
 
     async def confirmation(self) -> None:
         """Four producers confirm, one declines, one withdraws the film; each film promoted from

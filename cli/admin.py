@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-import typer
-from rich.console import Console
 from rich.table import Table
 
-from cli.common import WIDTH, JsonFlag, app, command, emit, group, out, plain
+from cli.common import JsonFlag, command, emit, group, out
 
 db_app = group("db")
 programmes_app = group("programmes")
@@ -106,20 +103,3 @@ async def dev_down(as_json: JsonFlag = False) -> None:
         as_json,
         lambda: out.print(f"stopped {', '.join(stopped)}" if stopped else "nothing was running"),
     )
-
-
-@command(app, "demo")
-async def demo(
-    count: Annotated[int, typer.Option(min=10, max=2000)] = 60,
-    year: int = 2027,
-    as_json: JsonFlag = False,
-) -> None:
-    """Run a whole session on embedded defaults, its calendar compressed to seconds."""
-    from demo.run import run_demo
-    from settings import get_settings
-
-    data = await run_demo(
-        get_settings(), count=count, year=year, console=Console(quiet=as_json, width=WIDTH)
-    )
-    if as_json:
-        print(json.dumps(plain(data), ensure_ascii=False, indent=2, default=str))

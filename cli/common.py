@@ -19,25 +19,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from actions.errors import ActionError
-from cli.registry import ENTRIES, LazyGroup
+from cli.registry import ENTRIES, app
+from gateway.errors import ActionError
 
 if TYPE_CHECKING:
-    from actions.context import Context
+    from gateway.context import Context
     from intake.batch import RowError
-
-app = typer.Typer(
-    cls=LazyGroup,
-    no_args_is_help=True,
-    add_completion=False,
-    help="wipflow's command line for festival staff.",
-)
-
-
-@app.callback()
-def root() -> None:
-    """wipflow's command line for festival staff (a group even before any module registers its
-    commands: cli/registry.py lists them)."""
 
 
 def group(name: str, help: str | None = None) -> typer.Typer:
@@ -93,12 +80,10 @@ def refused(exc: Exception) -> bool:
     from intake.batch import IntakeFileError
     from intake.opening import CalendarError, SessionExistsError
     from models.programme import ProgrammeConfigError
-    from temporal_client import TemporalUnavailable
 
     known = (
         ValidationError,  # a request its model refuses, field by field
         ActionError,
-        TemporalUnavailable,
         IntakeFileError,
         ProgrammeConfigError,
         SessionExistsError,
@@ -153,7 +138,7 @@ def plain(data: Any) -> Any:
 async def staff() -> AsyncIterator[Context]:
     """The layer's context for one command: its settings, and the database and Temporal client
     it opens only when an action needs them."""
-    from actions.context import context
+    from gateway.context import context
 
     async with context() as ctx:
         yield ctx

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from cli.common import CliError, JsonFlag, command, emit, error_text, group, out, read_json
-from models.followup import Milestone
+from cli.common import CliError, JsonFlag, command, emit, error_text, group, out, read_json, staff
+from models.choices import Milestone
 
 if TYPE_CHECKING:
     from temporalio.client import Client
@@ -36,19 +36,14 @@ Reason = Annotated[str, typer.Option("--reason", help="Kept in the audit log.")]
 @asynccontextmanager
 async def _database() -> AsyncIterator[Any]:
     """The configured database (an async sessionmaker), for one command."""
-    from actions.context import database as configured_database
-    from settings import get_settings
-
-    async with configured_database(get_settings()) as database:
-        yield database
+    async with staff() as ctx:
+        yield ctx.database
 
 
 async def _client() -> Client:
     """The configured Temporal server."""
-    from settings import get_settings
-    from temporal_client import connect
-
-    return await connect(get_settings())
+    async with staff() as ctx:
+        return await ctx.client()
 
 
 @command(followup_app, "list")
@@ -113,7 +108,7 @@ async def followup_report(
     from pydantic import ValidationError
 
     from actions.followup import report_progress
-    from domain.followup import Report
+    from models.followup import Report
 
     try:
         report = Report.model_validate(read_json(file))
@@ -140,7 +135,7 @@ async def followup_milestone(
     from pydantic import ValidationError
 
     from actions.followup import report_progress
-    from domain.followup import MilestoneUpdate, Report
+    from models.followup import MilestoneUpdate, Report
 
     detail = {
         k: v

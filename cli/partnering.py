@@ -31,9 +31,9 @@ from cli.common import (
     out,
     parse_moment,
     print_rejected,
+    staff,
 )
-from models.partnering import OverrideAction
-from models.programme import AwardStep
+from models.choices import AwardStep, OverrideAction
 
 if TYPE_CHECKING:
     from temporalio.client import Client
@@ -57,19 +57,14 @@ Seen = Annotated[
 @asynccontextmanager
 async def _database() -> AsyncIterator[Any]:
     """The configured database (an async sessionmaker), for one command."""
-    from actions.context import database as configured_database
-    from settings import get_settings
-
-    async with configured_database(get_settings()) as database:
-        yield database
+    async with staff() as ctx:
+        yield ctx.database
 
 
 async def _client() -> Client:
     """The configured Temporal server."""
-    from settings import get_settings
-    from temporal_client import connect
-
-    return await connect(get_settings())
+    async with staff() as ctx:
+        return await ctx.client()
 
 
 # --- partners ---------------------------------------------------------------------------------

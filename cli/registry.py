@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import NamedTuple
 
+import typer
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
@@ -24,7 +25,7 @@ class Entry(NamedTuple):
 # In the order `starter.py --help` lists them (typer's: commands, then groups).
 ENTRIES: dict[str, Entry] = {
     "demo": Entry(
-        ("cli.admin",),
+        ("demo.command",),
         "Run a whole session on embedded defaults, its calendar compressed to seconds.",
         is_group=False,
     ),
@@ -91,9 +92,21 @@ def load(name: str) -> _click.Command:
     """Import the entry's modules, then build its click command as typer would have."""
     import typer.main
 
-    from cli.common import app
-
     for module in ENTRIES[name].modules:
         importlib.import_module(module)
     built = typer.main.get_group(app)
     return built.commands[name]
+
+
+app = typer.Typer(
+    cls=LazyGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    help="wipflow's command line for festival staff.",
+)
+
+
+@app.callback()
+def root() -> None:
+    """wipflow's command line for festival staff (a group even before any module registers its
+    commands: cli/registry.py lists them)."""

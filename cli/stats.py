@@ -19,7 +19,7 @@ from rich.table import Table
 from cli.common import CliError, JsonFlag, app, command, emit, out, staff
 
 if TYPE_CHECKING:
-    from domain.stats import ProgrammeStats
+    from readmodels.stats import Figures
 
 
 @command(app, "stats")
@@ -40,7 +40,6 @@ async def stats(
     as_json: JsonFlag = False,
 ) -> None:
     """What became of a programme's films: finished, time to finish, premieres, distribution."""
-    from domain.stats import to_csv
     from readmodels.stats import figures
 
     if as_csv and as_json:
@@ -48,9 +47,9 @@ async def stats(
     async with staff() as ctx:
         found = await figures(ctx, programme_id, session, since)
     if as_csv:
-        sys.stdout.write(to_csv(found.stats))
+        sys.stdout.write(found.csv())
         return
-    emit(found.stats, as_json, lambda: render(found.name, found.stats, found.sessions, since))
+    emit(found.stats, as_json, lambda: render(found))
 
 
 def _pct(rate: float | None) -> str:
@@ -70,7 +69,8 @@ def _territory(code: str) -> str:
     return f"{code} ({name})" if name else code
 
 
-def render(name: str, s: ProgrammeStats, sessions: list[str] | None, since: int | None) -> None:
+def render(found: Figures) -> None:
+    name, s, sessions, since = found.name, found.stats, found.sessions, found.since
     scope = "".join(
         [
             f" in {', '.join(sessions)}" if sessions else "",

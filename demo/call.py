@@ -21,7 +21,7 @@ from intake.batch import read_batch
 from intake.generate import generate
 from intake.opening import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
-from models.messages import FixInput, Stage
+from models.messages import FilmStage, FixInput
 from models.orm import AuditRow, ReviewAssignmentRow, SubmissionRow
 from models.session import (
     AdvanceInput,
@@ -151,7 +151,7 @@ async def _until_counted(database, sid: str, expected: int, within: float = 120)
     while True:
         async with database() as db:
             counts = await repository.status_counts(db, sid)
-        if sum(counts.values()) >= expected and not counts.get(Stage.RECEIVED.value):
+        if sum(counts.values()) >= expected and not counts.get(FilmStage.RECEIVED.value):
             return
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError(f"eligibility not done after {within:.0f}s: {counts}")
@@ -165,7 +165,8 @@ async def _correct_some(client: Client, database, sid: str) -> int:
             await db.scalars(
                 select(SubmissionRow.id)
                 .where(
-                    SubmissionRow.session_id == sid, SubmissionRow.status == Stage.NEEDS_FIX.value
+                    SubmissionRow.session_id == sid,
+                    SubmissionRow.status == FilmStage.NEEDS_FIX.value,
                 )
                 .order_by(SubmissionRow.id)
             )

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
 
 import devserver
-from domain.followup import MilestoneUpdate, Report
 from intake.partners import import_partners
-from models.followup import Milestone
+from models.choices import AwardStep, Milestone
+from models.followup import MilestoneUpdate, Report
 from models.orm import FollowUpRow, MeetingRow, SessionRow
 from models.partnering import (
     AbsenceRequest,
@@ -24,7 +24,6 @@ from models.partnering import (
     MatchingRequest,
     StepRequest,
 )
-from models.programme import AwardStep
 from shared import award_workflow_id, followup_workflow_id, partnering_workflow_id
 from workflows.award import AwardWorkflow
 from workflows.followup import FollowUpWorkflow

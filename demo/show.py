@@ -6,7 +6,6 @@ from __future__ import annotations
 from rich.table import Table
 from sqlalchemy import func, select
 
-from actions.errors import ActionError
 from cli.followup import followup_list
 from cli.partnering import (
     awards_status,
@@ -16,6 +15,7 @@ from cli.partnering import (
     render_meetings,
 )
 from cli.stats import stats
+from gateway.errors import ActionError
 from models.orm import OutboxRow
 from settings import Settings
 

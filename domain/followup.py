@@ -15,12 +15,9 @@ until `premiere_wait_days` have passed, when its follow-up concludes as complete
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from models.followup import Cadence, FollowUpStatus, Milestone, MilestoneState, Step
-from models.text import Text
+from models.choices import Milestone
+from models.followup import Cadence, FollowUpStatus, MilestoneState, MilestoneUpdate, Report, Step
 
 # What a milestone's `detail` must name when it is done.
 REQUIRED_DETAIL: dict[Milestone, tuple[str, ...]] = {
@@ -34,28 +31,6 @@ REPEATABLE = {Milestone.DISTRIBUTION, Milestone.TV_SALE}
 
 
 ENDINGS = {FollowUpStatus.PREMIERED, FollowUpStatus.STALLED, FollowUpStatus.CLOSED}
-
-
-class MilestoneUpdate(BaseModel):
-    """One milestone as a producer reports it: an expected date set or revised, or a date done."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    milestone: Milestone
-    expected: date | None = None
-    done: date | None = None
-    detail: dict[Annotated[Text, Field(max_length=40)], Annotated[Text, Field(max_length=500)]] = (
-        Field(default_factory=dict, max_length=10)
-    )
-    reason: Text | None = Field(None, max_length=1000, description="why a date moves back")
-
-
-class Report(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not lost
-
-    note: Text = Field("", max_length=5000)
-    milestones: list[MilestoneUpdate] = Field(default_factory=list, max_length=30)
-    actor: Text = Field("producer", max_length=200)
 
 
 class ReportError(ValueError):

@@ -16,30 +16,9 @@ out of the ranking altogether.
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
 from statistics import mean, median
 
-from pydantic import BaseModel
-
-
-class Aggregate(StrEnum):
-    MEAN = "mean"
-    MEDIAN = "median"
-
-
-class ScoredFilm(BaseModel):
-    submission_id: str
-    scores: list[float]
-    submitted_at: datetime
-
-
-class RankedFilm(BaseModel):
-    submission_id: str
-    position: int
-    aggregate: float | None
-    reviews: int
-    pinned: bool
+from models.ranking import Aggregate, RankedFilm, ScoredFilm
 
 
 def rank(

@@ -7,23 +7,7 @@ sheet with one mistake records every other score and says, for that row, what wa
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, Field
-
-from models.sheets import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore
-
-
-class SheetRefusal(BaseModel):
-    index: int = Field(description="the row's place in the sheet, from 0")
-    submission_id: str
-    field: Literal["submission_id", "score"] = "submission_id"
-    reason: str
-
-
-class SheetResult(BaseModel):
-    recorded: int
-    refused: list[SheetRefusal] = Field(default_factory=list)
+from models.sheets import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetRefusal, SheetScore
 
 
 def split_sheet(scores: list[SheetScore]) -> list[list[SheetScore]]:

@@ -17,7 +17,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from intake.batch import Batch, FieldError, RowError
-from models.messages import Stage, SubmissionInput
+from models.messages import FilmStage, SubmissionInput
 from shared import Status, WorkflowType, submission_workflow_id
 from temporal_client import Tracking, start_tracked
 
@@ -96,7 +96,7 @@ async def submit_batch(
                     tracking=Tracking(
                         programme_id=target.programme_id,
                         session_id=target.session_id,
-                        stage=Stage.RECEIVED.value,
+                        stage=FilmStage.RECEIVED.value,
                         status=Status.WORKING,
                         country=submission.form.country,
                         summary=_summary(submission),

@@ -10,23 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from models.choices import Milestone
 from models.text import Text
-
-
-class Milestone(StrEnum):
-    PICTURE_LOCK = "picture_lock"
-    GRADING = "grading"
-    SOUND_MIX = "sound_mix"
-    SUBTITLES = "subtitles"
-    MASTER = "master"  # DCP or master delivered: the film is finished
-    LAB_CERTIFICATE = "lab_certificate"
-    PREMIERE = "premiere"
-    DISTRIBUTION = "distribution"
-    TV_SALE = "tv_sale"
-    SALES_AGENT = "sales_agent"
 
 
 class FollowUpStatus(StrEnum):
@@ -121,3 +110,25 @@ class EndingRecord(BaseModel):
     actor: str
     status: FollowUpStatus
     reason: str
+
+
+class MilestoneUpdate(BaseModel):
+    """One milestone as a producer reports it: an expected date set or revised, or a date done."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    milestone: Milestone
+    expected: date | None = None
+    done: date | None = None
+    detail: dict[Annotated[Text, Field(max_length=40)], Annotated[Text, Field(max_length=500)]] = (
+        Field(default_factory=dict, max_length=10)
+    )
+    reason: Text | None = Field(None, max_length=1000, description="why a date moves back")
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is refused, not lost
+
+    note: Text = Field("", max_length=5000)
+    milestones: list[MilestoneUpdate] = Field(default_factory=list, max_length=30)
+    actor: Text = Field("producer", max_length=200)

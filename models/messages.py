@@ -17,7 +17,7 @@ from models.submission import SubmissionForm
 from models.text import Text
 
 
-class Stage(StrEnum):
+class FilmStage(StrEnum):
     """Where a submission stands; also its `WipStage` search attribute and its row's status."""
 
     RECEIVED = "received"
@@ -37,21 +37,21 @@ class Stage(StrEnum):
 
 FINAL_STAGES = frozenset(
     {
-        Stage.INELIGIBLE,
-        Stage.WITHDRAWN,
-        Stage.DECLINED,
-        Stage.LAPSED,
-        Stage.NOT_SELECTED,
-        Stage.CLOSED,
+        FilmStage.INELIGIBLE,
+        FilmStage.WITHDRAWN,
+        FilmStage.DECLINED,
+        FilmStage.LAPSED,
+        FilmStage.NOT_SELECTED,
+        FilmStage.CLOSED,
     }
 )
 # Films the session's selection is still counting on: a withdrawal must reach the session.
-IN_PLAY = frozenset({Stage.OFFERED, Stage.WAITLISTED, Stage.CONFIRMED})
+IN_PLAY = frozenset({FilmStage.OFFERED, FilmStage.WAITLISTED, FilmStage.CONFIRMED})
 
 STAGE_FOR_OUTCOME = {
-    Outcome.PASS: Stage.ELIGIBLE,
-    Outcome.FAIL: Stage.INELIGIBLE,
-    Outcome.NEEDS_FIX: Stage.NEEDS_FIX,
+    Outcome.PASS: FilmStage.ELIGIBLE,
+    Outcome.FAIL: FilmStage.INELIGIBLE,
+    Outcome.NEEDS_FIX: FilmStage.NEEDS_FIX,
 }
 
 
@@ -71,7 +71,7 @@ class SubmissionState(BaseModel):
     submission_id: str
     session_id: str
     title: str
-    stage: Stage
+    stage: FilmStage
     check_no: int
     outcome: Outcome | None
     results: list[RuleResult]
@@ -118,8 +118,8 @@ class RecordReportInput(BaseModel):
 
     submission_id: str
     report: EligibilityReport
-    from_stage: Stage
-    to_stage: Stage
+    from_stage: FilmStage
+    to_stage: FilmStage
     reason: str
     at: datetime
 
@@ -138,7 +138,7 @@ class TransitionInput(BaseModel):
     key: str = Field(description="idempotency key of the audit row")
     at: datetime
     actor: str
-    from_stage: Stage
-    to_stage: Stage
+    from_stage: FilmStage
+    to_stage: FilmStage
     action: str
     reason: str | None = None

@@ -13,8 +13,9 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from models.choices import AwardStep, OverrideAction
 from models.meetings import Busy
-from models.programme import AwardConfig, AwardStep
+from models.programme import AwardConfig
 from models.text import Text
 
 
@@ -71,11 +72,6 @@ class LineupChange(BaseModel):
 class MatchingRequest(BaseModel):
     fairness: bool | None = Field(None, description="None: the programme's setting")
     actor: Text = Field("staff", max_length=200)
-
-
-class OverrideAction(StrEnum):
-    ADD = "add"
-    REMOVE = "remove"
 
 
 class OverrideRequest(BaseModel):

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from models.choices import AwardStep
 from models.followup import Cadence
 from models.partnering_config import PartneringConfig
 
@@ -214,17 +215,6 @@ class AwardKind(StrEnum):
     PRE_PURCHASE = "pre_purchase"
     TV_LICENCE = "tv_licence"
     RESIDENCY = "residency"
-
-
-class AwardStep(StrEnum):
-    """A granted award's lifecycle, in order; cash-like awards have no services to schedule."""
-
-    OFFERED = "offered"
-    ACCEPTED = "accepted"
-    CONTRACT_SIGNED = "contract_signed"
-    SERVICES_SCHEDULED = "services_scheduled"
-    DELIVERED = "delivered"
-    EVIDENCE_RECEIVED = "evidence_received"
 
 
 class AwardFilters(_Strict):

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from models.committee import Member
-from models.messages import Stage
+from models.messages import FilmStage
 from models.programme import SelectionConfig, SessionCalendar
 from models.selection import SelectionState
 from models.sheets import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore
@@ -140,18 +140,18 @@ class DecisionKind(StrEnum):
 
 
 # Where each decision leaves a film: its workflow's stage and its row's status.
-STAGE_FOR_DECISION: dict[DecisionKind, Stage] = {
-    DecisionKind.UNDER_REVIEW: Stage.UNDER_REVIEW,
-    DecisionKind.OFFERED: Stage.OFFERED,
-    DecisionKind.WAITLISTED: Stage.WAITLISTED,
-    DecisionKind.CONFIRMED: Stage.CONFIRMED,
-    DecisionKind.DECLINED: Stage.DECLINED,
-    DecisionKind.LAPSED: Stage.LAPSED,
-    DecisionKind.NOT_SELECTED: Stage.NOT_SELECTED,
-    DecisionKind.SCREENING: Stage.CONFIRMED,  # a confirmed film learns its screening time,
-    DecisionKind.MATCHED: Stage.CONFIRMED,  # its partners,
-    DecisionKind.MEETINGS: Stage.CONFIRMED,  # and its meetings with them
-    DecisionKind.SESSION_CLOSED: Stage.CLOSED,
+STAGE_FOR_DECISION: dict[DecisionKind, FilmStage] = {
+    DecisionKind.UNDER_REVIEW: FilmStage.UNDER_REVIEW,
+    DecisionKind.OFFERED: FilmStage.OFFERED,
+    DecisionKind.WAITLISTED: FilmStage.WAITLISTED,
+    DecisionKind.CONFIRMED: FilmStage.CONFIRMED,
+    DecisionKind.DECLINED: FilmStage.DECLINED,
+    DecisionKind.LAPSED: FilmStage.LAPSED,
+    DecisionKind.NOT_SELECTED: FilmStage.NOT_SELECTED,
+    DecisionKind.SCREENING: FilmStage.CONFIRMED,  # a confirmed film learns its screening time,
+    DecisionKind.MATCHED: FilmStage.CONFIRMED,  # its partners,
+    DecisionKind.MEETINGS: FilmStage.CONFIRMED,  # and its meetings with them
+    DecisionKind.SESSION_CLOSED: FilmStage.CLOSED,
 }
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from domain.ranking import Aggregate
 from models.committee import Member
+from models.ranking import Aggregate
 from models.session import FilmDecision, ScoreSheet
 
 

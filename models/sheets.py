@@ -3,6 +3,8 @@ update's payload (domain/scoring.py judges the rows; models/session.py carries t
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.text import Text
@@ -19,3 +21,15 @@ class SheetScore(BaseModel):
     submission_id: str = Field(min_length=1, max_length=200)
     score: float = Field(allow_inf_nan=False)
     comment: Text | None = Field(None, max_length=5000)
+
+
+class SheetRefusal(BaseModel):
+    index: int = Field(description="the row's place in the sheet, from 0")
+    submission_id: str
+    field: Literal["submission_id", "score"] = "submission_id"
+    reason: str
+
+
+class SheetResult(BaseModel):
+    recorded: int
+    refused: list[SheetRefusal] = Field(default_factory=list)

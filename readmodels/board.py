@@ -8,10 +8,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.context import Context
-from actions.errors import ActionError
-from actions.handles import session_handle
-from models.messages import Stage
+from gateway.context import Context
+from gateway.errors import ActionError
+from gateway.handles import session_handle
+from models.messages import FilmStage
 from models.orm import SubmissionRow
 from models.partnering import PartneringStatus
 from models.programme import SessionCalendar
@@ -24,15 +24,15 @@ from workflows.session import SessionWorkflow
 
 # Films that passed eligibility, whatever happened to them after.
 PASSED = {
-    Stage.ELIGIBLE,
-    Stage.UNDER_REVIEW,
-    Stage.OFFERED,
-    Stage.WAITLISTED,
-    Stage.CONFIRMED,
-    Stage.DECLINED,
-    Stage.LAPSED,
-    Stage.NOT_SELECTED,
-    Stage.CLOSED,
+    FilmStage.ELIGIBLE,
+    FilmStage.UNDER_REVIEW,
+    FilmStage.OFFERED,
+    FilmStage.WAITLISTED,
+    FilmStage.CONFIRMED,
+    FilmStage.DECLINED,
+    FilmStage.LAPSED,
+    FilmStage.NOT_SELECTED,
+    FilmStage.CLOSED,
 }
 
 
@@ -141,11 +141,11 @@ async def board(ctx: Context, session_id: str) -> Board:
         slots=status.slots,
         counts=Counts(
             submitted=sum(counts.values()),
-            eligible=sum(n for s, n in counts.items() if Stage(s) in PASSED),
-            ineligible=counts.get(Stage.INELIGIBLE.value, 0),
-            needs_fix=counts.get(Stage.NEEDS_FIX.value, 0),
-            withdrawn=counts.get(Stage.WITHDRAWN.value, 0),
-            received=counts.get(Stage.RECEIVED.value, 0),
+            eligible=sum(n for s, n in counts.items() if FilmStage(s) in PASSED),
+            ineligible=counts.get(FilmStage.INELIGIBLE.value, 0),
+            needs_fix=counts.get(FilmStage.NEEDS_FIX.value, 0),
+            withdrawn=counts.get(FilmStage.WITHDRAWN.value, 0),
+            received=counts.get(FilmStage.RECEIVED.value, 0),
         ),
         calendar=status.calendar,
         committee=status.committee,

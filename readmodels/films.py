@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.service import RPCError
 
-from actions.context import Context
-from actions.handles import not_reachable, submission_handle
+from gateway.context import Context
+from gateway.handles import not_reachable, submission_handle
 from models.messages import SubmissionState
 from models.orm import OutboxRow, ScoreRow
 from store import repository

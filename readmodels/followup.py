@@ -11,7 +11,7 @@ from pydantic import BaseModel, PlainSerializer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from actions.errors import ActionError
+from gateway.errors import ActionError
 from models.followup import FollowUpStatus
 from models.orm import AwardGrantRow, FollowUpRow, MilestoneRow, SubmissionRow
 from readmodels.partnering import IsoMoment

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
-from actions.context import Context
-from actions.errors import ActionError
+from gateway.context import Context
+from gateway.errors import ActionError
 from models.message_kinds import MessageKind
 from models.orm import OutboxRow, SessionRow, SubmissionRow
 from notifications.render import render

@@ -14,7 +14,7 @@ from pydantic import BaseModel, PlainSerializer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from actions.errors import ActionError
+from gateway.errors import ActionError
 from models.orm import MatchRow, MeetingRow, PartneringRunRow, PartnerRow, SessionRow, SubmissionRow
 from models.partnering import RunSummary
 from models.partners import PartnerForm

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from actions.errors import ActionError
+from gateway.errors import ActionError
 from models.programme import Programme, load_programme, load_programmes
 from settings import Settings
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from actions.context import Context
+from gateway.context import Context
 from models.orm import OutboxRow, ReviewAssignmentRow, ScoreRow
 from models.selection import OfferStatus
 from models.session import STAGE_ENDS, SessionStage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.context import Context
+from gateway.context import Context
 from store import repository
 
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions.context import Context
-from actions.errors import ActionError
-from domain.stats import FilmRecord, ProgrammeStats, programme_stats, session_year
+from domain.stats import FilmRecord, ProgrammeStats, programme_stats, session_year, to_csv
+from gateway.context import Context
+from gateway.errors import ActionError
 from models.orm import FollowUpRow, ProgrammeRow, SaleRow, SessionRow, SubmissionRow
 from readmodels.programmes import programme
 
@@ -26,6 +26,10 @@ class Figures:
     sessions: list[str] | None
     since: int | None
     stats: ProgrammeStats
+
+    def csv(self) -> str:
+        """The figures as one tidy CSV table (domain.stats.to_csv says how it is laid out)."""
+        return to_csv(self.stats)
 
 
 def _followed(programme_id: str, sessions: list[str] | None) -> list:

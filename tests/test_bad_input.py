@@ -32,12 +32,13 @@ from typer.testing import CliRunner
 
 import starter  # noqa: F401  (registers every command on the app)
 from cli.common import app
-from domain.followup import Report, ReportError, apply_report
+from domain.followup import ReportError, apply_report
 from intake.batch import Batch, RowError, read_batch, read_records
 from intake.partners import LIST_FIELDS, validate_partners
 from intake.scores import read_score_sheet
-from models.followup import Milestone, MilestoneState
-from models.messages import FixInput, Stage, WithdrawInput
+from models.choices import Milestone
+from models.followup import MilestoneState, Report
+from models.messages import FilmStage, FixInput, WithdrawInput
 from models.partnering import PartneringInput
 from models.partners import PartnerForm
 from models.session import DecisionKind, ExtendInput, FilmDecision, SessionStage
@@ -657,7 +658,7 @@ async def needs_fix(ts_env, ts_queue, pg_sessions, programmes) -> WorkflowHandle
     session = await new_session(pg_sessions, programmes["films-in-progress"])
     form = make_form(original_title="Por arreglar", screener={"url": "https://we.tl/t-1"})
     handle = await start(ts_env.client, ts_queue, session, form)
-    await stage_becomes(handle, Stage.NEEDS_FIX)
+    await stage_becomes(handle, FilmStage.NEEDS_FIX)
     return handle
 
 
@@ -677,7 +678,7 @@ async def test_after_bad_fixes_a_good_fix_still_makes_the_film_eligible(needs_fi
         SubmissionWorkflow.submit_fix,
         FixInput(changes={"screener": {"url": "https://vimeo.com/987654"}}),
     )
-    assert state.stage is Stage.ELIGIBLE
+    assert state.stage is FilmStage.ELIGIBLE
     await assert_no_failed_task(needs_fix)
 
 
@@ -687,7 +688,7 @@ async def under_review(ts_env, ts_queue, pg_sessions, programmes) -> WorkflowHan
     it, scores from 0 to 10, for ten more days."""
     session = await new_session(pg_sessions, programmes["films-in-progress"])
     handle = await start(ts_env.client, ts_queue, session, make_form(original_title="A revisar"))
-    await stage_becomes(handle, Stage.ELIGIBLE)
+    await stage_becomes(handle, FilmStage.ELIGIBLE)
     now = await ts_env.get_current_time()
     await handle.signal(
         SubmissionWorkflow.decide,
@@ -696,7 +697,7 @@ async def under_review(ts_env, ts_queue, pg_sessions, programmes) -> WorkflowHan
             score_range=(0, 10), deadline=now + timedelta(days=10),
         ),
     )  # fmt: skip
-    await stage_becomes(handle, Stage.UNDER_REVIEW)
+    await stage_becomes(handle, FilmStage.UNDER_REVIEW)
     return handle
 
 
@@ -725,7 +726,7 @@ async def test_after_bad_scores_the_film_can_still_be_withdrawn(under_review):
     state = await under_review.execute_update(
         SubmissionWorkflow.withdraw, WithdrawInput(reason="found other funding")
     )
-    assert state.stage is Stage.WITHDRAWN
+    assert state.stage is FilmStage.WITHDRAWN
     await assert_no_failed_task(under_review)
 
 

@@ -15,8 +15,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from actions.followup import reopen_followup
-from domain.followup import MilestoneUpdate, Report
-from models.followup import CloseRequest, FollowUpStatus, Milestone, Step
+from models.choices import Milestone
+from models.followup import CloseRequest, FollowUpStatus, MilestoneUpdate, Report, Step
 from models.orm import AuditRow, FollowUpRow, MilestoneRow, OutboxRow, SaleRow
 from models.session import AdvanceInput, SessionStage
 from shared import followup_workflow_id

@@ -8,16 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.followup import (
-    MilestoneUpdate,
-    Report,
-    ReportError,
-    apply_report,
-    next_step,
-    status_after,
-    status_after_reopen,
-)
-from models.followup import Cadence, FollowUpStatus, Milestone, MilestoneState, Step
+from domain.followup import ReportError, apply_report, next_step, status_after, status_after_reopen
+from models.choices import Milestone
+from models.followup import Cadence, FollowUpStatus, MilestoneState, MilestoneUpdate, Report, Step
 
 TODAY = date(2027, 6, 1)
 START = datetime(2027, 4, 1, 12, tzinfo=UTC)

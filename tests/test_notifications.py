@@ -12,7 +12,7 @@ import pytest
 from jinja2 import UndefinedError
 from pydantic import ValidationError
 
-from models.message_kinds import MessageKind as Stage
+from models.message_kinds import MessageKind
 from notifications.render import _environment, render
 from notifications.samples import sample
 from notifications.stages import LANGUAGES
@@ -20,7 +20,7 @@ from tests.test_cli import starter
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("stage", list(Stage))
+@pytest.mark.parametrize("stage", list(MessageKind))
 def test_every_stage_renders_in_every_language(stage, language):
     message = render(stage, language, sample(stage))
     assert message.language == language and message.subject
@@ -33,7 +33,10 @@ def test_every_stage_renders_in_every_language(stage, language):
 
 
 def test_the_same_message_differs_by_language():
-    subjects = {lang: render(Stage.OFFER, lang, sample(Stage.OFFER)).subject for lang in LANGUAGES}
+    subjects = {
+        lang: render(MessageKind.OFFER, lang, sample(MessageKind.OFFER)).subject
+        for lang in LANGUAGES
+    }
     assert len(set(subjects.values())) == 4
 
 
@@ -47,14 +50,17 @@ def test_the_same_message_differs_by_language():
     ],
 )
 def test_dates_are_written_the_recipients_way(language, day):
-    assert day in render(Stage.OFFER, language, sample(Stage.OFFER)).text
+    assert day in render(MessageKind.OFFER, language, sample(MessageKind.OFFER)).text
 
 
 def test_times_are_shown_in_the_sessions_zone():
-    fields = {**sample(Stage.OFFER_REMINDER), "confirm_by": datetime(2027, 3, 8, 17, tzinfo=UTC)}
-    assert "18:00 (CET)" in render(Stage.OFFER_REMINDER, "fr", fields).text
+    fields = {
+        **sample(MessageKind.OFFER_REMINDER),
+        "confirm_by": datetime(2027, 3, 8, 17, tzinfo=UTC),
+    }
+    assert "18:00 (CET)" in render(MessageKind.OFFER_REMINDER, "fr", fields).text
     fields["timezone"] = "America/Mexico_City"
-    assert "11:00 (CST)" in render(Stage.OFFER_REMINDER, "es", fields).text
+    assert "11:00 (CST)" in render(MessageKind.OFFER_REMINDER, "es", fields).text
 
 
 @pytest.mark.parametrize(
@@ -66,36 +72,40 @@ def test_times_are_shown_in_the_sessions_zone():
     ],
 )
 def test_amounts_are_formatted_per_locale(language, amount):
-    fields = {**sample(Stage.AWARD_GRANTED), "value": Decimal("4300")}
-    assert amount in render(Stage.AWARD_GRANTED, language, fields).text
+    fields = {**sample(MessageKind.AWARD_GRANTED), "value": Decimal("4300")}
+    assert amount in render(MessageKind.AWARD_GRANTED, language, fields).text
 
 
 def test_a_producer_called_script_stays_inert_in_html():
     hostile = "<script>alert('x')</script>"
     fields = {
-        **sample(Stage.NEEDS_FIX),
+        **sample(MessageKind.NEEDS_FIX),
         "recipient_name": hostile,
         "film": "<b>Film</b>",
         "reasons": ['a "quoted" <img src=x onerror=alert(1)> reason'],
     }
-    message = render(Stage.NEEDS_FIX, "en", fields)
+    message = render(MessageKind.NEEDS_FIX, "en", fields)
     assert "<script>" not in message.html and "<img" not in message.html
     assert "&lt;script&gt;" in message.html and "&lt;b&gt;Film&lt;/b&gt;" in message.html
     assert hostile in message.text  # plain text is plain text
 
 
 def test_other_languages_fall_back_to_english():
-    assert render(Stage.WAITLISTED, "de", sample(Stage.WAITLISTED)).language == "en"
-    assert render(Stage.WAITLISTED, None, sample(Stage.WAITLISTED)).language == "en"
+    assert render(MessageKind.WAITLISTED, "de", sample(MessageKind.WAITLISTED)).language == "en"
+    assert render(MessageKind.WAITLISTED, None, sample(MessageKind.WAITLISTED)).language == "en"
 
 
 def test_missing_or_malformed_fields_are_refused_before_rendering():
-    fields = sample(Stage.OFFER)
+    fields = sample(MessageKind.OFFER)
     del fields["confirm_by"]
     with pytest.raises(ValidationError, match="confirm_by"):
-        render(Stage.OFFER, "es", fields)
+        render(MessageKind.OFFER, "es", fields)
     with pytest.raises(ValidationError, match="timezone-aware|timezone"):
-        render(Stage.OFFER, "es", {**sample(Stage.OFFER), "confirm_by": datetime(2027, 3, 8)})
+        render(
+            MessageKind.OFFER,
+            "es",
+            {**sample(MessageKind.OFFER), "confirm_by": datetime(2027, 3, 8)},
+        )
 
 
 def test_templates_cannot_print_a_blank_for_a_forgotten_value():

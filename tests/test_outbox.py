@@ -22,12 +22,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
 from temporalio.testing import ActivityEnvironment
 
-from activities.notify import NotifyActivities, deliver
-from models.message_kinds import MessageKind as Stage
-from models.messages import Stage as Stage_
+from activities.notify import NotifyActivities
+from models.message_kinds import MessageKind
+from models.messages import FilmStage
 from models.notices import NotifyInput
 from models.orm import EmbargoRow, OutboxRow
 from notifications.mailer import MaildirMailer, SmtpMailer
+from notifications.outbox import deliver
 from settings import PROJECT_ROOT, Settings
 from store import repository
 from tests.conftest import new_session, running_worker
@@ -101,7 +102,7 @@ async def outbox(pg_sessions, film: str) -> list[OutboxRow]:
 
 NEEDS_FIX = NotifyInput(
     submission_id="",
-    stage=Stage.NEEDS_FIX,
+    stage=MessageKind.NEEDS_FIX,
     occurrence="1",
     fields={"reasons": ["Send a streaming link."], "fix_by": "2027-01-30T23:59:00+01:00"},
 )
@@ -159,7 +160,7 @@ async def test_maildir_delivery_is_idempotent_and_readable(pg_sessions, film, tm
     activities = NotifyActivities(pg_sessions, MaildirMailer(tmp_path / "mail"), SENDER)
     for _ in range(3):
         await ActivityEnvironment().run(
-            activities.notify, NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED)
+            activities.notify, NotifyInput(submission_id=film, stage=MessageKind.NOT_SELECTED)
         )
     folder = mailbox.Maildir(
         tmp_path / "mail", factory=lambda f: email.message_from_binary_file(f, policy=default)
@@ -184,7 +185,7 @@ async def test_an_embargo_holds_a_stage_until_staff_release_it(pg_sessions, film
             )
         )
     with smtp_server(inbox, port):
-        request = NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED)
+        request = NotifyInput(submission_id=film, stage=MessageKind.NOT_SELECTED)
         assert await ActivityEnvironment().run(activities.notify, request) == "held"
         assert not inbox.messages
         async with pg_sessions.begin() as db:
@@ -217,15 +218,15 @@ async def test_a_session_sends_exactly_the_expected_messages(ts_env, pg_sessions
             ids = session.ids
             await session.answer(SessionWorkflow.decline, ids[0], "other plans")
             for sid in ids[1:7]:
-                await session.film_becomes(sid, Stage_.OFFERED)
+                await session.film_becomes(sid, FilmStage.OFFERED)
                 await session.answer(SessionWorkflow.confirm, sid)
-            await session.film_becomes(ids[7], Stage_.NOT_SELECTED)
+            await session.film_becomes(ids[7], FilmStage.NOT_SELECTED)
             for stage in (SessionStage.EVENT, SessionStage.FOLLOW_UP, SessionStage.CLOSED):
                 await session.handle.execute_update(
                     SessionWorkflow.advance, AdvanceInput(to=stage, reason="test")
                 )
             for sid in ids[1:7]:  # every film's workflow has ended before its worker stops
-                await session.film_becomes(sid, Stage_.CLOSED)
+                await session.film_becomes(sid, FilmStage.CLOSED)
                 followup = ts_env.client.get_workflow_handle_for(
                     FollowUpWorkflow.run, followup_workflow_id(sid)
                 )
@@ -285,7 +286,7 @@ async def test_staff_hold_a_stage_read_the_outbox_and_release_it(env_for, pg_ses
     with smtp_server(inbox, port):
         assert (
             await ActivityEnvironment().run(
-                activities.notify, NotifyInput(submission_id=film, stage=Stage.NOT_SELECTED)
+                activities.notify, NotifyInput(submission_id=film, stage=MessageKind.NOT_SELECTED)
             )
             == "held"
         )

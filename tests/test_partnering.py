@@ -16,6 +16,7 @@ from temporalio.service import RPCError
 
 from domain.meetings.grid import Meeting
 from intake.partners import import_partners
+from models.choices import AwardStep, OverrideAction
 from models.messages import WithdrawInput
 from models.orm import AwardGrantRow, MatchRow, MeetingRow, OutboxRow, PartnerRow
 from models.partnering import (
@@ -25,12 +26,10 @@ from models.partnering import (
     GrantRequest,
     GrantShare,
     MatchingRequest,
-    OverrideAction,
     OverrideRequest,
     RunStatus,
     StepRequest,
 )
-from models.programme import AwardStep
 from models.session import AdvanceInput, SessionStage
 from shared import award_workflow_id, partnering_workflow_id, submission_workflow_id
 from tests.conftest import keep_history

@@ -12,15 +12,15 @@ from sqlalchemy import select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
-from domain.ranking import Aggregate, ScoredFilm, rank
-from domain.scoring import SheetResult
+from domain.ranking import rank
 from intake.batch import validate_records
 from intake.generate import generate
 from intake.opening import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.committee import Member
-from models.messages import Stage, WithdrawInput
+from models.messages import FilmStage, WithdrawInput
 from models.orm import ReviewAssignmentRow, SessionRow, SubmissionRow
+from models.ranking import Aggregate, ScoredFilm
 from models.session import (
     AdvanceInput,
     AnswerInput,
@@ -29,7 +29,7 @@ from models.session import (
     ScoreSheet,
     SessionStage,
 )
-from models.sheets import SheetScore
+from models.sheets import SheetResult, SheetScore
 from shared import submission_workflow_id
 from store import repository
 from tests.forms import form_dict
@@ -81,7 +81,7 @@ class Session:
             method, AnswerInput(submission_id=submission_id, reason=reason)
         )
 
-    async def film_becomes(self, submission_id: str, stage: Stage, within: float = 30) -> None:
+    async def film_becomes(self, submission_id: str, stage: FilmStage, within: float = 30) -> None:
         """The film's own workflow hears of a decision a moment after the session makes it."""
         handle = self.client.get_workflow_handle_for(
             SubmissionWorkflow.run, submission_workflow_id(submission_id)
@@ -319,7 +319,7 @@ async def test_a_full_session_of_200_films(ts_env, ts_queue, pg_sessions, progra
     assert picks.not_selected == len(eligible) - 12
     statuses = await session.statuses()
     assert "not_selected" not in statuses.values()  # not before every slot is confirmed
-    await session.film_becomes(expected[0], Stage.OFFERED)
+    await session.film_becomes(expected[0], FilmStage.OFFERED)
 
     # Four confirm, one declines, one stays silent.
     for sid in expected[:4]:
@@ -327,14 +327,14 @@ async def test_a_full_session_of_200_films(ts_env, ts_queue, pg_sessions, progra
     await session.answer(SessionWorkflow.decline, expected[4], "found other funding")
     status = await session.status()
     assert status.picks.offer_of(expected[6]).from_waitlist  # promoted at once
-    await session.film_becomes(expected[4], Stage.DECLINED)
+    await session.film_becomes(expected[4], FilmStage.DECLINED)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await session.answer(SessionWorkflow.confirm, expected[4])
     assert "no offer" in refused.value.cause.message
     await session.answer(SessionWorkflow.confirm, expected[6])  # the promoted film accepts
 
     await env.sleep(2 * DAY + timedelta(minutes=1))  # expected[5]'s offer lapses
-    await session.film_becomes(expected[5], Stage.LAPSED)
+    await session.film_becomes(expected[5], FilmStage.LAPSED)
     status = await session.status()
     assert status.picks.released[expected[5]] == "lapsed"
     assert [o.submission_id for o in status.picks.offers][-2:] == expected[6:8]
@@ -360,7 +360,7 @@ async def test_a_full_session_of_200_films(ts_env, ts_queue, pg_sessions, progra
     confirmed = [o.submission_id for o in final.picks.offers]
     assert len(confirmed) == 6
     for sid in confirmed:
-        await session.film_becomes(sid, Stage.CLOSED)
+        await session.film_becomes(sid, FilmStage.CLOSED)
     async with session.db() as db:
         stages = [
             a.to_state
@@ -429,7 +429,7 @@ async def test_withdrawal_after_confirming_gives_the_slot_to_the_waitlist(
         await asyncio.sleep(0.1)
     assert picks.released[ids[0]] == "withdrawn"
     assert picks.offer_of(ids[6]).from_waitlist
-    await session.film_becomes(ids[6], Stage.OFFERED)
+    await session.film_becomes(ids[6], FilmStage.OFFERED)
 
 
 async def test_a_chain_of_declines_runs_the_waitlist_dry(ts_env, ts_queue, pg_sessions, programmes):

@@ -13,7 +13,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Replayer
 
 from models.eligibility import Outcome
-from models.messages import FixInput, Stage, SubmissionInput, SubmissionState, WithdrawInput
+from models.messages import FilmStage, FixInput, SubmissionInput, SubmissionState, WithdrawInput
 from models.orm import SubmissionRow
 from models.submission import SubmissionForm
 from shared import STAGE, submission_workflow_id
@@ -49,7 +49,7 @@ async def refusal(update) -> str:
 
 
 async def stage_becomes(
-    handle: WorkflowHandle, stage: Stage, within: float = 20
+    handle: WorkflowHandle, stage: FilmStage, within: float = 20
 ) -> SubmissionState:
     """Poll the workflow's own query until it reports `stage`."""
     deadline = asyncio.get_running_loop().time() + within
@@ -78,14 +78,14 @@ async def test_an_eligible_film_waits_for_the_session_and_can_be_withdrawn(
     ts_env, ts_queue, pg_sessions, fip_session
 ):
     handle = await start(ts_env.client, ts_queue, fip_session, make_form())
-    state = await stage_becomes(handle, Stage.ELIGIBLE)
+    state = await stage_becomes(handle, FilmStage.ELIGIBLE)
     assert state.outcome is Outcome.PASS and state.check_no == 1
     assert (await handle.describe()).typed_search_attributes.get(STAGE) == "eligible"
 
     result = await handle.execute_update(
         SubmissionWorkflow.withdraw, WithdrawInput(reason="found other funding")
     )
-    assert result.stage is Stage.WITHDRAWN
+    assert result.stage is FilmStage.WITHDRAWN
     final = await handle.result()
     assert final.withdrawn_reason == "found other funding"
 
@@ -104,7 +104,7 @@ async def test_an_ineligible_film_ends_with_the_reasons(ts_env, ts_queue, pg_ses
     form = make_form(original_title="Corto", runtime_expected_min=45)
     handle = await start(ts_env.client, ts_queue, fip_session, form)
     final = await handle.result()
-    assert final.stage is Stage.INELIGIBLE
+    assert final.stage is FilmStage.INELIGIBLE
     [failing] = [r for r in final.results if r.outcome is Outcome.FAIL]
     assert failing.rule_id == "feature_runtime" and "45 minutes" in failing.reason
     row, _, trail = await stored(pg_sessions, final.submission_id)
@@ -119,10 +119,10 @@ async def test_an_uncorrected_film_fails_when_its_fix_window_lapses(
     form = make_form(original_title="Sin arreglo", screener={"url": "https://we.tl/t-1"})
     handle = await start(ts_env.client, ts_queue, fip_session, form)
     started = (await handle.describe()).start_time
-    waiting = await stage_becomes(handle, Stage.NEEDS_FIX)
+    waiting = await stage_becomes(handle, FilmStage.NEEDS_FIX)
     assert waiting.fix_deadline is not None
     final = await handle.result()
-    assert final.stage is Stage.INELIGIBLE and final.check_no == 2
+    assert final.stage is FilmStage.INELIGIBLE and final.check_no == 2
     [lapsed] = [r for r in final.results if r.outcome is Outcome.FAIL]
     assert lapsed.rule_id == "screener" and lapsed.reason.startswith("Not corrected by")
     # The session's ten-day window, counted from the check (which ran a moment after the start).
@@ -142,7 +142,7 @@ async def test_a_corrected_film_is_judged_again_and_becomes_eligible(
         screener={"url": "https://wetransfer.com/x", "subtitles": []},
     )
     handle = await start(ts_env.client, ts_queue, fip_session, form)
-    first = await stage_becomes(handle, Stage.NEEDS_FIX)
+    first = await stage_becomes(handle, FilmStage.NEEDS_FIX)
     assert {r.rule_id for r in first.results if r.outcome is Outcome.NEEDS_FIX} == {
         "subtitles",
         "screener",
@@ -168,7 +168,7 @@ async def test_a_corrected_film_is_judged_again_and_becomes_eligible(
             actor="producer@example.org",
         ),
     )
-    assert fixed.stage is Stage.ELIGIBLE and fixed.check_no == 2 and fixed.fix_deadline is None
+    assert fixed.stage is FilmStage.ELIGIBLE and fixed.check_no == 2 and fixed.fix_deadline is None
 
     assert "nothing to fix" in await refusal(
         handle.execute_update(
@@ -192,12 +192,12 @@ async def test_a_corrected_film_is_judged_again_and_becomes_eligible(
 async def test_withdrawing_while_a_fix_is_awaited(ts_env, ts_queue, pg_sessions, fip_session):
     form = make_form(original_title="Me retiro", cut_runtime_min=30)
     handle = await start(ts_env.client, ts_queue, fip_session, form)
-    await stage_becomes(handle, Stage.NEEDS_FIX)
+    await stage_becomes(handle, FilmStage.NEEDS_FIX)
     await handle.execute_update(
         SubmissionWorkflow.withdraw, WithdrawInput(reason="cannot deliver a longer cut")
     )
     final = await handle.result()
-    assert final.stage is Stage.WITHDRAWN and final.check_no == 1
+    assert final.stage is FilmStage.WITHDRAWN and final.check_no == 1
 
 
 async def test_histories_replay_on_the_current_code(ts_env, ts_queue, pg_sessions, fip_session):
@@ -211,7 +211,7 @@ async def test_histories_replay_on_the_current_code(ts_env, ts_queue, pg_session
             make_form(original_title="Replay B", cut_runtime_min=10),
         ),
     ]
-    await stage_becomes(handles[0], Stage.ELIGIBLE)
+    await stage_becomes(handles[0], FilmStage.ELIGIBLE)
     await handles[0].execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="r"))
     for handle in handles:
         await handle.result()
@@ -230,7 +230,7 @@ async def test_a_film_in_play_withdraws_even_when_its_session_is_gone(
     handle = await start(
         ts_env.client, ts_queue, fip_session, make_form(original_title="Sin sesión")
     )
-    await stage_becomes(handle, Stage.ELIGIBLE)
+    await stage_becomes(handle, FilmStage.ELIGIBLE)
     await handle.signal(
         SubmissionWorkflow.decide,
         FilmDecision(
@@ -240,7 +240,7 @@ async def test_a_film_in_play_withdraws_even_when_its_session_is_gone(
             deadline=datetime.now(UTC) + timedelta(days=7),
         ),
     )
-    await stage_becomes(handle, Stage.OFFERED)
+    await stage_becomes(handle, FilmStage.OFFERED)
     await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="no session"))
     final = await handle.result()
-    assert final.stage is Stage.WITHDRAWN
+    assert final.stage is FilmStage.WITHDRAWN

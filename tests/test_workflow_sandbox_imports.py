@@ -4,7 +4,8 @@ of the database drivers, the mail and template libraries, nor wipflow's own I/O 
 The sandbox passes `imports_passed_through` modules through to the host, and a workflow module
 re-imported for every run it starts or replays loads whatever those import: a workflow that
 reached SQLAlchemy through an activity module paid for it on every replay, and tied its
-determinism to code that does I/O. Unit test: no server, one short interpreter per module.
+determinism to code that does I/O. No server; one short interpreter per module (so it is marked
+integration: it starts processes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import sys
 import pytest
 
 from settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
 
 WORKFLOW_MODULES = sorted(
     f"workflows.{path.stem}"
@@ -33,6 +36,9 @@ FORBIDDEN = (
     "activities",
     "cli",
     "intake",
+    "gateway",
+    "readmodels",
+    "actions",
 )
 
 # Run in the child: import the module with an import hook that remembers, for every module,

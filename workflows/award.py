@@ -25,6 +25,7 @@ from temporalio.exceptions import FailureError
 with workflow.unsafe.imports_passed_through():
     import activity_refs
     from domain.awards import worth
+    from models.choices import AwardStep
     from models.message_kinds import MessageKind
     from models.notices import AlertInput, NotifyInput, Recipient
     from models.partnering import (
@@ -35,7 +36,6 @@ with workflow.unsafe.imports_passed_through():
         StepRequest,
     )
     from models.partnering_io import AwardStepInput
-    from models.programme import AwardStep
     from shared import Status, WorkflowType, partnering_workflow_id
     from workflows.progress import publish
 

@@ -25,14 +25,15 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     import activity_refs
-    from domain.followup import ENDINGS, Report, ReportError, apply_report, next_step, status_after
+    from domain.followup import ENDINGS, ReportError, apply_report, next_step, status_after
+    from models.choices import Milestone
     from models.followup import (
         CloseRequest,
         EndingRecord,
         FollowUpInput,
         FollowUpState,
         FollowUpStatus,
-        Milestone,
+        Report,
         ReportRecord,
         Step,
     )

@@ -39,7 +39,6 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     import activity_refs
     from domain import selection
-    from domain.scoring import SheetRefusal, SheetResult
     from domain.selection import SelectionError
     from models.selection import SelectionState
     from models.session import (
@@ -62,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         RecordSheetInput,
         RemindInput,
     )
+    from models.sheets import SheetRefusal, SheetResult
     from shared import WorkflowType
     from workflows.session_checks import (
         check_advance,

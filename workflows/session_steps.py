@@ -16,9 +16,9 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     import activity_refs
     from domain import screenings, selection
-    from domain.ranking import Aggregate
     from domain.selection import SelectionError
     from models.partnering import LineupChange
+    from models.ranking import Aggregate
     from models.selection import OfferStatus, SelectionState
     from models.session import (
         STAGE_ENDS,

@@ -41,11 +41,11 @@ with workflow.unsafe.imports_passed_through():
         IN_PLAY,
         STAGE_FOR_OUTCOME,
         CheckInput,
+        FilmStage,
         FixInput,
         RecordReportInput,
         RecordScoreInput,
         RegisterInput,
-        Stage,
         SubmissionInput,
         SubmissionState,
         TransitionInput,
@@ -92,7 +92,7 @@ class SubmissionWorkflow:
     def __init__(self, input: SubmissionInput) -> None:
         self._input = input
         self._form = input.form
-        self._stage = Stage.RECEIVED
+        self._stage = FilmStage.RECEIVED
         self._check_no = 0
         self._report: EligibilityReport | None = None
         self._fix: FixInput | None = None
@@ -116,7 +116,7 @@ class SubmissionWorkflow:
         actor = "producer"
         while self._withdrawal is None:
             await self._check(actor)
-            if self._stage is not Stage.NEEDS_FIX:
+            if self._stage is not FilmStage.NEEDS_FIX:
                 break
             await self._notify(
                 MessageKind.NEEDS_FIX,
@@ -140,9 +140,9 @@ class SubmissionWorkflow:
                 )
                 actor, self._fix, self._fix_deadline = self._fix.actor, None, None
 
-        if self._withdrawal is None and self._stage is Stage.ELIGIBLE:
+        if self._withdrawal is None and self._stage is FilmStage.ELIGIBLE:
             await self._notify(MessageKind.ELIGIBLE)
-        elif self._withdrawal is None and self._stage is Stage.INELIGIBLE:
+        elif self._withdrawal is None and self._stage is FilmStage.INELIGIBLE:
             await self._notify(MessageKind.INELIGIBLE, str(self._check_no), reasons=self._reasons())
 
         while self._stage not in FINAL_STAGES and self._withdrawal is None:
@@ -198,8 +198,8 @@ class SubmissionWorkflow:
             RecordReportInput(
                 submission_id=self._input.submission_id,
                 report=report,
-                from_stage=Stage.NEEDS_FIX,
-                to_stage=Stage.INELIGIBLE,
+                from_stage=FilmStage.NEEDS_FIX,
+                to_stage=FilmStage.INELIGIBLE,
                 reason="fix window closed without a correction",
                 at=workflow.now(),
             ),
@@ -207,22 +207,22 @@ class SubmissionWorkflow:
             **DB_ACTIVITY,
         )
         self._check_no, self._report = report.check_no, report
-        self._enter(Stage.INELIGIBLE)
+        self._enter(FilmStage.INELIGIBLE)
 
     def _until_reminder(self) -> timedelta | None:
         """An unanswered offer is recalled to the producer two thirds into its window."""
         offer = self._offer
-        if self._stage is not Stage.OFFERED or self._reminded or offer is None:
+        if self._stage is not FilmStage.OFFERED or self._reminded or offer is None:
             return None
         remind_at = reminder_at(offer.at, offer.deadline)
         return max(remind_at - workflow.now(), timedelta(seconds=1))
 
-    async def _announce(self, decision: FilmDecision, previous: Stage) -> None:
+    async def _announce(self, decision: FilmDecision, previous: FilmStage) -> None:
         """The producer hears of the decisions that ask something of them or end their hopes."""
         kind = decision.kind
         if kind is DecisionKind.OFFERED:
             self._reminded = False
-            stage = MessageKind.PROMOTED if previous is Stage.WAITLISTED else MessageKind.OFFER
+            stage = MessageKind.PROMOTED if previous is FilmStage.WAITLISTED else MessageKind.OFFER
             await self._notify(stage, confirm_by=decision.deadline)
         elif kind is DecisionKind.WAITLISTED:
             await self._notify(MessageKind.WAITLISTED, position=decision.position)
@@ -274,7 +274,7 @@ class SubmissionWorkflow:
                 at=workflow.now(),
                 actor=request.actor,
                 from_stage=self._stage,
-                to_stage=Stage.WITHDRAWN,
+                to_stage=FilmStage.WITHDRAWN,
                 action="withdrawn",
                 reason=request.reason,
             ),
@@ -282,7 +282,7 @@ class SubmissionWorkflow:
             **DB_ACTIVITY,
         )
         in_play = self._stage in IN_PLAY
-        self._enter(Stage.WITHDRAWN)
+        self._enter(FilmStage.WITHDRAWN)
         if in_play:
             # The session gives the slot to the next film; it ignores films it no longer counts.
             session = workflow.get_external_workflow_handle(
@@ -301,10 +301,10 @@ class SubmissionWorkflow:
                 # A session that has ended has no slot to give: the withdrawal stands regardless.
                 workflow.logger.warning("session did not take the withdrawal: %s", exc)
 
-    def _enter(self, stage: Stage, decision: FilmDecision | None = None) -> None:
+    def _enter(self, stage: FilmStage, decision: FilmDecision | None = None) -> None:
         self._stage = stage
         deadline = decision.deadline if decision else None
-        if stage is Stage.NEEDS_FIX:
+        if stage is FilmStage.NEEDS_FIX:
             self._fix_deadline = deadline = workflow.now() + self._input.fix_window
         details = stage_details(stage, decision, deadline, self._review, self._failing_reasons())
         publish(
@@ -358,7 +358,7 @@ class SubmissionWorkflow:
 
     @score.validator
     def validate_score(self, score: ScoreInput) -> None:
-        if self._stage is not Stage.UNDER_REVIEW or self._review is None:
+        if self._stage is not FilmStage.UNDER_REVIEW or self._review is None:
             raise ValueError(f"this film is {self._stage.value}, not under review")
         if score.member_id not in self._review.reviewers:
             raise ValueError(
@@ -377,20 +377,20 @@ class SubmissionWorkflow:
         check_no = self._check_no
         # Answer once the corrected form has been judged, so the producer sees the new outcome.
         await workflow.wait_condition(
-            lambda: self._check_no > check_no or self._stage is Stage.WITHDRAWN
+            lambda: self._check_no > check_no or self._stage is FilmStage.WITHDRAWN
         )
         return self.state()
 
     @submit_fix.validator
     def validate_submit_fix(self, fix: FixInput) -> None:
-        if self._stage is not Stage.NEEDS_FIX or self._fix is not None:
+        if self._stage is not FilmStage.NEEDS_FIX or self._fix is not None:
             raise ValueError(f"this submission is {self._stage.value}: there is nothing to fix")
         check_fix(self._form, fix)
 
     @workflow.update
     async def withdraw(self, request: WithdrawInput) -> SubmissionState:
         self._withdrawal = request
-        await workflow.wait_condition(lambda: self._stage is Stage.WITHDRAWN)
+        await workflow.wait_condition(lambda: self._stage is FilmStage.WITHDRAWN)
         return self.state()
 
     @withdraw.validator

@@ -12,9 +12,10 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.client import Client
 
+from gateway.errors import ActionError
 from settings import Settings, get_settings
 from store import db as store_db
-from temporal_client import connect
+from temporal_client import TemporalUnavailable, connect
 
 
 class Context:
@@ -38,8 +39,13 @@ class Context:
         return self._database
 
     async def client(self) -> Client:
+        """Temporal's client; a server that cannot be reached is a refusal to explain in one
+        line (where it was looked for, and how to start one), not a stack trace."""
         if self._client is None:
-            self._client = await connect(self.settings)
+            try:
+                self._client = await connect(self.settings)
+            except TemporalUnavailable as exc:
+                raise ActionError(str(exc)) from None
         return self._client
 
     async def close(self) -> None:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.errors import ActionError
+from gateway.errors import ActionError
 
 # A dropped update is sent again every 2 s for about a minute (see `update`).
 UPDATE_TRIES = 30

@@ -7,9 +7,9 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from actions.context import Context
-from actions.errors import ActionError
-from actions.updates import update
+from gateway.context import Context
+from gateway.errors import ActionError
+from gateway.updates import update
 from shared import STAGE, session_workflow_id, submission_workflow_id
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow

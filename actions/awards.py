@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from actions.partnering import partnering_update
+from gateway.context import Context
 from gateway.errors import ActionError
 from gateway.updates import update
 from models.choices import AwardStep
@@ -25,13 +25,13 @@ from shared import award_workflow_id
 
 
 async def grant_award(
-    client: Client, session_id: str, award_id: str, films: list[GrantShare], reason: str
+    ctx: Context, session_id: str, award_id: str, films: list[GrantShare], reason: str
 ) -> list[GrantSummary]:
     """Record the jury's decision; each film's producer hears of it, and its lifecycle starts."""
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        client,
+        ctx,
         session_id,
         PartneringWorkflow.grant_award,
         GrantRequest(award_id=award_id, films=films, reason=reason),
@@ -39,28 +39,27 @@ async def grant_award(
 
 
 async def record_award_step(
-    client: Client, grant_id: str, step: AwardStep, note: str = ""
+    ctx: Context, grant_id: str, step: AwardStep, note: str = ""
 ) -> AwardState:
     """Record the next step of a granted award (accepted, contract signed, delivered...)."""
     from workflows.award import AwardWorkflow
 
     return await _award_update(
-        client, grant_id, AwardWorkflow.record_step, StepRequest(step=step, note=note)
+        ctx, grant_id, AwardWorkflow.record_step, StepRequest(step=step, note=note)
     )
 
 
-async def decline_award(client: Client, grant_id: str, reason: str) -> AwardState:
+async def decline_award(ctx: Context, grant_id: str, reason: str) -> AwardState:
     """The producer declines a granted award (before its contract is signed)."""
     from workflows.award import AwardWorkflow
 
-    return await _award_update(
-        client, grant_id, AwardWorkflow.decline, DeclineRequest(reason=reason)
-    )
+    return await _award_update(ctx, grant_id, AwardWorkflow.decline, DeclineRequest(reason=reason))
 
 
-async def _award_update(client: Client, grant_id: str, method, arg: Any) -> AwardState:
+async def _award_update(ctx: Context, grant_id: str, method, arg: Any) -> AwardState:
     from workflows.award import AwardWorkflow
 
+    client = await ctx.client()
     handle = client.get_workflow_handle_for(AwardWorkflow.run, award_workflow_id(grant_id))
     try:
         return await update(handle, method, arg, grant_id)

@@ -11,13 +11,12 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.followup import status_after_reopen
+from gateway.context import Context
 from gateway.errors import ActionError
 from gateway.updates import update
 from models.choices import Milestone
@@ -43,32 +42,31 @@ class Reopened(BaseModel):
     status: FollowUpStatus  # following, or completed if its master was delivered
 
 
-async def report_progress(client: Client, submission_id: str, report: Report) -> FollowUpState:
+async def report_progress(ctx: Context, submission_id: str, report: Report) -> FollowUpState:
     """A producer's progress report; every milestone is validated before any is applied."""
     from workflows.followup import FollowUpWorkflow
 
-    return await _update(client, submission_id, FollowUpWorkflow.report, report)
+    return await _update(ctx, submission_id, FollowUpWorkflow.report, report)
 
 
 async def close_followup(
-    client: Client, submission_id: str, reason: str, actor: str = "staff"
+    ctx: Context, submission_id: str, reason: str, actor: str = "staff"
 ) -> FollowUpState:
     """End a film's follow-up (it can be reopened)."""
     from workflows.followup import FollowUpWorkflow
 
     return await _update(
-        client, submission_id, FollowUpWorkflow.close, CloseRequest(reason=reason, actor=actor)
+        ctx, submission_id, FollowUpWorkflow.close, CloseRequest(reason=reason, actor=actor)
     )
 
 
-async def reopen_followup(
-    client: Client, database: async_sessionmaker, submission_id: str, reason: str, task_queue: str
-) -> Reopened:
+async def reopen_followup(ctx: Context, submission_id: str, reason: str) -> Reopened:
     """Follow a stalled or closed film again, from its milestones as recorded: a new life of its
-    workflow (its reminders numbered apart from the earlier lives'), a report due a period from
-    now, and the reopen in the audit log."""
+    workflow on the settings' task queue (its reminders numbered apart from the earlier lives'),
+    a report due a period from now, and the reopen in the audit log."""
+    client = await ctx.client()
     now = datetime.now(UTC)
-    async with database.begin() as db:
+    async with ctx.database.begin() as db:
         row = await db.get(FollowUpRow, submission_id)
         if row is None:
             raise ActionError(f"{submission_id} is not followed")
@@ -110,7 +108,7 @@ async def reopen_followup(
                     life=reopened + 2,
                 ),
                 id=followup_workflow_id(submission_id),
-                task_queue=task_queue,
+                task_queue=ctx.settings.temporal_task_queue,
                 tracking=Tracking(
                     programme_id=row.programme_id,
                     session_id=row.session_id,
@@ -145,9 +143,10 @@ async def reopen_followup(
     return Reopened(submission_id=submission_id, status=status)
 
 
-async def _update(client: Client, submission_id: str, method, arg: BaseModel) -> FollowUpState:
+async def _update(ctx: Context, submission_id: str, method, arg: BaseModel) -> FollowUpState:
     from workflows.followup import FollowUpWorkflow
 
+    client = await ctx.client()
     handle = client.get_workflow_handle_for(
         FollowUpWorkflow.run, followup_workflow_id(submission_id)
     )

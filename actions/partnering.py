@@ -12,10 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from gateway.context import Context
 from gateway.errors import ActionError
 from gateway.updates import update
 from intake.partners import PartnerImport, import_partners
@@ -31,20 +30,19 @@ from models.partnering import (
 from shared import partnering_workflow_id
 
 
-async def import_session_partners(
-    database: async_sessionmaker, session_id: str, path: Path
-) -> PartnerImport:
+async def import_session_partners(ctx: Context, session_id: str, path: Path) -> PartnerImport:
     """Import a session's partners from a file; each bad row is refused with its field and why."""
-    async with database() as db:
+    async with ctx.database() as db:
         if await db.get(SessionRow, session_id) is None:
             raise ActionError(f"no session {session_id!r}")
-    return await import_partners(database, session_id, path)
+    return await import_partners(ctx.database, session_id, path)
 
 
-async def partnering_update(client: Client, session_id: str, method, arg: Any) -> Any:
+async def partnering_update(ctx: Context, session_id: str, method, arg: Any) -> Any:
     """An update of the session's partnering, which opens once the lineup is final."""
     from workflows.partnering import PartneringWorkflow
 
+    client = await ctx.client()
     handle = client.get_workflow_handle_for(
         PartneringWorkflow.run, partnering_workflow_id(session_id)
     )
@@ -61,18 +59,18 @@ async def partnering_update(client: Client, session_id: str, method, arg: Any) -
     ) from None
 
 
-async def run_matching(client: Client, session_id: str, fairness: bool | None) -> RunSummary:
+async def run_matching(ctx: Context, session_id: str, fairness: bool | None) -> RunSummary:
     """Propose the optimal matching of the lineup with the session's partners (fairness None:
     the programme's setting)."""
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        client, session_id, PartneringWorkflow.run_matching, MatchingRequest(fairness=fairness)
+        ctx, session_id, PartneringWorkflow.run_matching, MatchingRequest(fairness=fairness)
     )
 
 
 async def override_match(
-    client: Client,
+    ctx: Context,
     session_id: str,
     submission_id: str,
     partner_id: str,
@@ -83,7 +81,7 @@ async def override_match(
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        client,
+        ctx,
         session_id,
         PartneringWorkflow.override_match,
         OverrideRequest(
@@ -93,37 +91,37 @@ async def override_match(
 
 
 async def approve_matching(
-    client: Client, session_id: str, reason: str, version: int | None = None
+    ctx: Context, session_id: str, reason: str, version: int | None = None
 ) -> list[str]:
     """Approve the proposal staff read (`version`; None: the latest); returns the films whose
     producers were told their partners."""
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        client,
+        ctx,
         session_id,
         PartneringWorkflow.approve_matching,
         ApproveRequest(reason=reason, version=version),
     )
 
 
-async def schedule_meetings(client: Client, session_id: str) -> RunSummary:
+async def schedule_meetings(ctx: Context, session_id: str) -> RunSummary:
     """Propose a schedule: one meeting per approved match, never during the film's screening."""
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        client, session_id, PartneringWorkflow.schedule_meetings, ApproveRequest(reason="schedule")
+        ctx, session_id, PartneringWorkflow.schedule_meetings, ApproveRequest(reason="schedule")
     )
 
 
 async def approve_meetings(
-    client: Client, session_id: str, reason: str, version: int | None = None
+    ctx: Context, session_id: str, reason: str, version: int | None = None
 ) -> list[str]:
     """Approve the schedule; returns the films whose producers were sent their meetings."""
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        client,
+        ctx,
         session_id,
         PartneringWorkflow.approve_meetings,
         ApproveRequest(reason=reason, version=version),
@@ -131,14 +129,14 @@ async def approve_meetings(
 
 
 async def note_absence(
-    client: Client, session_id: str, who: str, start: datetime, end: datetime, reason: str
+    ctx: Context, session_id: str, who: str, start: datetime, end: datetime, reason: str
 ) -> RunSummary | None:
     """A partner or a film's team cannot meet between two times: the new proposal that moves
     only their meetings, or None when there is no schedule yet (the absence is kept for it)."""
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        client,
+        ctx,
         session_id,
         PartneringWorkflow.absent,
         AbsenceRequest(who=who, start=start, end=end, reason=reason),

@@ -11,11 +11,9 @@ actions/followup.py), imported when a command runs so that a help screen answers
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -24,8 +22,6 @@ from cli.common import CliError, JsonFlag, command, emit, error_text, group, out
 from models.choices import Milestone
 
 if TYPE_CHECKING:
-    from temporalio.client import Client
-
     from models.followup import FollowUpState
 
 followup_app = group("followup", "Selected films after their session, until finished.")
@@ -33,26 +29,13 @@ followup_app = group("followup", "Selected films after their session, until fini
 Reason = Annotated[str, typer.Option("--reason", help="Kept in the audit log.")]
 
 
-@asynccontextmanager
-async def _database() -> AsyncIterator[Any]:
-    """The configured database (an async sessionmaker), for one command."""
-    async with staff() as ctx:
-        yield ctx.database
-
-
-async def _client() -> Client:
-    """The configured Temporal server."""
-    async with staff() as ctx:
-        return await ctx.client()
-
-
 @command(followup_app, "list")
 async def followup_list(session_id: str, as_json: JsonFlag = False) -> None:
     """Every followed film of a session: status, reports, the last one, how it ended."""
     from readmodels.followup import followed_films
 
-    async with _database() as database:
-        films = await followed_films(database, session_id)
+    async with staff() as ctx:
+        films = await followed_films(ctx, session_id)
 
     def render() -> None:
         table = Table("film", "status", "reports", "last report", "finished", "premiere", "ended")
@@ -76,8 +59,8 @@ async def followup_show(submission_id: str, as_json: JsonFlag = False) -> None:
     """One film's milestones (expected and done), its awards and its follow-up timeline."""
     from readmodels.followup import followup_view
 
-    async with _database() as database:
-        view = await followup_view(database, submission_id)
+    async with staff() as ctx:
+        view = await followup_view(ctx, submission_id)
 
     def render() -> None:
         out.print(f"[bold]{view.title}[/bold]: {view.status.value}, {view.reports} report(s)")
@@ -114,7 +97,8 @@ async def followup_report(
         report = Report.model_validate(read_json(file))
     except ValidationError as exc:
         raise CliError(f"{file}: {error_text(exc)}") from None
-    state = await report_progress(await _client(), submission_id, report)
+    async with staff() as ctx:
+        state = await report_progress(ctx, submission_id, report)
     emit(state, as_json, lambda: _render_state(state))
 
 
@@ -154,7 +138,8 @@ async def followup_milestone(
         )
     except ValidationError as exc:
         raise CliError(error_text(exc)) from None
-    state = await report_progress(await _client(), submission_id, Report(milestones=[change]))
+    async with staff() as ctx:
+        state = await report_progress(ctx, submission_id, Report(milestones=[change]))
     emit(state, as_json, lambda: _render_state(state))
 
 
@@ -163,7 +148,8 @@ async def followup_close(submission_id: str, reason: Reason, as_json: JsonFlag =
     """End a film's follow-up (it can be reopened)."""
     from actions.followup import close_followup
 
-    state = await close_followup(await _client(), submission_id, reason)
+    async with staff() as ctx:
+        state = await close_followup(ctx, submission_id, reason)
     emit(state, as_json, lambda: _render_state(state))
 
 
@@ -171,13 +157,9 @@ async def followup_close(submission_id: str, reason: Reason, as_json: JsonFlag =
 async def followup_reopen(submission_id: str, reason: Reason, as_json: JsonFlag = False) -> None:
     """Follow a stalled or closed film again, from its milestones as recorded."""
     from actions.followup import reopen_followup
-    from settings import get_settings
 
-    client = await _client()
-    async with _database() as database:
-        reopened = await reopen_followup(
-            client, database, submission_id, reason, get_settings().temporal_task_queue
-        )
+    async with staff() as ctx:
+        reopened = await reopen_followup(ctx, submission_id, reason)
     emit(reopened, as_json, lambda: out.print(f"{submission_id}: following again"))
 
 

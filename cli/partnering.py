@@ -11,11 +11,9 @@ command runs so that a help screen answers at once.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -36,8 +34,6 @@ from cli.common import (
 from models.choices import AwardStep, OverrideAction
 
 if TYPE_CHECKING:
-    from temporalio.client import Client
-
     from intake.partners import PartnerImport
     from models.partnering import GrantShare
     from readmodels.partnering import MatchingView, MeetingsView
@@ -54,19 +50,6 @@ Seen = Annotated[
 ]
 
 
-@asynccontextmanager
-async def _database() -> AsyncIterator[Any]:
-    """The configured database (an async sessionmaker), for one command."""
-    async with staff() as ctx:
-        yield ctx.database
-
-
-async def _client() -> Client:
-    """The configured Temporal server."""
-    async with staff() as ctx:
-        return await ctx.client()
-
-
 # --- partners ---------------------------------------------------------------------------------
 
 
@@ -79,8 +62,8 @@ async def partners_import(
     """Import a session's partners; each bad row is refused with its field and reason."""
     from actions.partnering import import_session_partners
 
-    async with _database() as database:
-        report = await import_session_partners(database, session_id, file)
+    async with staff() as ctx:
+        report = await import_session_partners(ctx, session_id, file)
     emit(report, as_json, lambda: render_import(report))
     if report.rejected and not report.imported and not report.unchanged:
         raise typer.Exit(2)
@@ -99,8 +82,8 @@ async def partners_list(session_id: str, as_json: JsonFlag = False) -> None:
     """The session's partners, their kind, capacity and what they offer."""
     from readmodels.partnering import partners
 
-    async with _database() as database:
-        listed = await partners(database, session_id)
+    async with staff() as ctx:
+        listed = await partners(ctx, session_id)
 
     def render() -> None:
         table = Table("id", "name", "kind", "capacity", "offers")
@@ -115,14 +98,6 @@ async def partners_list(session_id: str, as_json: JsonFlag = False) -> None:
 # --- matching ---------------------------------------------------------------------------------
 
 
-async def matching_view(session_id: str, version: int | None) -> MatchingView:
-    """A matching proposal (None: the latest), from the configured database."""
-    from readmodels.partnering import matching_view as view
-
-    async with _database() as database:
-        return await view(database, session_id, version)
-
-
 @command(matching_app, "run")
 async def matching_run(
     session_id: str,
@@ -134,9 +109,11 @@ async def matching_run(
 ) -> None:
     """Propose the optimal matching of the lineup with the session's partners."""
     from actions.partnering import run_matching
+    from readmodels.partnering import matching_view
 
-    summary = await run_matching(await _client(), session_id, fairness)
-    data = await matching_view(session_id, summary.version)
+    async with staff() as ctx:
+        summary = await run_matching(ctx, session_id, fairness)
+        data = await matching_view(ctx, session_id, summary.version)
     emit(data, as_json, lambda: render_matching(data))
 
 
@@ -147,7 +124,10 @@ async def matching_show(
     as_json: JsonFlag = False,
 ) -> None:
     """Each film's partners with the reasons they were chosen, and the alternates."""
-    data = await matching_view(session_id, version)
+    from readmodels.partnering import matching_view
+
+    async with staff() as ctx:
+        data = await matching_view(ctx, session_id, version)
     emit(data, as_json, lambda: render_matching(data))
 
 
@@ -162,11 +142,11 @@ async def matching_override(
 ) -> None:
     """Add or remove one pair of the proposal (conflicts and capacities still hold)."""
     from actions.partnering import override_match
+    from readmodels.partnering import matching_view
 
-    summary = await override_match(
-        await _client(), session_id, submission_id, partner_id, action, reason
-    )
-    data = await matching_view(session_id, summary.version)
+    async with staff() as ctx:
+        summary = await override_match(ctx, session_id, submission_id, partner_id, action, reason)
+        data = await matching_view(ctx, session_id, summary.version)
     emit(data, as_json, lambda: render_matching(data))
 
 
@@ -180,7 +160,8 @@ async def matching_approve(
     """Approve the proposal: each film's producer is told its partners."""
     from actions.partnering import approve_matching
 
-    told = await approve_matching(await _client(), session_id, reason, version)
+    async with staff() as ctx:
+        told = await approve_matching(ctx, session_id, reason, version)
     emit({"told": told}, as_json, lambda: out.print(f"approved; {len(told)} producer(s) told"))
 
 
@@ -209,21 +190,15 @@ def render_matching(data: MatchingView) -> None:
 # --- meetings ---------------------------------------------------------------------------------
 
 
-async def meetings_view(session_id: str, version: int | None) -> MeetingsView:
-    """A meeting schedule (None: the latest), from the configured database."""
-    from readmodels.partnering import meetings_view as view
-
-    async with _database() as database:
-        return await view(database, session_id, version)
-
-
 @command(meetings_app, "schedule")
 async def meetings_schedule(session_id: str, as_json: JsonFlag = False) -> None:
     """Propose a schedule: one meeting per approved match, never during the film's screening."""
     from actions.partnering import schedule_meetings
+    from readmodels.partnering import meetings_view
 
-    summary = await schedule_meetings(await _client(), session_id)
-    data = await meetings_view(session_id, summary.version)
+    async with staff() as ctx:
+        summary = await schedule_meetings(ctx, session_id)
+        data = await meetings_view(ctx, session_id, summary.version)
     emit(data, as_json, lambda: render_meetings(data))
 
 
@@ -234,7 +209,10 @@ async def meetings_show(
     as_json: JsonFlag = False,
 ) -> None:
     """The schedule, by time, with its tables; and any pair it could not place, with why."""
-    data = await meetings_view(session_id, version)
+    from readmodels.partnering import meetings_view
+
+    async with staff() as ctx:
+        data = await meetings_view(ctx, session_id, version)
     emit(data, as_json, lambda: render_meetings(data))
 
 
@@ -248,7 +226,8 @@ async def meetings_approve(
     """Approve the schedule: producers whose meetings changed are sent theirs."""
     from actions.partnering import approve_meetings
 
-    told = await approve_meetings(await _client(), session_id, reason, version)
+    async with staff() as ctx:
+        told = await approve_meetings(ctx, session_id, reason, version)
     emit({"told": told}, as_json, lambda: out.print(f"approved; {len(told)} producer(s) told"))
 
 
@@ -263,14 +242,16 @@ async def meetings_absent(
 ) -> None:
     """Someone cannot meet between two times: a new proposal moves only their meetings."""
     from actions.partnering import note_absence
+    from readmodels.partnering import meetings_view
 
     now = datetime.now(UTC)
     start_at, end_at = parse_moment(start, now), parse_moment(end, now)
-    summary = await note_absence(await _client(), session_id, who, start_at, end_at, reason)
-    if summary is None:
+    async with staff() as ctx:
+        summary = await note_absence(ctx, session_id, who, start_at, end_at, reason)
+        data = None if summary is None else await meetings_view(ctx, session_id, summary.version)
+    if data is None:
         emit({"absence": who}, as_json, lambda: out.print("absence noted for the schedule"))
         return
-    data = await meetings_view(session_id, summary.version)
     emit(data, as_json, lambda: render_meetings(data))
 
 
@@ -323,7 +304,8 @@ async def awards_grant(
     from actions.awards import grant_award
 
     shares = [_share(f) for f in films]
-    grants = await grant_award(await _client(), session_id, award_id, shares, reason)
+    async with staff() as ctx:
+        grants = await grant_award(ctx, session_id, award_id, shares, reason)
     data = [g.model_dump(mode="json") for g in grants]
     emit(data, as_json, lambda: [out.print(f"granted {g.grant_id}") for g in grants])
 
@@ -333,8 +315,8 @@ async def awards_status(session_id: str, as_json: JsonFlag = False) -> None:
     """Every award granted in the session, where its lifecycle stands and what is overdue."""
     from readmodels.awards import grants
 
-    async with _database() as database:
-        granted = await grants(database, session_id)
+    async with staff() as ctx:
+        granted = await grants(ctx, session_id)
 
     def render() -> None:
         table = Table("award", "film", "share", "value", "step", "next due")
@@ -358,7 +340,8 @@ async def awards_record(
     """Record the next step of a granted award (accepted, contract signed, delivered...)."""
     from actions.awards import record_award_step
 
-    state = await record_award_step(await _client(), grant_id, step, note)
+    async with staff() as ctx:
+        state = await record_award_step(ctx, grant_id, step, note)
     emit(state, as_json, lambda: out.print(f"{grant_id}: {state.step.value}"))
 
 
@@ -367,5 +350,6 @@ async def awards_decline(grant_id: str, reason: Reason, as_json: JsonFlag = Fals
     """The producer declines a granted award (before its contract is signed)."""
     from actions.awards import decline_award
 
-    state = await decline_award(await _client(), grant_id, reason)
+    async with staff() as ctx:
+        state = await decline_award(ctx, grant_id, reason)
     emit(state, as_json, lambda: out.print(f"{grant_id}: declined"))

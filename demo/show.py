@@ -6,25 +6,22 @@ from __future__ import annotations
 from rich.table import Table
 from sqlalchemy import func, select
 
+from cli.common import staff
 from cli.followup import followup_list
-from cli.partnering import (
-    awards_status,
-    matching_view,
-    meetings_view,
-    render_matching,
-    render_meetings,
-)
+from cli.partnering import awards_status, render_matching, render_meetings
 from cli.stats import stats
 from gateway.errors import ActionError
 from models.orm import OutboxRow
+from readmodels.partnering import matching_view, meetings_view
 from settings import Settings
 
 
 async def partnering_tables(sid: str) -> None:
     """The approved matches and meetings, and the awards' lifecycles, as staff see them."""
     try:
-        matching = await matching_view(sid, None)
-        meetings = await meetings_view(sid, None)
+        async with staff() as ctx:
+            matching = await matching_view(ctx, sid)
+            meetings = await meetings_view(ctx, sid)
     except ActionError:
         return  # the session did not reach its partnering
     render_matching(matching)

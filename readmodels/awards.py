@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from gateway.context import Context
 from models.orm import AwardGrantRow
 from readmodels.partnering import IsoMoment, titles
 
@@ -25,9 +25,9 @@ class GrantView(BaseModel):
     overdue: bool
 
 
-async def grants(database: async_sessionmaker, session_id: str) -> list[GrantView]:
+async def grants(ctx: Context, session_id: str) -> list[GrantView]:
     """Every award granted in the session, by award and film."""
-    async with database() as db:
+    async with ctx.database() as db:
         rows = (
             await db.scalars(
                 select(AwardGrantRow)

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, PlainSerializer
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from gateway.context import Context
 from gateway.errors import ActionError
 from models.followup import FollowUpStatus
 from models.orm import AwardGrantRow, FollowUpRow, MilestoneRow, SubmissionRow
@@ -63,9 +63,9 @@ class FollowUpView(BaseModel):
     timeline: list[TimelineEntry]
 
 
-async def followed_films(database: async_sessionmaker, session_id: str) -> list[FollowedFilm]:
+async def followed_films(ctx: Context, session_id: str) -> list[FollowedFilm]:
     """Every followed film of a session, by title."""
-    async with database() as db:
+    async with ctx.database() as db:
         rows = (
             await db.execute(
                 select(FollowUpRow, SubmissionRow.original_title)
@@ -89,9 +89,9 @@ async def followed_films(database: async_sessionmaker, session_id: str) -> list[
     ]
 
 
-async def followup_view(database: async_sessionmaker, submission_id: str) -> FollowUpView:
+async def followup_view(ctx: Context, submission_id: str) -> FollowUpView:
     """One film's milestones (expected and done), its awards and its follow-up timeline."""
-    async with database() as db:
+    async with ctx.database() as db:
         row = await db.get(FollowUpRow, submission_id)
         if row is None:
             raise ActionError(f"{submission_id} is not followed")

@@ -12,8 +12,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, PlainSerializer
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.context import Context
 from gateway.errors import ActionError
 from models.orm import MatchRow, MeetingRow, PartneringRunRow, PartnerRow, SessionRow, SubmissionRow
 from models.partnering import RunSummary
@@ -81,9 +82,9 @@ class MeetingsView(BaseModel):
         return [m for m in self.meetings if m.status == "scheduled"]
 
 
-async def partners(database: async_sessionmaker, session_id: str) -> list[PartnerForm]:
+async def partners(ctx: Context, session_id: str) -> list[PartnerForm]:
     """The session's partners as they were imported, by id."""
-    async with database() as db:
+    async with ctx.database() as db:
         rows = (
             await db.scalars(
                 select(PartnerRow)
@@ -94,11 +95,9 @@ async def partners(database: async_sessionmaker, session_id: str) -> list[Partne
     return [PartnerForm.model_validate(row.form) for row in rows]
 
 
-async def matching_view(
-    database: async_sessionmaker, session_id: str, version: int | None = None
-) -> MatchingView:
+async def matching_view(ctx: Context, session_id: str, version: int | None = None) -> MatchingView:
     """A matching proposal (default: the latest), film by film."""
-    async with database() as db:
+    async with ctx.database() as db:
         run = await _run_row(db, session_id, "matching", version)
         rows = (
             await db.scalars(
@@ -133,11 +132,9 @@ async def matching_view(
     )
 
 
-async def meetings_view(
-    database: async_sessionmaker, session_id: str, version: int | None = None
-) -> MeetingsView:
+async def meetings_view(ctx: Context, session_id: str, version: int | None = None) -> MeetingsView:
     """A meeting schedule (default: the latest), by time and table; unplaced pairs with why."""
-    async with database() as db:
+    async with ctx.database() as db:
         run = await _run_row(db, session_id, "meetings", version)
         rows = (
             await db.scalars(

@@ -15,10 +15,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from actions.followup import reopen_followup
+from gateway.context import Context
 from models.choices import Milestone
 from models.followup import CloseRequest, FollowUpStatus, MilestoneUpdate, Report, Step
 from models.orm import AuditRow, FollowUpRow, MilestoneRow, OutboxRow, SaleRow
 from models.session import AdvanceInput, SessionStage
+from settings import Settings
 from shared import followup_workflow_id
 from tests.conftest import keep_history
 from tests.test_session_workflow import small_session
@@ -253,9 +255,10 @@ async def test_a_reopened_follow_up_starts_a_new_life(ts_env, ts_queue, pg_sessi
     await ts_env.sleep(timedelta(days=181))
     assert (await silent.result()).status is FollowUpStatus.STALLED
     film = session.ids[1]
-    reopened = await reopen_followup(
-        ts_env.client, pg_sessions, film, "the producer wrote back", ts_queue
+    ctx = Context(
+        Settings(temporal_task_queue=ts_queue), database=pg_sessions, client=ts_env.client
     )
+    reopened = await reopen_followup(ctx, film, "the producer wrote back")
     assert reopened.status == "following"
     again = ts_env.client.get_workflow_handle_for(FollowUpWorkflow.run, followup_workflow_id(film))
     await ts_env.sleep(timedelta(days=181))

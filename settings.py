@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_username: str | None = None
     smtp_password: str | None = None
+
+    # Where the links in messages point: the web app's public address (`starter.py web`).
+    public_url: str = "http://localhost:8000"
+    # The keys that sign those links, by id (JSON: {"k2": "...", "k1": "..."}); `link_key_id` signs,
+    # every other key still verifies, so a key is rotated by adding one and moving the id. Unset,
+    # one key is made once and kept in `link_keys_file`.
+    link_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    link_key_id: str = "k1"
+    link_keys_file: Path = PROJECT_ROOT / "var" / "link-keys.json"
 
 
 @lru_cache

@@ -64,7 +64,9 @@ def activities(client: Client, settings: Settings, database: async_sessionmaker)
         *MatchingActivities(database).all(),
         *MeetingActivities(database).all(),
         *AwardActivities(database, client).all(),
-        *NotifyActivities(database, mailer_for(settings), settings.mail_from).all(),
+        *NotifyActivities(
+            database, mailer_for(settings), settings.mail_from, settings=settings
+        ).all(),
         *FollowUpActivities(database, client).all(),
     ]
 

@@ -14,6 +14,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import AwareDatetime, TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -31,10 +32,11 @@ from models.orm import (
 from models.partners import PartnerForm
 from models.programme import Programme, SessionCalendar
 from notifications import outbox
+from notifications.links import Purpose, Signer
 from notifications.mailer import Mailer
 from notifications.render import render
 from notifications.stages import FIELDS
-from settings import get_settings
+from settings import Settings, get_settings
 from shared import session_key
 from store import repository
 
@@ -67,6 +69,13 @@ async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]
 
 
 PARTNERING_STAGES = {MessageKind.PARTNER_MATCHES, MessageKind.MEETING_SCHEDULE}
+# The messages that ask something through a signed link: what for, and which field is its deadline.
+ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
+    MessageKind.OFFER: (Purpose.OFFER, "confirm_by"),
+    MessageKind.PROMOTED: (Purpose.OFFER, "confirm_by"),
+    MessageKind.OFFER_REMINDER: (Purpose.OFFER, "confirm_by"),
+}
+_AWARE = TypeAdapter(AwareDatetime)
 
 
 async def partnering_fields(
@@ -123,11 +132,14 @@ class NotifyActivities:
         mailer: Mailer,
         sender: str,
         staff: Recipient | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self._database = database
         self._mailer = mailer
         self._sender = sender
-        settings = get_settings()
+        settings = settings or get_settings()
+        self._links = Signer.from_settings(settings)
+        self._public_url = settings.public_url.rstrip("/")
         self._staff = staff or Recipient(
             email=settings.staff_email, name=settings.staff_name, language=settings.staff_language
         )
@@ -141,6 +153,8 @@ class NotifyActivities:
             fields = {**await session_fields(db, film), **data.fields}
             if data.stage in PARTNERING_STAGES:
                 fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
+            if data.stage in ANSWERED_BY_LINK:
+                fields["answer_url"] = self._answer_url(film.id, data, fields)
             producer = Recipient(
                 email=film.contact_email, name=film.contact_name, language=film.contact_language
             )
@@ -189,6 +203,15 @@ class NotifyActivities:
 
     def all(self) -> list:
         return [self.notify, self.alert]
+
+    def _answer_url(self, submission_id: str, data: NotifyInput, fields: dict[str, Any]) -> str:
+        """The signed link the message's answer goes through, made here rather than in the
+        workflow: its key never enters a history. The same offer's messages (offer or promoted,
+        and its reminder) carry the same link, so an answer is one answer whichever was used."""
+        purpose, deadline_field = ANSWERED_BY_LINK[data.stage]
+        deadline = _AWARE.validate_python(fields[deadline_field])
+        token = self._links.sign(submission_id, purpose, data.occurrence, deadline)
+        return f"{self._public_url}/answer/{token}"
 
 
 async def _write(

@@ -46,15 +46,20 @@ SAMPLES: dict[MessageKind, dict] = {
     },
     MessageKind.OFFER: {
         "confirm_by": at(3, 8),
+        "answer_url": "http://localhost:8000/answer/k1.sample-token",
         "event_start": at(3, 25, 9),
         "event_end": at(3, 26, 19),
         "city": "Toulouse",
     },
-    MessageKind.OFFER_REMINDER: {"confirm_by": at(3, 8)},
+    MessageKind.OFFER_REMINDER: {
+        "confirm_by": at(3, 8),
+        "answer_url": "http://localhost:8000/answer/k1.sample-token",
+    },
     MessageKind.SLOT_LAPSED: {"lapsed_at": at(3, 8)},
     MessageKind.WAITLISTED: {"position": 2},
     MessageKind.PROMOTED: {
         "confirm_by": at(3, 15),
+        "answer_url": "http://localhost:8000/answer/k1.sample-token",
         "event_start": at(3, 25, 9),
         "event_end": at(3, 26, 19),
         "city": "Toulouse",

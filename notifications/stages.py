@@ -49,6 +49,9 @@ class Ineligible(Common):
 
 class Offer(Common):
     confirm_by: AwareDatetime
+    answer_url: str = Field(
+        description="the signed link to confirm or decline (notifications/links)"
+    )
     event_start: AwareDatetime
     event_end: AwareDatetime
     city: str
@@ -56,6 +59,7 @@ class Offer(Common):
 
 class OfferReminder(Common):
     confirm_by: AwareDatetime
+    answer_url: str = Field(description="the same link as the offer's")
 
 
 class SlotLapsed(Common):

@@ -1,0 +1,129 @@
+"""Signed links: the door a message opens for the person it asks something of.
+
+A link's token names the film, what the link is for (`purpose`: answer an offer, fix a form...)
+and the occurrence of the message that carried it, and says until when it may be used to act
+(the answer's deadline) and until when its page may still be read (the deadline plus a grace).
+It is signed with HMAC (itsdangerous) under a key that has an id: the id travels in the token, so
+staff can rotate the key (a new id signs, the old ones still verify) without breaking the links
+already in people's mailboxes. The URL carries nothing but the token: no name, no address.
+
+Nothing here reads a clock: `verify` takes `now`, so tests and pages agree on what expired.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from pydantic import BaseModel, ValidationError
+
+from settings import Settings
+
+SALT = "wipflow.link"
+# A link's page stays readable this long after the answer's deadline (then: 410 Gone).
+GRACE = timedelta(days=30)
+
+
+class Purpose(StrEnum):
+    OFFER = "offer"  # confirm or decline a slot (offer, promoted, offer reminder)
+    FIX = "fix"  # correct the fields eligibility refused
+    REPORT = "report"  # a follow-up report
+    AWARD = "award"  # accept or decline an award's share
+    AGENDA = "agenda"  # the event's agenda and its calendar file
+
+
+class Link(BaseModel):
+    """What a token says, once its signature is checked."""
+
+    submission_id: str
+    purpose: Purpose
+    occurrence: str
+    act_until: datetime
+    read_until: datetime
+
+    @property
+    def ref(self) -> str:
+        """The link's identity, for update ids and rate limits: the same link, the same ref."""
+        return f"{self.submission_id}:{self.purpose.value}:{self.occurrence}"
+
+
+class LinkState(StrEnum):
+    OPEN = "open"  # may act
+    READ_ONLY = "read_only"  # past the deadline, within the grace: the page shows, nothing more
+    GONE = "gone"  # past the grace
+
+
+class LinkError(Exception):
+    """A token that is not ours: tampered, cut, signed by an unknown key, or for another use."""
+
+
+def keys_of(settings: Settings) -> dict[str, str]:
+    """The signing keys by id, and which one signs: from settings (`LINK_KEYS`, JSON, with
+    `LINK_KEY_ID`), or else a key made once and kept in `var/link-keys.json`, so the demo's links
+    keep working across restarts on a machine that configured nothing."""
+    if settings.link_keys:
+        return {kid: key.get_secret_value() for kid, key in settings.link_keys.items()}
+    path: Path = settings.link_keys_file
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({settings.link_key_id: secrets.token_urlsafe(32)}))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+class Signer:
+    """Signs with the current key, verifies with any known one."""
+
+    def __init__(self, keys: dict[str, str], current: str) -> None:
+        if current not in keys:
+            raise ValueError(f"LINK_KEY_ID {current!r} is not among the link keys {sorted(keys)}")
+        self._current = current
+        self._serializers = {kid: URLSafeSerializer(key, salt=SALT) for kid, key in keys.items()}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Signer:
+        return cls(keys_of(settings), settings.link_key_id)
+
+    def sign(
+        self, submission_id: str, purpose: Purpose, occurrence: str, act_until: datetime
+    ) -> str:
+        read_until = act_until + GRACE
+        payload = [
+            submission_id,
+            purpose.value,
+            occurrence,
+            int(act_until.timestamp()),
+            int(read_until.timestamp()),
+        ]
+        return f"{self._current}.{self._serializers[self._current].dumps(payload)}"
+
+    def verify(self, token: str, purpose: Purpose) -> Link:
+        """The link a token carries, or LinkError if it is not one of ours for this purpose."""
+        kid, _, signed = token.partition(".")
+        serializer = self._serializers.get(kid)
+        if serializer is None or not signed:
+            raise LinkError("unknown key")
+        try:
+            film, used_for, occurrence, act, read = serializer.loads(signed)
+            link = Link(
+                submission_id=film,
+                purpose=used_for,
+                occurrence=occurrence,
+                act_until=datetime.fromtimestamp(act, UTC),
+                read_until=datetime.fromtimestamp(read, UTC),
+            )
+        except (BadSignature, ValueError, TypeError, ValidationError):
+            raise LinkError("bad signature or shape") from None
+        if link.purpose is not purpose:
+            raise LinkError("another purpose")
+        return link
+
+
+def state_of(link: Link, now: datetime) -> LinkState:
+    if now <= link.act_until:
+        return LinkState.OPEN
+    return LinkState.READ_ONLY if now <= link.read_until else LinkState.GONE

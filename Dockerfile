@@ -16,8 +16,10 @@ COPY cli cli
 COPY readmodels readmodels
 COPY actions actions
 COPY gateway gateway
+COPY web web
 COPY notifications notifications
 COPY templates templates
+COPY locale locale
 COPY migrations migrations
 COPY programmes programmes
 COPY demo demo

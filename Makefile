@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-unit test-integration stop server lint format clean screenshots
+.PHONY: install demo test test-unit test-integration stop server lint format clean screenshots catalogs
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("wipflow needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -39,6 +39,11 @@ server: $(STAMP)
 
 stop: $(STAMP)
 	$(PY) starter.py dev down
+
+# The web pages' words: extract them, then write each language's catalog from locale/translate.py.
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project=wipflow -o locale/messages.pot .
+	$(PY) locale/translate.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -29,6 +29,11 @@ ENTRIES: dict[str, Entry] = {
         "Run a whole session on embedded defaults, its calendar compressed to seconds.",
         is_group=False,
     ),
+    "web": Entry(
+        ("web.command",),
+        "Serve the producers' pages (the links in their messages point at PUBLIC_URL).",
+        is_group=False,
+    ),
     "submit": Entry(
         ("cli.submissions",),
         "Enter submissions into a session: each valid row starts its workflow, once.",

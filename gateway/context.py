@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.client import Client
 
 from gateway.errors import ActionError
+from notifications.links import Signer
 from settings import Settings, get_settings
 from store import db as store_db
 from temporal_client import TemporalUnavailable, connect
@@ -37,6 +39,11 @@ class Context:
             self._engine = store_db.make_engine(self.settings.database_url)
             self._database = store_db.make_sessionmaker(self._engine)
         return self._database
+
+    @cached_property
+    def links(self) -> Signer:
+        """The signer of the links in messages (its keys from the settings)."""
+        return Signer.from_settings(self.settings)
 
     async def client(self) -> Client:
         """Temporal's client; a server that cannot be reached is a refusal to explain in one

@@ -20,10 +20,16 @@ async def session_handle(ctx: Context, session_id: str) -> WorkflowHandle:
     return client.get_workflow_handle_for(SessionWorkflow.run, session_workflow_id(session_id))
 
 
-async def session_update(ctx: Context, session_id: str, method, arg: BaseModel | None = None):
+async def session_update(
+    ctx: Context,
+    session_id: str,
+    method,
+    arg: BaseModel | None = None,
+    update_id: str | None = None,
+):
     handle = await session_handle(ctx, session_id)
     try:
-        return await update(handle, method, arg, session_id)
+        return await update(handle, method, arg, session_id, update_id)
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise ActionError(f"no running session {session_id!r}") from None

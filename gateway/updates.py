@@ -17,7 +17,9 @@ from gateway.errors import ActionError
 UPDATE_TRIES = 30
 
 
-async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: str) -> Any:
+async def update(
+    handle: WorkflowHandle, method, arg: BaseModel | None, what: str, update_id: str | None = None
+) -> Any:
     """Run a workflow update; a validator's refusal becomes one line naming `what`.
 
     An update the server dropped because the worker died holding it (UnprocessedUpdate, or the
@@ -25,9 +27,12 @@ async def update(handle: WorkflowHandle, method, arg: BaseModel | None, what: st
     for up to a minute under the same update id: the workflow applies one update id once, so
     staff never see an error for a command that did nothing, nor a command applied twice (the
     fault drills restart workers under staff's feet).
+
+    `update_id` names the update when the caller knows what makes two requests one (a producer's
+    signed link and answer: a double click or a reload is then one update); else each call is one.
     """
     args = [] if arg is None else [arg]
-    update_id = f"cli-{uuid.uuid4()}"
+    update_id = update_id or f"cli-{uuid.uuid4()}"
     for attempt in range(UPDATE_TRIES):
         try:
             return await handle.execute_update(method, *args, id=update_id)

@@ -130,6 +130,11 @@ def _paragraphs(text: str) -> Markup:
     return Markup("\n".join("<p>" + part.replace("\n", "<br>\n") + "</p>" for part in parts))
 
 
+# What a template may call on a value, in the reader's language (`lang`) and the session's zone
+# (`timezone`): the mail's templates and the web pages share them.
+FILTERS = {"date": _date, "datetime": _datetime, "money": _money, "term": _term}
+
+
 @cache
 def _environment(html: bool) -> Environment:
     env = Environment(
@@ -137,9 +142,7 @@ def _environment(html: bool) -> Environment:
         autoescape=html,
         undefined=StrictUndefined,
     )
-    env.filters.update(
-        date=_date, datetime=_datetime, money=_money, paragraphs=_paragraphs, term=_term
-    )
+    env.filters.update(FILTERS, paragraphs=_paragraphs)
     return env
 
 

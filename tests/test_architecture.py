@@ -44,6 +44,9 @@ ALLOWED: dict[str, set[str]] = {
     "devserver": {"shared", "settings"},
     "worker": SHAPES | IO | {"activities", "workflows"},
     "cli": SHAPES | {"settings", "gateway", "readmodels", "actions", "intake", "devserver"},
+    # The producers' pages: the layer, the mail's own Jinja filters and languages, and the
+    # staff CLI only to register `starter.py web` on it.
+    "web": SHAPES | {"settings", "gateway", "readmodels", "actions", "notifications", "cli"},
     # The demo plays every person of a session (staff, producers, the committee) on the embedded
     # stack, and waits on the workflows and the database to show each step as it lands.
     "demo": SHAPES
@@ -53,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "migrations": SHAPES | {"store", "settings"},
 }
 # Where anything may be imported: measurements and tests reach into every part.
-FREE = {"bench", "tests", "docs"}
+FREE = {"bench", "tests", "docs", "locale"}  # locale/translate.py: `make catalogs`
 
 
 def _modules() -> Iterator[tuple[str, Path]]:

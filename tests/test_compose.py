@@ -20,7 +20,7 @@ from shared import SEARCH_ATTRIBUTES, TYPE_NAMES
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICES: dict = COMPOSE["services"]
-APP_SERVICES = ["worker", "migrate"]
+APP_SERVICES = ["worker", "migrate", "web"]
 
 
 def env_of(service: str) -> dict[str, str]:
@@ -150,3 +150,31 @@ def test_the_worker_publishes_its_metrics_port():
     host, _, port = address.rpartition(":")
     assert host == "0.0.0.0"  # inside its container, reachable from Prometheus outside it
     assert f"{port}:{port}" in SERVICES["worker"]["ports"]
+
+
+@pytest.mark.integration  # a starter.py process
+def test_the_web_app_runs_from_the_same_image_and_signs_with_the_workers_key():
+    web, worker = SERVICES["web"], SERVICES["worker"]
+    assert web["build"] == worker["build"] == "."
+    assert web["command"][:3] == ["python", "starter.py", "web"]
+    port = web["command"][web["command"].index("--port") + 1]
+    assert f"{port}:{port}" in web["ports"]
+    assert urlsplit(env_of("web")["PUBLIC_URL"]).port == int(port)
+    # The links the worker signs, the web app verifies: one key file, on one shared volume.
+    assert env_of("web")["LINK_KEYS_FILE"] == env_of("worker")["LINK_KEYS_FILE"]
+    shared = {v.split(":")[0] for v in web["volumes"]} & {
+        v.split(":")[0] for v in worker["volumes"]
+    }
+    assert any(
+        env_of("web")["LINK_KEYS_FILE"].startswith(v.split(":")[1])
+        for v in web["volumes"]
+        if v.split(":")[0] in shared
+    )
+    help_text = subprocess.run(
+        [sys.executable, "starter.py", "web", "--help"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "--port" in help_text

@@ -1,0 +1,70 @@
+"""A producer's answer to an offer, given through the signed link in the offer's message.
+
+The answer is one update on the session's workflow (which holds the slots), and its id derives
+from the link and the answer: a double click, a reload or a retried request is the same update,
+which Temporal applies once and answers again with the same result. A refusal (the deadline past,
+the slot already released, the film withdrawn) says which, for the page to say it in the
+producer's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from gateway.context import Context
+from gateway.errors import ActionError
+from gateway.handles import session_update
+from models.messages import FilmStage
+from models.session import AnswerInput
+from notifications.links import LinkState, Purpose, state_of
+from readmodels.answers import OfferPage, offer_page, open_link
+from workflows.session import SessionWorkflow
+
+# Who the audit trail names for an answer given through a link (no name: histories keep it).
+PRODUCER_BY_LINK = "producer (signed link)"
+
+
+class Answer(StrEnum):
+    CONFIRM = "confirm"
+    DECLINE = "decline"
+
+
+GIVEN = {Answer.CONFIRM: "confirmed", Answer.DECLINE: "declined"}
+
+
+class AnswerRefused(ActionError):
+    """Why an answer was not taken: `late` (the deadline passed), `closed` (the offer is no
+    longer open: answered, lapsed, withdrawn), or `refused` (the session said no)."""
+
+    def __init__(self, why: str, detail: str = "") -> None:
+        super().__init__(detail or why)
+        self.why = why
+
+
+def update_id(ref: str, answer: Answer) -> str:
+    return f"link:{ref}:{answer.value}"
+
+
+async def answer_offer(
+    ctx: Context, token: str, answer: Answer, reason: str = "", now: datetime | None = None
+) -> OfferPage:
+    """Confirm or decline the offered slot; returns the page as it stands after the answer."""
+    now = now or datetime.now(UTC)
+    link = open_link(ctx, token, Purpose.OFFER, now)
+    page = await offer_page(ctx, token, now)
+    if page.answer is not None:
+        return page  # answered before (this answer, or the other): shown as given
+    if state_of(link, now) is not LinkState.OPEN:
+        raise AnswerRefused("late")
+    if page.stage is not FilmStage.OFFERED:
+        raise AnswerRefused("closed")
+    method = SessionWorkflow.confirm if answer is Answer.CONFIRM else SessionWorkflow.decline
+    request = AnswerInput(submission_id=link.submission_id, reason=reason, actor=PRODUCER_BY_LINK)
+    session_id = link.submission_id.rsplit("/", 1)[0]
+    try:
+        await session_update(ctx, session_id, method, request, update_id(link.ref, answer))
+    except ActionError as exc:
+        raise AnswerRefused("refused", str(exc)) from None
+    page = await offer_page(ctx, token, now)
+    # The film's own record follows the session's decision a moment later: say what was given.
+    return page.model_copy(update={"answer": page.answer or GIVEN[answer]})

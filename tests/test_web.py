@@ -1,0 +1,118 @@
+"""The web face's guard rails, served by uvicorn on loopback: links that open nothing (tampered,
+foreign, expired) get pages that say so in the reader's language and reveal nothing; every
+response carries the security headers; a post too large is a 413 page; a form posted without its
+cookie is refused. The pages' words come from complete catalogs. No Temporal server is needed:
+a link is refused before anything is read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from gateway.context import Context
+from notifications.links import GRACE, Purpose, Signer
+from notifications.stages import LANGUAGES
+from settings import PROJECT_ROOT, Settings
+from web.app import create_app
+from web.i18n import LOCALES
+from web.serve import serving
+
+FILM = "films-in-progress/toulouse-2027/la-sirga-82004e8dcb"
+KEYS = {"k1": "a key for the tests of the web face"}
+SETTINGS = Settings(link_keys=KEYS, link_key_id="k1")
+
+
+@pytest.fixture
+async def web() -> httpx.AsyncClient:
+    async with (
+        serving(create_app(ctx=Context(SETTINGS))) as url,
+        httpx.AsyncClient(base_url=url) as client,
+    ):
+        yield client
+
+
+def token(deadline: datetime, purpose: Purpose = Purpose.OFFER) -> str:
+    return Signer(KEYS, "k1").sign(FILM, purpose, "1", deadline)
+
+
+@pytest.mark.integration
+async def test_a_tampered_link_is_403_and_names_no_film(web):
+    good = token(datetime.now(UTC) + timedelta(days=3))
+    bad = good[:-4] + ("AAAA" if not good.endswith("AAAA") else "BBBB")
+    page = await web.get(f"/answer/{bad}")
+    assert page.status_code == 403
+    assert "This link is not valid" in page.text and "sirga" not in page.text.lower()
+    assert '<html lang="en">' in page.text
+
+
+@pytest.mark.integration
+async def test_a_link_for_another_purpose_or_key_is_403(web):
+    other = token(datetime.now(UTC) + timedelta(days=3), Purpose.AWARD)
+    assert (await web.get(f"/answer/{other}")).status_code == 403
+    foreign = Signer({"k9": "someone else's key"}, "k9").sign(
+        FILM, Purpose.OFFER, "1", datetime.now(UTC) + timedelta(days=3)
+    )
+    assert (await web.get(f"/answer/{foreign}")).status_code == 403
+
+
+@pytest.mark.integration
+async def test_a_link_past_its_grace_is_410_in_the_chosen_language(web):
+    old = token(datetime.now(UTC) - GRACE - timedelta(days=1))
+    page = await web.get(f"/answer/{old}", params={"lang": "pt"})
+    assert page.status_code == 410
+    assert '<html lang="pt">' in page.text and "Este link expirou" in page.text
+
+
+@pytest.mark.integration
+async def test_every_response_carries_the_security_headers(web):
+    for path in ("/healthz", "/answer/nothing", "/nowhere", "/static/site.css"):
+        headers = (await web.get(path)).headers
+        assert "default-src 'none'" in headers["content-security-policy"], path
+        assert headers["referrer-policy"] == "no-referrer", path  # tokens never leave
+        assert (
+            headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+        )
+
+
+@pytest.mark.integration
+async def test_an_unknown_page_is_a_404_page(web):
+    page = await web.get("/nowhere", params={"lang": "es"})
+    assert page.status_code == 404 and "Página no encontrada" in page.text
+
+
+@pytest.mark.integration
+async def test_a_five_megabyte_post_is_refused_with_a_413_page(web):
+    url = f"/answer/{token(datetime.now(UTC) + timedelta(days=3))}"
+    page = await web.post(url, data={"answer": "confirm", "reason": "x" * (5 * 1024 * 1024)})
+    assert page.status_code == 413 and "Too much data" in page.text
+
+
+@pytest.mark.integration
+async def test_a_form_without_its_cookie_is_refused_and_nothing_is_read(web):
+    url = f"/answer/{token(datetime.now(UTC) + timedelta(days=3))}"
+    page = await web.post(url, data={"answer": "confirm", "csrf": "forged"})
+    assert page.status_code == 403 and "This form has expired" in page.text
+
+
+def test_every_word_of_the_pages_is_in_every_catalog():
+    """What `make catalogs` would extract today is what the catalogs translate: no word left in
+    English in es, pt or fr, and none translated that the pages no longer say."""
+    method_map = [("web/**.py", "python"), ("templates/web/**.html.j2", "jinja2")]
+    options = {"templates/web/**.html.j2": {"extensions": "jinja2.ext.i18n"}}
+    said = {
+        message
+        for _, _, message, _, _ in extract_from_dir(PROJECT_ROOT, method_map, options)
+        if isinstance(message, str)
+    }
+    assert said, "nothing extracted: the method map no longer matches the sources"
+    for lang in LANGUAGES:
+        with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
+            catalog = read_po(po, locale=lang)
+        translated = {m.id: m.string for m in catalog if m.id}
+        assert set(translated) == said, lang
+        assert all(translated.values()), [k for k, v in translated.items() if not v]
+        assert not any(m.fuzzy for m in catalog if m.id), lang

@@ -1,0 +1,100 @@
+"""The pages behind the links: an offer to confirm or decline, and the pages that say why a link
+or an answer was refused, each in the reader's language (`?lang=` switches it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from actions.answers import Answer, AnswerRefused, answer_offer
+from notifications.stages import LANGUAGES
+from readmodels.answers import LinkRefused, OfferPage, offer_page
+from web.i18n import NAMES, environment, language, translations
+from web.security import CSRF_COOKIE, csrf_holds, new_csrf
+
+router = APIRouter()
+
+
+def page(
+    request: Request, template: str, lang: str, status: int = 200, timezone: str = "UTC", **values
+) -> HTMLResponse:
+    """A page in `lang`, with the language switcher and a fresh form token where it has forms."""
+    csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
+    languages = [(code, NAMES[code]) for code in LANGUAGES]
+    html = (
+        environment(lang)
+        .get_template(template)
+        .render(lang=lang, languages=languages, csrf=csrf, timezone=timezone, **values)
+    )
+    response = HTMLResponse(html, status_code=status)
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=secure, path="/"
+    )
+    return response
+
+
+def problem(request: Request, status: int, lang: str | None = None) -> HTMLResponse:
+    """403, 404, 410, 413: a page that says what happened and nothing about any film."""
+    lang = language(lang or request.query_params.get("lang"), None)
+    _ = translations(lang).gettext
+    texts = {
+        403: (_("This link is not valid"), _("Please use the link in the message you received.")),
+        404: (_("Page not found"), _("There is nothing at this address.")),
+        410: (_("This link has expired"), _("Please write to the programme's staff.")),
+        413: (_("Too much data"), _("The form sent more than this page accepts.")),
+        419: (_("This form has expired"), _("Please open the link again and answer once more.")),
+    }
+    heading, detail = texts[status]
+    return page(
+        request,
+        "problem.html.j2",
+        lang,
+        403 if status == 419 else status,
+        heading=heading,
+        detail=detail,
+    )
+
+
+def offer(request: Request, shown: OfferPage, status: int = 200, refused: str = "") -> HTMLResponse:
+    """The offer in the reader's language, its dates in the session's zone."""
+    lang = language(request.query_params.get("lang"), shown.language)
+    return page(request, "offer.html.j2", lang, status, shown.timezone, page=shown, refused=refused)
+
+
+@router.get("/answer/{token}", response_class=HTMLResponse)
+async def show_offer(request: Request, token: str) -> HTMLResponse:
+    try:
+        shown = await offer_page(request.app.state.ctx, token)
+    except LinkRefused as exc:
+        return problem(request, 410 if exc.gone else 403)
+    return offer(request, shown)
+
+
+@router.post("/answer/{token}", response_class=HTMLResponse)
+async def give_answer(
+    request: Request,
+    token: str,
+    answer: Annotated[Answer, Form()],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> HTMLResponse:
+    ctx = request.app.state.ctx
+    if not csrf_holds(request.cookies.get(CSRF_COOKIE), csrf):
+        return problem(request, 419)
+    try:
+        shown = await answer_offer(ctx, token, answer, reason.strip())
+    except LinkRefused as exc:
+        return problem(request, 410 if exc.gone else 403)
+    except AnswerRefused as exc:
+        shown = await offer_page(ctx, token)
+        lang = language(request.query_params.get("lang"), shown.language)
+        _ = translations(lang).gettext
+        why = {
+            "late": _("The deadline to answer has passed: your answer could not be taken."),
+            "closed": _("This offer is no longer open: your answer could not be taken."),
+        }.get(exc.why, _("Your answer could not be taken: the session has moved on."))
+        return offer(request, shown, 409, refused=why)
+    return offer(request, shown)

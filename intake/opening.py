@@ -141,4 +141,5 @@ def target_of(row: SessionRow) -> SessionTarget:
         programme_id=row.programme_id,
         deadline=row.deadline,
         fix_window=timedelta(seconds=row.fix_window_seconds),
+        stage=SessionStage(row.stage),
     )

@@ -18,6 +18,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from intake.batch import Batch, FieldError, RowError
 from models.messages import FilmStage, SubmissionInput
+from models.session import SessionStage
 from shared import Status, WorkflowType, submission_workflow_id
 from temporal_client import Tracking, start_tracked
 
@@ -29,6 +30,7 @@ class SessionTarget(BaseModel):
     programme_id: str
     deadline: datetime
     fix_window: timedelta
+    stage: SessionStage = SessionStage.CALL_OPEN  # staff may close the call before its deadline
 
 
 class Entry(BaseModel):
@@ -44,6 +46,17 @@ class SubmitReport(BaseModel):
     duplicates: list[Entry] = []
 
 
+def call_closed(target: SessionTarget, now: datetime) -> str | None:
+    """Why the session takes no more films, if it does not: its deadline passed, or staff moved
+    it past its call (`session advance`), so that a late film is never left unreviewed."""
+    if target.stage is not SessionStage.CALL_OPEN:
+        stage = target.stage.value.replace("_", " ")
+        return f"the call for {target.session_id} was closed by staff (the session is in {stage})"
+    if now > target.deadline:
+        return f"the call for {target.session_id} closed at {target.deadline.isoformat()}"
+    return None
+
+
 async def submit_batch(
     client: Client,
     task_queue: str,
@@ -55,8 +68,8 @@ async def submit_batch(
 ) -> SubmitReport:
     now = now or datetime.now(UTC)
     report = SubmitReport(rejected=list(batch.rejected))
-    if now > target.deadline:
-        closed = f"the call for {target.session_id} closed at {target.deadline.isoformat()}"
+    closed = call_closed(target, now)
+    if closed:
         report.rejected += [
             RowError(
                 row=v.row,

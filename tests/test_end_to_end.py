@@ -16,7 +16,8 @@ from intake.opening import target_of
 from intake.submit import submit_batch
 from models.eligibility import EligibilityContext
 from models.messages import STAGE_FOR_OUTCOME
-from models.orm import SubmissionRow
+from models.orm import SessionRow, SubmissionRow
+from models.session import SessionStage
 from tests.conftest import new_session, running_worker
 from tests.forms import form_dict
 
@@ -92,3 +93,23 @@ async def test_a_batch_after_the_deadline_is_refused_whole(local_env, pg_session
     assert refused.errors[0].field == "session" and "closed" in refused.errors[0].message
     assert late > datetime.now(UTC)  # the real clock did not matter: the deadline is data
     assert await statuses(pg_sessions, session.id) == {}
+
+
+async def test_a_batch_after_staff_closed_the_call_early_is_refused_whole(
+    local_env, pg_sessions, programmes
+):
+    """`session advance` before the deadline closes the call for every door: a film entered then
+    would become eligible with no reviewer."""
+    session = await new_session(pg_sessions, programmes["films-in-progress"])
+    async with pg_sessions.begin() as db:
+        row = await db.get(SessionRow, session.id)
+        row.stage = SessionStage.REVIEW.value  # as the session's record_stage activity writes it
+    async with pg_sessions() as db:
+        target = target_of(await db.get(SessionRow, session.id))
+    assert datetime.now(UTC) < target.deadline  # the deadline itself has not passed
+    batch = validate_records([form_dict(original_title="Tarde")])
+    report = await submit_batch(local_env.client, "unused", target, batch)
+    [refused] = report.rejected
+    assert refused.errors[0].field == "session"
+    assert "closed by staff (the session is in review)" in refused.errors[0].message
+    assert not report.accepted and await statuses(pg_sessions, session.id) == {}

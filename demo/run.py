@@ -53,8 +53,11 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
         if confirmed := next(
             (o.submission_id for o in data.offers if o.status == "confirmed"), None
         ):
-            link = await producers.offer_link(database, confirmed[0])
-            say(f"A producer's page, behind the link in their offer (confirmed):\n  {link}")
+            link = await producers.offer_link(database, confirmed)
+            say(
+                f"A producer's page, behind the link in their offer (confirmed):\n  {link}",
+                soft_wrap=True,
+            )
         say(f"The board again: .venv/bin/python starter.py session status {sid}")
         say(f"Live, with progress bars: .venv/bin/python starter.py session watch {sid}")
         say(f"One film's timeline: .venv/bin/python starter.py submission show {sid}/<film>")

@@ -13,6 +13,7 @@ Nothing here reads a clock: `verify` takes `now`, so tests and pages agree on wh
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -70,8 +71,14 @@ def keys_of(settings: Settings) -> dict[str, str]:
     path: Path = settings.link_keys_file
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({settings.link_key_id: secrets.token_urlsafe(32)}))
-        path.chmod(0o600)
+        key = json.dumps({settings.link_key_id: secrets.token_urlsafe(32)})
+        try:  # readable by its owner only, from its first byte; the first process to make it wins
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(key)
     return json.loads(path.read_text())
 
 

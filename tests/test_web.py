@@ -92,6 +92,19 @@ async def test_a_five_megabyte_post_is_refused_with_a_413_page(web):
 
 
 @pytest.mark.integration
+async def test_a_large_post_without_a_length_is_refused_as_it_streams_in(web):
+    url = f"/answer/{token(datetime.now(UTC) + timedelta(days=3))}"
+
+    async def chunks():
+        for _ in range(5):
+            yield b"reason=" + b"x" * (1024 * 1024)
+
+    page = await web.post(url, content=chunks(), headers={"content-type": "text/plain"})
+    assert "content-length" not in page.request.headers  # sent chunked
+    assert page.status_code == 413 and "Too much data" in page.text
+
+
+@pytest.mark.integration
 async def test_a_form_without_its_cookie_is_refused_and_nothing_is_read(web):
     url = f"/answer/{token(datetime.now(UTC) + timedelta(days=3))}"
     page = await web.post(url, data={"answer": "confirm", "csrf": "forged"})
@@ -116,3 +129,40 @@ def test_every_word_of_the_pages_is_in_every_catalog():
         assert set(translated) == said, lang
         assert all(translated.values()), [k for k, v in translated.items() if not v]
         assert not any(m.fuzzy for m in catalog if m.id), lang
+
+
+def test_a_films_title_is_text_on_the_page_never_markup():
+    """A title is the producer's own words: shown, never run (Jinja's autoescape, and the
+    translations' newstyle gettext escaping what it is given)."""
+    from models.messages import FilmStage
+    from notifications.links import LinkState
+    from readmodels.answers import OfferPage
+    from web.i18n import NAMES, environment
+
+    shown = OfferPage(
+        submission_id=FILM,
+        film='<script>alert("x")</script>',
+        session="Films in Progress — Toulouse 2027",
+        language="es",
+        timezone="Europe/Paris",
+        confirm_by=datetime(2027, 3, 8, 17, tzinfo=UTC),
+        event_start=datetime(2027, 3, 25, 9, tzinfo=UTC),
+        event_end=datetime(2027, 3, 26, 18, tzinfo=UTC),
+        stage=FilmStage.OFFERED,
+        link=LinkState.OPEN,
+        answer=None,
+    )
+    html = (
+        environment("es")
+        .get_template("offer.html.j2")
+        .render(
+            lang="es",
+            languages=list(NAMES.items()),
+            csrf="t",
+            timezone=shown.timezone,
+            page=shown,
+            refused="",
+        )
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "8 de marzo de 2027, 18:00 (CET)" in html  # the deadline in the session's zone

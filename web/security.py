@@ -23,13 +23,9 @@ HEADERS = {
 }
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class Guard:
     """ASGI middleware: the headers on every response, and a request body past MAX_BODY refused
-    (by its Content-Length, or as it streams in) before any page reads it."""
+    with a 413 page before any page reads it."""
 
     def __init__(self, app: ASGIApp, on_too_large: ASGIApp) -> None:
         self.app = app
@@ -51,24 +47,31 @@ class Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
-            await self.on_too_large(scope, receive, send_with_headers)
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send_with_headers)
             return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
+        # A form is small: read it whole, refusing it as soon as it passes the limit (whatever
+        # its Content-Length says, or without one), then hand the app what was read.
+        body, more = b"", True
+        while more:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise BodyTooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY:
+                await self.on_too_large(scope, receive, send_with_headers)
+                return
+        delivered = False
 
-        try:
-            await self.app(scope, counted, send_with_headers)
-        except BodyTooLarge:
-            await self.on_too_large(scope, receive, send_with_headers)
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # after the body: the client's disconnect, if any
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send_with_headers)
 
 
 def new_csrf() -> str:

@@ -97,6 +97,16 @@ T: dict[str, dict[str, str]] = {
         "pt": "Esta oferta já não está aberta: não foi possível registar a sua resposta.",
         "fr": "Cette offre n’est plus ouverte : votre réponse n’a pas pu être prise en compte.",
     },
+    "Too many attempts": {
+        "es": "Demasiados intentos",
+        "pt": "Demasiadas tentativas",
+        "fr": "Trop de tentatives",
+    },
+    "Please wait a minute, then try again.": {
+        "es": "Espere un minuto y vuelva a intentarlo.",
+        "pt": "Aguarde um minuto e tente novamente.",
+        "fr": "Patientez une minute, puis réessayez.",
+    },
     "Too much data": {"es": "Demasiados datos", "pt": "Dados a mais", "fr": "Trop de données"},
     "You confirmed your participation. Thank you, and see you there!": {
         "es": "Ha confirmado su participación. ¡Gracias, y hasta pronto!",

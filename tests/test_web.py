@@ -105,6 +105,26 @@ async def test_a_large_post_without_a_length_is_refused_as_it_streams_in(web):
 
 
 @pytest.mark.integration
+async def test_answers_are_throttled_per_link_and_per_address():
+    """A producer's ten clicks pass; the eleventh post on one link in a minute is a 429 page,
+    and so is an address trying many links."""
+    from web.security import Throttle
+
+    app = create_app(ctx=Context(SETTINGS), throttle=Throttle("10/minute", "15/minute"))
+    async with serving(app) as url, httpx.AsyncClient(base_url=url) as client:
+        one = f"/answer/{token(datetime.now(UTC) + timedelta(days=3))}"
+        codes = [
+            (await client.post(one, data={"answer": "confirm"})).status_code for _ in range(11)
+        ]
+        assert codes[:10] == [403] * 10 and codes[10] == 429  # 403: no form cookie, not throttled
+        others = [f"/answer/other-{i}" for i in range(5)]
+        codes = [(await client.post(u, data={"answer": "confirm"})).status_code for u in others]
+        assert codes[:4] == [403] * 4 and codes[4] == 429  # the address's 15 in the minute
+        page = await client.post(others[0], data={"answer": "confirm"}, params={"lang": "fr"})
+        assert page.status_code == 429 and "Trop de tentatives" in page.text
+
+
+@pytest.mark.integration
 async def test_a_form_without_its_cookie_is_refused_and_nothing_is_read(web):
     url = f"/answer/{token(datetime.now(UTC) + timedelta(days=3))}"
     page = await web.post(url, data={"answer": "confirm", "csrf": "forged"})

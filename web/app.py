@@ -17,18 +17,21 @@ from starlette.types import ASGIApp
 from gateway.context import Context
 from settings import Settings, get_settings
 from web.pages import problem, router
-from web.security import Guard
+from web.security import Guard, Throttle
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: Settings | None = None, ctx: Context | None = None) -> ASGIApp:
+def create_app(
+    settings: Settings | None = None, ctx: Context | None = None, throttle: Throttle | None = None
+) -> ASGIApp:
     """The app on a context of its own, or on `ctx` (a test's, already connected)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = ctx is None
         app.state.ctx = ctx or Context(settings or get_settings())
+        app.state.throttle = throttle or Throttle()
         try:
             yield
         finally:

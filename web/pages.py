@@ -46,6 +46,7 @@ def problem(request: Request, status: int, lang: str | None = None) -> HTMLRespo
         410: (_("This link has expired"), _("Please write to the programme's staff.")),
         413: (_("Too much data"), _("The form sent more than this page accepts.")),
         419: (_("This form has expired"), _("Please open the link again and answer once more.")),
+        429: (_("Too many attempts"), _("Please wait a minute, then try again.")),
     }
     heading, detail = texts[status]
     return page(
@@ -82,6 +83,9 @@ async def give_answer(
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> HTMLResponse:
     ctx = request.app.state.ctx
+    address = request.client.host if request.client else "unknown"
+    if not await request.app.state.throttle.allows(token, address):
+        return problem(request, 429)
     if not csrf_holds(request.cookies.get(CSRF_COOKIE), csrf):
         return problem(request, 419)
     try:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import secrets
 
+from limits import parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 1024 * 1024  # a form of answers, not an upload
@@ -72,6 +75,22 @@ class Guard:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send_with_headers)
+
+
+class Throttle:
+    """Answers per link and per address, in a moving window (the `limits` package, in this
+    process's memory): a producer clicking ten times is still answered, a script trying tokens
+    or hammering one link is slowed to a page that says to wait."""
+
+    def __init__(self, per_link: str = "20/minute", per_address: str = "60/minute") -> None:
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._per_link = parse(per_link)
+        self._per_address = parse(per_address)
+
+    async def allows(self, link: str, address: str) -> bool:
+        link_ok = await self._limiter.hit(self._per_link, "link", link)
+        address_ok = await self._limiter.hit(self._per_address, "address", address)
+        return link_ok and address_ok
 
 
 def new_csrf() -> str:

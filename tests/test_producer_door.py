@@ -22,7 +22,7 @@ from bench.drill_stack import SmtpServer
 from gateway.context import Context
 from models.orm import AuditRow
 from notifications.links import GRACE, Purpose, Signer
-from settings import Settings
+from settings import PROJECT_ROOT, Settings
 from tests.conftest import cli_year, require, running_worker
 from tests.forms import form_dict
 from tests.test_cli_sessions import ok
@@ -33,6 +33,7 @@ from web.serve import free_port, serving
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
+DOCS = PROJECT_ROOT / "docs"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
 KEYS = {"k1": "the producer door's test key"}
 LANGS = ["es", "pt", "fr", "en", "es", "pt", "fr", "en"]
@@ -220,4 +221,21 @@ async def test_an_expired_and_a_tampered_link_get_their_pages(door, browser):
     response = await page.goto(f"{door['url']}/answer/{late}?lang=en")
     assert response.status == 200 and await page.locator("#confirm").count() == 0
     assert "has passed" in await page.inner_text("#refused")
+    await page.close()
+
+
+async def test_the_offer_page_as_a_producer_sees_it(door, browser, tmp_path):
+    """The open offer as its producer opens it, in their language; with WIPFLOW_SCREENSHOTS=1 the
+    picture is kept under docs/ for the README."""
+    film = door["films"]["offers"][5]
+    number = door["films"]["ids"].index(film)
+    page = await browser.new_page(viewport={"width": 900, "height": 620})
+    await page.goto(await link_in_mail(door, number) + "?lang=es")
+    assert (
+        await page.locator("#confirm").count() == 1 and await page.locator("#decline").count() == 1
+    )
+    assert "Responda antes del" in await page.inner_text("main")
+    folder = DOCS if os.environ.get("WIPFLOW_SCREENSHOTS") == "1" else tmp_path
+    await page.screenshot(path=str(folder / "producer-offer.png"))
+    assert (folder / "producer-offer.png").stat().st_size > 10_000
     await page.close()

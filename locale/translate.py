@@ -97,6 +97,112 @@ T: dict[str, dict[str, str]] = {
         "pt": "Esta oferta já não está aberta: não foi possível registar a sua resposta.",
         "fr": "Cette offre n’est plus ouverte : votre réponse n’a pas pu être prise en compte.",
     },
+    "Where your film stands: %(stage)s.": {
+        "es": "Dónde está su película: %(stage)s.",
+        "pt": "Onde está o seu filme: %(stage)s.",
+        "fr": "Où en est votre film : %(stage)s.",
+    },
+    "We are waiting for your answer to the offer, by %(deadline)s.": {
+        "es": "Esperamos su respuesta a la oferta antes del %(deadline)s.",
+        "pt": "Aguardamos a sua resposta à oferta até %(deadline)s.",
+        "fr": "Nous attendons votre réponse à l’offre avant le %(deadline)s.",
+    },
+    "Answer the offer": {
+        "es": "Responder a la oferta",
+        "pt": "Responder à oferta",
+        "fr": "Répondre à l’offre",
+    },
+    "We are waiting for your corrections, by %(deadline)s: see the message that lists them.": {
+        "es": "Esperamos sus correcciones antes del %(deadline)s: vea el mensaje que las enumera.",
+        "pt": "Aguardamos as suas correções até %(deadline)s: veja a mensagem que as enumera.",
+        "fr": "Nous attendons vos corrections avant le %(deadline)s : voyez le message qui les "
+        "énumère.",
+    },
+    "Nothing is expected of you right now.": {
+        "es": "Por ahora no tiene nada que hacer.",
+        "pt": "Por agora não tem nada a fazer.",
+        "fr": "Rien ne vous est demandé pour l’instant.",
+    },
+    "Messages we sent you": {
+        "es": "Mensajes que le enviamos",
+        "pt": "Mensagens que lhe enviámos",
+        "fr": "Les messages que nous vous avons envoyés",
+    },
+    "None yet.": {
+        "es": "Ninguno todavía.",
+        "pt": "Nenhuma ainda.",
+        "fr": "Aucun pour l’instant.",
+    },
+    "Your film's page": {
+        "es": "La página de su película",
+        "pt": "A página do seu filme",
+        "fr": "La page de votre film",
+    },
+    "received, its eligibility being checked": {
+        "es": "recibida, se está comprobando su elegibilidad",
+        "pt": "recebido, a verificar a elegibilidade",
+        "fr": "reçu, éligibilité en cours de vérification",
+    },
+    "waiting for your corrections": {
+        "es": "a la espera de sus correcciones",
+        "pt": "à espera das suas correções",
+        "fr": "en attente de vos corrections",
+    },
+    "eligible, waiting for the committee": {
+        "es": "elegible, a la espera del comité",
+        "pt": "elegível, à espera do comité",
+        "fr": "éligible, en attente du comité",
+    },
+    "not eligible for this session": {
+        "es": "no elegible para esta sesión",
+        "pt": "não elegível para esta sessão",
+        "fr": "non éligible pour cette session",
+    },
+    "withdrawn": {
+        "es": "retirada",
+        "pt": "retirado",
+        "fr": "retiré",
+    },
+    "with the selection committee": {
+        "es": "en manos del comité de selección",
+        "pt": "com o comité de seleção",
+        "fr": "entre les mains du comité de sélection",
+    },
+    "offered a slot": {
+        "es": "se le ofrece una plaza",
+        "pt": "foi-lhe oferecida uma vaga",
+        "fr": "une place lui est offerte",
+    },
+    "on the waitlist": {
+        "es": "en la lista de espera",
+        "pt": "na lista de espera",
+        "fr": "sur la liste d’attente",
+    },
+    "selected, participation confirmed": {
+        "es": "seleccionada, participación confirmada",
+        "pt": "selecionado, participação confirmada",
+        "fr": "sélectionné, participation confirmée",
+    },
+    "slot declined": {
+        "es": "plaza rechazada",
+        "pt": "vaga recusada",
+        "fr": "place déclinée",
+    },
+    "the offer lapsed": {
+        "es": "la oferta venció",
+        "pt": "a oferta caducou",
+        "fr": "l’offre a expiré",
+    },
+    "not selected this time": {
+        "es": "no seleccionada esta vez",
+        "pt": "não selecionado desta vez",
+        "fr": "non retenu cette fois",
+    },
+    "the session is closed": {
+        "es": "la sesión está cerrada",
+        "pt": "a sessão está encerrada",
+        "fr": "la session est close",
+    },
     "Too many attempts": {
         "es": "Demasiados intentos",
         "pt": "Demasiadas tentativas",

@@ -47,7 +47,7 @@ class OfferPage(BaseModel):
         return self.link is LinkState.OPEN and self.stage is FilmStage.OFFERED
 
 
-def open_link(ctx: Context, token: str, purpose: Purpose, now: datetime) -> Link:
+def open_link(ctx: Context, token: str, purpose: Purpose | None, now: datetime) -> Link:
     """The link a token carries, refused if it is not ours or past its grace."""
     try:
         link = ctx.links.verify(token, purpose)

@@ -122,6 +122,19 @@ async def link_in_mail(door, number: int) -> str:
     return LINK.search(text).group(1)
 
 
+async def shows(page, words: str, within: float = 30) -> str:
+    """The page's text once it says `words`, reloading it meanwhile: the film's record follows
+    the session's decision a moment after the answer."""
+
+    async def read() -> str:
+        text = await page.inner_text("main")
+        if words not in text:
+            await page.reload()
+        return text
+
+    return await until(read, lambda text: words in text, within=within)
+
+
 async def confirmations(pg_sessions, film: str) -> int:
     async with pg_sessions() as db:
         return await db.scalar(
@@ -238,4 +251,9 @@ async def test_the_offer_page_as_a_producer_sees_it(door, browser, tmp_path):
     folder = DOCS if os.environ.get("WIPFLOW_SCREENSHOTS") == "1" else tmp_path
     await page.screenshot(path=str(folder / "producer-offer.png"))
     assert (folder / "producer-offer.png").stat().st_size > 10_000
+    # Its film's page says what is expected, by when, and names no member of the committee.
+    await page.click("#film")
+    text = await shows(page, "Esperamos su respuesta")
+    assert "se le ofrece una plaza" in text
+    assert not {"Ana", "Beto", "Caro"} & set(text.split())
     await page.close()

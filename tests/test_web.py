@@ -182,6 +182,7 @@ def test_a_films_title_is_text_on_the_page_never_markup():
             timezone=shown.timezone,
             page=shown,
             refused="",
+            film_url="/film/t",
         )
     )
     assert "<script>" not in html and "&lt;script&gt;" in html

@@ -9,8 +9,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from actions.answers import Answer, AnswerRefused, answer_offer
+from models.messages import FilmStage
+from notifications.links import Purpose
 from notifications.stages import LANGUAGES
 from readmodels.answers import LinkRefused, OfferPage, offer_page
+from readmodels.film_page import film_page
 from web.i18n import NAMES, environment, language, translations
 from web.security import CSRF_COOKIE, csrf_holds, new_csrf
 
@@ -62,7 +65,67 @@ def problem(request: Request, status: int, lang: str | None = None) -> HTMLRespo
 def offer(request: Request, shown: OfferPage, status: int = 200, refused: str = "") -> HTMLResponse:
     """The offer in the reader's language, its dates in the session's zone."""
     lang = language(request.query_params.get("lang"), shown.language)
-    return page(request, "offer.html.j2", lang, status, shown.timezone, page=shown, refused=refused)
+    # The film's page, in the language the reader chose here, if they chose one.
+    film_url = request.url.path.replace("/answer/", "/film/", 1)
+    if request.query_params.get("lang") in LANGUAGES:
+        film_url += f"?lang={lang}"
+    return page(
+        request,
+        "offer.html.j2",
+        lang,
+        status,
+        shown.timezone,
+        page=shown,
+        refused=refused,
+        film_url=film_url,
+    )
+
+
+def stage_names(lang: str) -> dict[FilmStage, str]:
+    """A film's stages as its producer reads them."""
+    _ = translations(lang).gettext
+    return {
+        FilmStage.RECEIVED: _("received, its eligibility being checked"),
+        FilmStage.NEEDS_FIX: _("waiting for your corrections"),
+        FilmStage.ELIGIBLE: _("eligible, waiting for the committee"),
+        FilmStage.INELIGIBLE: _("not eligible for this session"),
+        FilmStage.WITHDRAWN: _("withdrawn"),
+        FilmStage.UNDER_REVIEW: _("with the selection committee"),
+        FilmStage.OFFERED: _("offered a slot"),
+        FilmStage.WAITLISTED: _("on the waitlist"),
+        FilmStage.CONFIRMED: _("selected, participation confirmed"),
+        FilmStage.DECLINED: _("slot declined"),
+        FilmStage.LAPSED: _("the offer lapsed"),
+        FilmStage.NOT_SELECTED: _("not selected this time"),
+        FilmStage.CLOSED: _("the session is closed"),
+    }
+
+
+@router.get("/film/{token}", response_class=HTMLResponse)
+async def show_film(request: Request, token: str) -> HTMLResponse:
+    """The film's own page, which every link of its producer opens."""
+    try:
+        shown = await film_page(request.app.state.ctx, token)
+    except LinkRefused as exc:
+        return problem(request, 410 if exc.gone else 403)
+    lang = language(request.query_params.get("lang"), shown.language)
+    answer_url = f"/answer/{token}" if token_purpose(request, token) is Purpose.OFFER else None
+    if answer_url and request.query_params.get("lang") in LANGUAGES:
+        answer_url += f"?lang={lang}"
+    return page(
+        request,
+        "film.html.j2",
+        lang,
+        200,
+        shown.timezone,
+        page=shown,
+        stage_name=stage_names(lang)[shown.stage],
+        answer_url=answer_url,
+    )
+
+
+def token_purpose(request: Request, token: str) -> Purpose:
+    return request.app.state.ctx.links.verify(token, None).purpose
 
 
 @router.get("/answer/{token}", response_class=HTMLResponse)

@@ -1,0 +1,86 @@
+"""A film's own page as its producer sees it, from any of their links: where the film stands,
+what is expected of them and by when, and the messages wipflow sent them. Never the committee's
+names or scores, nor anything of another film."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from gateway.context import Context
+from gateway.handles import submission_handle
+from models.messages import FilmStage
+from models.orm import OutboxRow, SessionRow, SubmissionRow
+from models.programme import SessionCalendar
+from notifications.stages import LANGUAGES
+from readmodels.answers import LinkRefused, open_link
+from workflows.submission import SubmissionWorkflow
+
+
+class Sent(BaseModel):
+    kind: str
+    subject: str
+    at: datetime
+
+
+class Expected(BaseModel):
+    """What the film waits for from its producer: an answer to its offer, or a fix."""
+
+    what: Literal["answer_offer", "fix"]
+    by: datetime
+
+
+class FilmPage(BaseModel):
+    submission_id: str
+    film: str
+    session: str
+    language: str
+    timezone: str
+    stage: FilmStage
+    expected: Expected | None
+    messages: list[Sent]  # newest first
+
+
+async def film_page(ctx: Context, token: str, now: datetime | None = None) -> FilmPage:
+    link = open_link(ctx, token, None, now or datetime.now(UTC))
+    async with ctx.database() as db:
+        film = await db.get(SubmissionRow, link.submission_id)
+        if film is None:
+            raise LinkRefused(gone=False)
+        session = await db.get(SessionRow, film.session_id)
+        sent = await db.execute(
+            select(OutboxRow.stage, OutboxRow.subject, OutboxRow.sent_at)
+            .where(
+                OutboxRow.submission_id == film.id,
+                OutboxRow.recipient == film.contact_email,
+                OutboxRow.sent_at.is_not(None),
+            )
+            .order_by(OutboxRow.sent_at.desc())
+        )
+    stage = FilmStage(film.status)
+    return FilmPage(
+        submission_id=film.id,
+        film=film.original_title,
+        session=session.name,
+        language=film.contact_language if film.contact_language in LANGUAGES else "en",
+        timezone=SessionCalendar.model_validate(session.calendar).timezone,
+        stage=stage,
+        expected=await _expected(ctx, film.id, stage),
+        messages=[Sent(kind=k, subject=s, at=at) for k, s, at in sent],
+    )
+
+
+async def _expected(ctx: Context, submission_id: str, stage: FilmStage) -> Expected | None:
+    """The deadline the film's workflow keeps: asked of it only when it waits on the producer."""
+    if stage not in (FilmStage.OFFERED, FilmStage.NEEDS_FIX):
+        return None
+    handle = await submission_handle(ctx, submission_id)
+    state = await handle.query(SubmissionWorkflow.state)
+    if stage is FilmStage.OFFERED and state.offer_deadline:
+        return Expected(what="answer_offer", by=state.offer_deadline)
+    if stage is FilmStage.NEEDS_FIX and state.fix_deadline:
+        return Expected(what="fix", by=state.fix_deadline)
+    return None

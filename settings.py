@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     staff_email: str = "staff@wipflow.local"
     staff_name: str = "Programme staff"
     staff_language: Literal["es", "pt", "fr", "en"] = "en"
+    # Who staff commands are recorded as in the audit trail (`starter.py --as NAME` wins over
+    # it); unset, the login name of whoever runs the command.
+    staff_actor: str | None = None
     maildir_path: Path = PROJECT_ROOT / "var" / "mail"
     smtp_host: str | None = None
     smtp_port: int = 587

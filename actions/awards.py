@@ -34,7 +34,7 @@ async def grant_award(
         ctx,
         session_id,
         PartneringWorkflow.grant_award,
-        GrantRequest(award_id=award_id, films=films, reason=reason),
+        GrantRequest(award_id=award_id, films=films, reason=reason, actor=ctx.on_behalf_of("jury")),
     )
 
 
@@ -45,7 +45,7 @@ async def record_award_step(
     from workflows.award import AwardWorkflow
 
     return await _award_update(
-        ctx, grant_id, AwardWorkflow.record_step, StepRequest(step=step, note=note)
+        ctx, grant_id, AwardWorkflow.record_step, StepRequest(step=step, note=note, actor=ctx.actor)
     )
 
 
@@ -53,7 +53,12 @@ async def decline_award(ctx: Context, grant_id: str, reason: str) -> AwardState:
     """The producer declines a granted award (before its contract is signed)."""
     from workflows.award import AwardWorkflow
 
-    return await _award_update(ctx, grant_id, AwardWorkflow.decline, DeclineRequest(reason=reason))
+    return await _award_update(
+        ctx,
+        grant_id,
+        AwardWorkflow.decline,
+        DeclineRequest(reason=reason, actor=ctx.on_behalf_of("producer")),
+    )
 
 
 async def _award_update(ctx: Context, grant_id: str, method, arg: Any) -> AwardState:

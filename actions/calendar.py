@@ -21,7 +21,7 @@ async def extend(ctx: Context, session_id: str, milestone: str, to: datetime, re
         name = TypeAdapter(Milestone).validate_python(milestone)
     except ValidationError:
         raise ActionError(f"{milestone!r} is not a milestone of the calendar") from None
-    request = ExtendInput(milestone=name, to=to, reason=reason)
+    request = ExtendInput(milestone=name, to=to, reason=reason, actor=ctx.actor)
     await session_update(ctx, session_id, SessionWorkflow.extend, request)
     return await board(ctx, session_id)
 
@@ -41,6 +41,9 @@ async def close(ctx: Context, session_id: str, reason: str) -> Board:
 
 async def move_to(ctx: Context, session_id: str, stage: SessionStage, reason: str) -> Board:
     await session_update(
-        ctx, session_id, SessionWorkflow.advance, AdvanceInput(to=stage, reason=reason)
+        ctx,
+        session_id,
+        SessionWorkflow.advance,
+        AdvanceInput(to=stage, reason=reason, actor=ctx.actor),
     )
     return await board(ctx, session_id)

@@ -27,13 +27,18 @@ async def submit(ctx: Context, target: SessionTarget, batch: Batch) -> SubmitRep
     return await submit_batch(await ctx.client(), ctx.settings.temporal_task_queue, target, batch)
 
 
-async def fix(ctx: Context, submission_id: str, changes: dict, actor: str) -> SubmissionState:
-    """A producer's correction; answers with the new eligibility outcome."""
-    request = FixInput(changes=changes, actor=actor)
+async def fix(
+    ctx: Context, submission_id: str, changes: dict, actor: str | None = None
+) -> SubmissionState:
+    """A producer's correction, entered by staff for them unless `actor` says otherwise;
+    answers with the new eligibility outcome."""
+    request = FixInput(changes=changes, actor=actor or ctx.on_behalf_of("producer"))
     return await submission_update(ctx, submission_id, SubmissionWorkflow.submit_fix, request)
 
 
-async def withdraw(ctx: Context, submission_id: str, reason: str, actor: str) -> SubmissionState:
+async def withdraw(
+    ctx: Context, submission_id: str, reason: str, actor: str | None = None
+) -> SubmissionState:
     """Withdraw a film, at any stage up to the event (a held slot goes to the next film)."""
-    request = WithdrawInput(reason=reason, actor=actor)
+    request = WithdrawInput(reason=reason, actor=actor or ctx.on_behalf_of("producer"))
     return await submission_update(ctx, submission_id, SubmissionWorkflow.withdraw, request)

@@ -43,20 +43,20 @@ class Reopened(BaseModel):
 
 
 async def report_progress(ctx: Context, submission_id: str, report: Report) -> FollowUpState:
-    """A producer's progress report; every milestone is validated before any is applied."""
+    """A producer's progress report, entered by staff for them; every milestone is validated
+    before any is applied."""
     from workflows.followup import FollowUpWorkflow
 
+    report = report.model_copy(update={"actor": ctx.on_behalf_of("producer")})
     return await _update(ctx, submission_id, FollowUpWorkflow.report, report)
 
 
-async def close_followup(
-    ctx: Context, submission_id: str, reason: str, actor: str = "staff"
-) -> FollowUpState:
+async def close_followup(ctx: Context, submission_id: str, reason: str) -> FollowUpState:
     """End a film's follow-up (it can be reopened)."""
     from workflows.followup import FollowUpWorkflow
 
     return await _update(
-        ctx, submission_id, FollowUpWorkflow.close, CloseRequest(reason=reason, actor=actor)
+        ctx, submission_id, FollowUpWorkflow.close, CloseRequest(reason=reason, actor=ctx.actor)
     )
 
 
@@ -131,7 +131,7 @@ async def reopen_followup(ctx: Context, submission_id: str, reason: str) -> Reop
             db,
             key=f"{submission_id}:reopened:{now.isoformat()}",
             at=now,
-            actor="staff",
+            actor=ctx.actor,
             entity_type="submission",
             entity_id=submission_id,
             action="followup_reopened",

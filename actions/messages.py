@@ -39,7 +39,7 @@ async def embargo(ctx: Context, session_id: str, kind: MessageKind, reason: str)
                 dict(
                     session_id=session_id,
                     stage=kind.value,
-                    actor="staff",
+                    actor=ctx.actor,
                     reason=reason,
                     created_at=datetime.now(UTC),
                 )

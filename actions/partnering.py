@@ -65,7 +65,10 @@ async def run_matching(ctx: Context, session_id: str, fairness: bool | None) -> 
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        ctx, session_id, PartneringWorkflow.run_matching, MatchingRequest(fairness=fairness)
+        ctx,
+        session_id,
+        PartneringWorkflow.run_matching,
+        MatchingRequest(fairness=fairness, actor=ctx.actor),
     )
 
 
@@ -85,7 +88,11 @@ async def override_match(
         session_id,
         PartneringWorkflow.override_match,
         OverrideRequest(
-            submission_id=submission_id, partner_id=partner_id, action=action, reason=reason
+            submission_id=submission_id,
+            partner_id=partner_id,
+            action=action,
+            reason=reason,
+            actor=ctx.actor,
         ),
     )
 
@@ -101,7 +108,7 @@ async def approve_matching(
         ctx,
         session_id,
         PartneringWorkflow.approve_matching,
-        ApproveRequest(reason=reason, version=version),
+        ApproveRequest(reason=reason, version=version, actor=ctx.actor),
     )
 
 
@@ -110,7 +117,10 @@ async def schedule_meetings(ctx: Context, session_id: str) -> RunSummary:
     from workflows.partnering import PartneringWorkflow
 
     return await partnering_update(
-        ctx, session_id, PartneringWorkflow.schedule_meetings, ApproveRequest(reason="schedule")
+        ctx,
+        session_id,
+        PartneringWorkflow.schedule_meetings,
+        ApproveRequest(reason="schedule", actor=ctx.actor),
     )
 
 
@@ -124,7 +134,7 @@ async def approve_meetings(
         ctx,
         session_id,
         PartneringWorkflow.approve_meetings,
-        ApproveRequest(reason=reason, version=version),
+        ApproveRequest(reason=reason, version=version, actor=ctx.actor),
     )
 
 
@@ -139,5 +149,5 @@ async def note_absence(
         ctx,
         session_id,
         PartneringWorkflow.absent,
-        AbsenceRequest(who=who, start=start, end=end, reason=reason),
+        AbsenceRequest(who=who, start=start, end=end, reason=reason, actor=ctx.actor),
     )

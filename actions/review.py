@@ -33,7 +33,10 @@ class SheetOutcome(BaseModel):
 async def set_committee(ctx: Context, session_id: str, members: list[Member]) -> Committee:
     """Set the session's committee (while the call is open)."""
     status = await session_update(
-        ctx, session_id, SessionWorkflow.set_committee, CommitteeInput(members=members)
+        ctx,
+        session_id,
+        SessionWorkflow.set_committee,
+        CommitteeInput(members=members, actor=ctx.actor),
     )
     return Committee(committee=status.committee)
 

@@ -30,14 +30,17 @@ async def run_selection(ctx: Context, session_id: str, reason: str) -> Board:
 async def pin(ctx: Context, session_id: str, submission_id: str, reason: str) -> Pins:
     """Rank a film first, whatever its scores (before the offers)."""
     status = await session_update(
-        ctx, session_id, SessionWorkflow.pin, PinInput(submission_id=submission_id, reason=reason)
+        ctx,
+        session_id,
+        SessionWorkflow.pin,
+        PinInput(submission_id=submission_id, reason=reason, actor=ctx.actor),
     )
     return Pins(pins=status.pins)
 
 
 async def exclude(ctx: Context, session_id: str, submission_id: str, reason: str) -> Excludes:
     """Leave a film out of the ranking (before the offers)."""
-    request = PinInput(submission_id=submission_id, reason=reason)
+    request = PinInput(submission_id=submission_id, reason=reason, actor=ctx.actor)
     status = await session_update(ctx, session_id, SessionWorkflow.exclude, request)
     return Excludes(excludes=status.excludes)
 
@@ -60,6 +63,8 @@ async def decline(ctx: Context, submission_id: str, reason: str) -> Board:
 
 async def _answer(ctx: Context, submission_id: str, method, reason: str) -> Board:
     session_id = session_of(submission_id)
-    answer = AnswerInput(submission_id=submission_id, reason=reason)
+    answer = AnswerInput(
+        submission_id=submission_id, reason=reason, actor=ctx.on_behalf_of("producer")
+    )
     await session_update(ctx, session_id, method, answer)
     return await board(ctx, session_id)

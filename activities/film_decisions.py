@@ -108,7 +108,7 @@ class DecisionActivities:
                         dict(
                             idempotency_key=f"{key}:{t.submission_id}:{t.decision.kind.value}",
                             at=t.decision.at,
-                            actor=actor,
+                            actor=t.actor or actor,
                             entity_type="submission",
                             entity_id=t.submission_id,
                             action=t.decision.kind.value,

@@ -27,6 +27,28 @@ if TYPE_CHECKING:
     from intake.batch import RowError
 
 
+class Acting:
+    """Who this run of the command line acts as (`--as`), for the layer's context."""
+
+    name: str | None = None
+
+
+@app.callback()
+def root(
+    acting_as: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Your name, as the audit trail records what you do (default: STAFF_ACTOR, "
+            "else your login).",
+        ),
+    ] = None,
+) -> None:
+    """wipflow's command line for festival staff (a group even before any module registers its
+    commands: cli/registry.py lists them)."""
+    Acting.name = acting_as.strip() if acting_as and acting_as.strip() else None
+
+
 def group(name: str, help: str | None = None) -> typer.Typer:
     """A group of commands; its help is the registry's (cli/registry.py), which lists it before
     its module is imported."""
@@ -140,7 +162,7 @@ async def staff() -> AsyncIterator[Context]:
     it opens only when an action needs them."""
     from gateway.context import context
 
-    async with context() as ctx:
+    async with context(actor=Acting.name) as ctx:
         yield ctx
 
 

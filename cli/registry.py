@@ -109,9 +109,3 @@ app = typer.Typer(
     add_completion=False,
     help="wipflow's command line for festival staff.",
 )
-
-
-@app.callback()
-def root() -> None:
-    """wipflow's command line for festival staff (a group even before any module registers its
-    commands: cli/registry.py lists them)."""

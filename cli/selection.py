@@ -106,5 +106,5 @@ async def producer_withdraw(submission_id: str, reason: Reason, as_json: JsonFla
     from actions.films import withdraw
 
     async with staff() as ctx:
-        state = await withdraw(ctx, submission_id, reason, "producer")
+        state = await withdraw(ctx, submission_id, reason)
     emit(state, as_json, lambda: render_state(state))

@@ -112,11 +112,17 @@ async def submission_show(submission_id: str, as_json: JsonFlag = False) -> None
     emit(view, as_json, render)
 
 
+Actor = Annotated[
+    str | None,
+    typer.Option(help="Who the audit trail names (default: you, for the producer)"),
+]
+
+
 @command(submission_app, "fix")
 async def submission_fix(
     submission_id: str,
     file: Annotated[Path, typer.Argument(help='JSON of corrected fields: {"screener": {...}}')],
-    actor: str = "producer",
+    actor: Actor = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Send a producer's correction; answers with the new eligibility outcome."""
@@ -134,7 +140,7 @@ async def submission_fix(
 async def submission_withdraw(
     submission_id: str,
     reason: Annotated[str, typer.Option(help="Why the film is withdrawn")],
-    actor: str = "producer",
+    actor: Actor = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Withdraw a film from its session."""

@@ -6,6 +6,7 @@ asked for, so a command that needs only one of them never opens the other."""
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
@@ -27,8 +28,10 @@ class Context:
         *,
         database: async_sessionmaker | None = None,
         client: Client | None = None,
+        actor: str | None = None,
     ) -> None:
         self.settings = settings
+        self._actor = actor
         self._database = database
         self._client = client
         self._engine: AsyncEngine | None = None  # only the one this context made
@@ -39,6 +42,17 @@ class Context:
             self._engine = store_db.make_engine(self.settings.database_url)
             self._database = store_db.make_sessionmaker(self._engine)
         return self._database
+
+    @property
+    def actor(self) -> str:
+        """Who the audit trail names for what staff do through this context: `--as`, else
+        STAFF_ACTOR, else the login name, marked as staff."""
+        name = self._actor or self.settings.staff_actor or getpass.getuser()
+        return f"{name} (staff)"
+
+    def on_behalf_of(self, whom: str) -> str:
+        """A producer's or the jury's decision that staff enter for them: both are recorded."""
+        return f"{self.actor}, for the {whom}"
 
     @cached_property
     def links(self) -> Signer:
@@ -62,8 +76,10 @@ class Context:
 
 
 @asynccontextmanager
-async def context(settings: Settings | None = None) -> AsyncIterator[Context]:
-    ctx = Context(settings or get_settings())
+async def context(
+    settings: Settings | None = None, actor: str | None = None
+) -> AsyncIterator[Context]:
+    ctx = Context(settings or get_settings(), actor=actor)
     try:
         yield ctx
     finally:

@@ -98,6 +98,9 @@ class RankResult(BaseModel):
 class Tell(BaseModel):
     submission_id: str
     decision: FilmDecision
+    # Who made this decision when a person did (a producer's answer, or staff's for them);
+    # otherwise the TellInput's actor.
+    actor: str | None = None
 
 
 class TellInput(BaseModel):

@@ -193,7 +193,7 @@ async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, 
         assert board["waitlist"] == films[5:8]
         assert board["not_selected"] == 0
 
-        await ok(env, "producer", "confirm", offers[0])
+        await ok(env, "--as", "Marta Ruiz", "producer", "confirm", offers[0])
         board = await ok(env, "producer", "decline", offers[1], "--reason", "other plans")
         assert board["declined"] == [
             {"submission_id": offers[1], "title": "Film 0", "why": "declined"}
@@ -208,6 +208,12 @@ async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, 
                 break
             await asyncio.sleep(0.2)
         assert board["offers"][-1]["submission_id"] == films[6]  # the next waitlisted film
+        # Who did what: the staff member who typed each answer, for the producer.
+        actors = {m["actor"] for m in (await ok(env, "submission", "show", offers[0]))["timeline"]}
+        assert "Marta Ruiz (staff), for the producer" in actors
+        assert any(
+            a and a.endswith("(staff), for the producer") and "Marta" not in a for a in actors
+        )
         assert "review_deadline has passed" in await refused(
             env, "session", "extend", sid, "review_deadline", "+9h", "--reason", "x"
         )

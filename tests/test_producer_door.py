@@ -171,6 +171,13 @@ async def test_a_producer_confirms_from_the_mail_and_the_board_shows_it_once(
     assert status[film] == "confirmed"
     await until(lambda: confirmations(pg_sessions, film), lambda n: n >= 1)
     assert await confirmations(pg_sessions, film) == 1
+    async with pg_sessions() as db:
+        actor = await db.scalar(
+            select(AuditRow.actor).where(
+                AuditRow.entity_id == film, AuditRow.to_state == "confirmed"
+            )
+        )
+    assert actor == "producer (signed link)"  # the producer, through their link
     # A second visit shows the answer already given, and no form.
     await page.goto(link)
     assert (

@@ -312,7 +312,8 @@ class SessionWorkflow(SessionSteps):
                     lambda picks: selection.confirm(
                         picks, answer.submission_id, now=workflow.now(), actor=answer.actor
                     )
-                )
+                ),
+                answered=answer,
             )
         return self.status()
 
@@ -336,7 +337,8 @@ class SessionWorkflow(SessionSteps):
                         actor=answer.actor,
                         reason=answer.reason or "the producer declined",
                     )
-                )
+                ),
+                answered=answer,
             )
         return self.status()
 

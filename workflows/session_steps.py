@@ -178,11 +178,22 @@ class SessionSteps:
 
     # --- the selection ---------------------------------------------------------------------------
 
-    async def _change_picks(self, after: SelectionState) -> None:
-        """Adopt a new selection state and tell every film whose situation it changed."""
+    async def _change_picks(
+        self, after: SelectionState, answered: AnswerInput | None = None
+    ) -> None:
+        """Adopt a new selection state and tell every film whose situation it changed; the film
+        whose answer changed it is told in its answerer's name."""
         before, now = self._s.picks, workflow.now()
         self._s.picks = after
-        await self._tell(changes(before, after, now))
+        tells = changes(before, after, now)
+        if answered is not None:
+            tells = [
+                t.model_copy(update={"actor": answered.actor})
+                if t.submission_id == answered.submission_id
+                else t
+                for t in tells
+            ]
+        await self._tell(tells)
         await self._tell_not_selected_when_full()
         await self._sync_partnering(final=False)
         self._show()

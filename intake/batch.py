@@ -115,9 +115,16 @@ def _cell(column: str, value: str, list_fields: frozenset[str] | set[str]) -> An
     return value
 
 
+def separator(text: str) -> str:
+    """`,`, or `;` for a file saved by Excel in a Spanish, Portuguese or French locale: read off
+    the header line, which holds only column names (a list cell's `;` is inside quotes, below)."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def csv_records(text: str, list_fields: frozenset[str] | set[str] = _LIST_FIELDS) -> list[dict]:
     records = []
-    for line in csv.DictReader(io.StringIO(text)):
+    for line in csv.DictReader(io.StringIO(text), delimiter=separator(text)):
         record: dict[str, Any] = {}
         for column, value in line.items():
             if column is None or value is None or not value.strip():
@@ -150,8 +157,11 @@ def read_records(
         raise IntakeFileError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB")
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IntakeFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except UnicodeDecodeError:
+        raise IntakeFileError(
+            f"{path}: not UTF-8 text (Excel's plain CSV is Windows-1252): save it as "
+            '"CSV UTF-8 (comma delimited)" and send it again'
+        ) from None
     if path.suffix.lower() == ".csv":
         try:
             return csv_records(text, list_fields)

@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from models.programme import Genre, PostStage
 from models.text import printable
@@ -188,14 +189,22 @@ class SubmissionForm(Form):
     history: History = Field(default_factory=History)
     contact: Contact
 
-    @model_validator(mode="after")
-    def _shares_add_up(self) -> Self:
-        total = sum(p.share_pct for p in self.producers)
+    @field_validator("producers")
+    @classmethod
+    def _shares_add_up(cls, producers: list[Producer]) -> list[Producer]:
+        """Said on `producers`, the field to correct, in the words a producer reads."""
+        total = sum(p.share_pct for p in producers)
         if abs(total - 100) > 0.5:
-            raise ValueError(f"producers' shares must add up to 100% (they add up to {total:g}%)")
-        if sum(p.majority for p in self.producers) > 1:
-            raise ValueError("only one producer can be the majority producer")
-        return self
+            raise PydanticCustomError(
+                "shares_total",
+                "producers' shares must add up to 100% (they add up to {total}%)",
+                {"total": f"{total:g}"},
+            )
+        if sum(p.majority for p in producers) > 1:
+            raise PydanticCustomError(
+                "one_majority", "only one producer can be the majority producer"
+            )
+        return producers
 
     @property
     def majority_producer(self) -> Producer:

@@ -48,7 +48,8 @@ def test_bad_rows_are_refused_by_row_and_field_and_good_rows_are_kept(tmp_path):
     batch = read_batch(write_json(tmp_path, rows))
     assert [v.row for v in batch.valid] == [1, 5]
     assert set(errors_of(batch, 2)) == {"runtime_expected_min", "contact.email"}
-    assert "add up to 100%" in errors_of(batch, 3)["form"]
+    shares = errors_of(batch, 3)["producers"]  # the field to correct, in plain words
+    assert shares == "producers' shares must add up to 100% (they add up to 50%)"
     assert "expected an object" in errors_of(batch, 4)["form"]
 
 
@@ -89,10 +90,12 @@ def test_a_password_screener_needs_its_password():
     assert "password" in errors_of(batch, 1)["screener"]
 
 
-def write_csv(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+def write_csv(
+    tmp_path: Path, rows: list[dict[str, str]], delimiter: str = ",", encoding: str = "utf-8"
+) -> Path:
     path = tmp_path / "batch.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+    with path.open("w", newline="", encoding=encoding) as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=delimiter)
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -138,6 +141,23 @@ def test_csv_with_dotted_nested_fields_and_list_cells(tmp_path):
     assert form.screener.subtitles == ["en"]
     assert form.history.sales_agent is None  # an empty cell means "not given"
     assert form.contact.language == "pt"
+
+
+def test_a_csv_saved_by_excel_in_a_spanish_or_french_locale_reads_the_same(tmp_path):
+    """Excel there separates cells with `;` (quoting a list cell that holds one)."""
+    rows = [csv_row(original_title="Año bisiesto"), csv_row(original_title="Los perros")]
+    comma = read_batch(write_csv(tmp_path, rows))
+    semicolon = read_batch(write_csv(tmp_path, rows, delimiter=";"))
+    assert (tmp_path / "batch.csv").read_text().splitlines()[0].count(";") > 10
+    assert [v.form for v in semicolon.valid] == [v.form for v in comma.valid]
+    assert semicolon.valid[0].form.dialogue_languages == ["es", "pt"]
+
+
+def test_a_csv_not_in_utf8_is_refused_with_how_to_save_it(tmp_path):
+    path = write_csv(tmp_path, [csv_row(original_title="Año bisiesto")], encoding="cp1252")
+    with pytest.raises(IntakeFileError) as refused:
+        read_batch(path)
+    assert 'save it as "CSV UTF-8' in str(refused.value) and "byte" not in str(refused.value)
 
 
 def test_csv_bad_cells_name_the_row_and_column(tmp_path):

@@ -40,7 +40,8 @@ def page(
 
 
 def problem(request: Request, status: int, lang: str | None = None) -> HTMLResponse:
-    """403, 404, 410, 413: a page that says what happened and nothing about any film."""
+    """403, 404, 410, 413, 429 (and 419, a form not made by our page, sent as 403): a page that
+    says what happened and nothing about any film."""
     lang = language(lang or request.query_params.get("lang"), None)
     _ = translations(lang).gettext
     texts = {

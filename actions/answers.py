@@ -8,6 +8,8 @@ producer's language."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -22,6 +24,10 @@ from workflows.session import SessionWorkflow
 
 # Who the audit trail names for an answer given through a link (no name: histories keep it).
 PRODUCER_BY_LINK = "producer (signed link)"
+# Answers this process sends one session's workflow at once: below Temporal's limit of updates
+# in flight per workflow (10), so that a crowd of producers queues here rather than being
+# turned away by the server (bench/web.py: 50 at a time lost answers without it).
+IN_FLIGHT: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(8))
 
 
 class Answer(StrEnum):
@@ -62,7 +68,8 @@ async def answer_offer(
     request = AnswerInput(submission_id=link.submission_id, reason=reason, actor=PRODUCER_BY_LINK)
     session_id = link.submission_id.rsplit("/", 1)[0]
     try:
-        await session_update(ctx, session_id, method, request, update_id(link.ref, answer))
+        async with IN_FLIGHT[session_id]:
+            await session_update(ctx, session_id, method, request, update_id(link.ref, answer))
     except ActionError as exc:
         raise AnswerRefused("refused", str(exc)) from None
     page = await offer_page(ctx, token, now)

@@ -4,6 +4,7 @@ module: whoever calls it passes the handle and the update method."""
 from __future__ import annotations
 
 import asyncio
+import random
 import uuid
 from typing import Any
 
@@ -26,7 +27,8 @@ async def update(
     WorkflowNotReady of a lost workflow task), or a server briefly unavailable, is sent again
     for up to a minute under the same update id: the workflow applies one update id once, so
     staff never see an error for a command that did nothing, nor a command applied twice (the
-    fault drills restart workers under staff's feet).
+    fault drills restart workers under staff's feet). A workflow at its limit of updates in
+    flight is asked again the same way, a moment later.
 
     `update_id` names the update when the caller knows what makes two requests one (a producer's
     signed link and answer: a double click or a reload is then one update); else each call is one.
@@ -45,6 +47,12 @@ async def update(
                 cause = cause.cause
             raise ActionError(f"{what}: {getattr(cause, 'message', cause)}") from None
         except RPCError as exc:
+            # The workflow holding its limit of updates in flight (Temporal's
+            # history.maxInFlightUpdates, 10 by default: fifty producers answering one session
+            # at once meet it): nothing was applied, so the same update id goes again shortly.
+            if exc.status == RPCStatusCode.RESOURCE_EXHAUSTED and attempt < UPDATE_TRIES - 1:
+                await asyncio.sleep(random.uniform(0.2, 1.0))
+                continue
             # The server unavailable for a moment, or the workflow task that carried the update
             # lost with its worker (WorkflowNotReady): nothing was applied.
             lost = exc.status == RPCStatusCode.FAILED_PRECONDITION and "task failure" in str(exc)

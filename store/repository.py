@@ -65,11 +65,15 @@ async def insert_ignore(
 async def upsert_programme(db: AsyncSession, programme: Programme) -> None:
     """Store the programme as validated now; sessions then judge by the rules stored here."""
     config = programme.model_dump(mode="json")
-    row = await db.get(ProgrammeRow, programme.id)
-    if row is None:
-        db.add(ProgrammeRow(id=programme.id, name=programme.name, config=config))
-    else:
-        row.name, row.config = programme.name, config
+    # One statement, not a read then an insert: two sessions of a programme opened at the same
+    # moment both store it (bench/web.py opening three at once met the primary key otherwise).
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.bind.dialect.name]
+    stmt = insert(ProgrammeRow).values(id=programme.id, name=programme.name, config=config)
+    await db.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["id"], set_={"name": stmt.excluded.name, "config": stmt.excluded.config}
+        )
+    )
 
 
 async def load_programme(db: AsyncSession, programme_id: str) -> Programme:

@@ -249,3 +249,23 @@ async def test_a_write_larger_than_one_statement_allows_on_sqlite(tmp_path):
         await large_write(store_db.make_sessionmaker(engine), "films-in-progress/toulouse-2027")
     finally:
         await engine.dispose()
+
+
+async def test_a_programme_stored_twice_at_once_is_stored_once(pg_sessions, programmes):
+    """Two sessions of one programme opened at the same moment both store it (one statement
+    each, not a read then an insert), and a later store replaces what is stored."""
+    import asyncio
+    import uuid
+
+    programme = programmes["films-in-progress"].model_copy(
+        update={"id": f"race-{uuid.uuid4().hex[:8]}"}
+    )
+
+    async def store(name: str) -> None:
+        async with pg_sessions.begin() as db:
+            await repository.upsert_programme(db, programme.model_copy(update={"name": name}))
+
+    await asyncio.gather(*(store(f"Race {i}") for i in range(6)))
+    await store("Renamed")
+    async with pg_sessions() as db:
+        assert (await repository.load_programme(db, programme.id)).name == "Renamed"

@@ -133,7 +133,8 @@ def ensure_worker() -> str:
 
 def ensure_web(settings: Settings) -> str:
     """Use the web app already answering at PUBLIC_URL's port, or start `starter.py web` there."""
-    port = urlsplit(settings.public_url).port or 80
+    url = urlsplit(settings.public_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
     address = f"127.0.0.1:{port}"
     if listening(address):
         return f"using the web app already at {settings.public_url}"

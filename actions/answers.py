@@ -9,6 +9,7 @@ producer's language."""
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from collections import defaultdict
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -27,7 +28,9 @@ PRODUCER_BY_LINK = "producer (signed link)"
 # Answers this process sends one session's workflow at once: below Temporal's limit of updates
 # in flight per workflow (10), so that a crowd of producers queues here rather than being
 # turned away by the server (bench/web.py: 50 at a time lost answers without it).
-IN_FLIGHT: defaultdict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(8))
+IN_FLIGHT: defaultdict[tuple[int, str], asyncio.Semaphore] = defaultdict(
+    lambda: asyncio.Semaphore(8)
+)  # by (event loop, session): a semaphore belongs to the loop that first waits on it
 
 
 class Answer(StrEnum):
@@ -51,11 +54,20 @@ def update_id(ref: str, answer: Answer) -> str:
     return f"link:{ref}:{answer.value}"
 
 
+def plain_reason(text: str) -> str:
+    """A reason as a browser sends it, made text: CRLF line breaks as LF, other control
+    characters (Word's soft breaks, form feeds) as spaces, at most 1,000 characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else " " for c in text)
+    return text.strip()[:1000]
+
+
 async def answer_offer(
     ctx: Context, token: str, answer: Answer, reason: str = "", now: datetime | None = None
 ) -> OfferPage:
     """Confirm or decline the offered slot; returns the page as it stands after the answer."""
     now = now or datetime.now(UTC)
+    reason = plain_reason(reason)
     link = open_link(ctx, token, Purpose.OFFER, now)
     page = await offer_page(ctx, token, now)
     if page.answer is not None:
@@ -68,7 +80,7 @@ async def answer_offer(
     request = AnswerInput(submission_id=link.submission_id, reason=reason, actor=PRODUCER_BY_LINK)
     session_id = link.submission_id.rsplit("/", 1)[0]
     try:
-        async with IN_FLIGHT[session_id]:
+        async with IN_FLIGHT[id(asyncio.get_running_loop()), session_id]:
             await session_update(ctx, session_id, method, request, update_id(link.ref, answer))
     except ActionError as exc:
         raise AnswerRefused("refused", str(exc)) from None

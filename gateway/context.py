@@ -6,6 +6,7 @@ asked for, so a command that needs only one of them never opens the other."""
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -35,6 +36,7 @@ class Context:
         self._database = database
         self._client = client
         self._engine: AsyncEngine | None = None  # only the one this context made
+        self._connecting = asyncio.Lock()  # a burst of first requests makes one client
 
     @property
     def database(self) -> async_sessionmaker:
@@ -62,11 +64,12 @@ class Context:
     async def client(self) -> Client:
         """Temporal's client; a server that cannot be reached is a refusal to explain in one
         line (where it was looked for, and how to start one), not a stack trace."""
-        if self._client is None:
-            try:
-                self._client = await connect(self.settings)
-            except TemporalUnavailable as exc:
-                raise ActionError(str(exc)) from None
+        async with self._connecting:
+            if self._client is None:
+                try:
+                    self._client = await connect(self.settings)
+                except TemporalUnavailable as exc:
+                    raise ActionError(str(exc)) from None
         return self._client
 
     async def close(self) -> None:

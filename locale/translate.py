@@ -1,5 +1,5 @@
 """Writes each language's catalog from the template and the translations below (`make catalogs`
-runs it after extraction): a word missing here is left untranslated, and tests/test_web_i18n.py
+runs it after extraction): a word missing here is left untranslated, and tests/test_web.py
 fails on it."""
 
 from __future__ import annotations

@@ -7,14 +7,16 @@ It is signed with HMAC (itsdangerous) under a key that has an id: the id travels
 staff can rotate the key (a new id signs, the old ones still verify) without breaking the links
 already in people's mailboxes. The URL carries nothing but the token: no name, no address.
 
-Nothing here reads a clock: `verify` takes `now`, so tests and pages agree on what expired.
+Nothing here reads a clock: `state_of` takes `now`, so tests and pages agree on what expired.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import tempfile
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -71,14 +73,16 @@ def keys_of(settings: Settings) -> dict[str, str]:
     path: Path = settings.link_keys_file
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = json.dumps({settings.link_key_id: secrets.token_urlsafe(32)})
-        try:  # readable by its owner only, from its first byte; the first process to make it wins
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
+        # Written whole beside it, readable by its owner only, then linked into place: a process
+        # reading it never finds it half written, and the first to link it wins.
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".link-keys-")
+        try:
             with os.fdopen(fd, "w") as file:
-                file.write(key)
+                file.write(json.dumps({settings.link_key_id: secrets.token_urlsafe(32)}))
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
     return json.loads(path.read_text())
 
 

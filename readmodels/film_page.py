@@ -4,13 +4,16 @@ names or scores, nor anything of another film."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.service import RPCError
 
 from gateway.context import Context
+from gateway.errors import ActionError
 from gateway.handles import submission_handle
 from models.messages import FilmStage
 from models.orm import OutboxRow, SessionRow, SubmissionRow
@@ -77,8 +80,11 @@ async def _expected(ctx: Context, submission_id: str, stage: FilmStage) -> Expec
     """The deadline the film's workflow keeps: asked of it only when it waits on the producer."""
     if stage not in (FilmStage.OFFERED, FilmStage.NEEDS_FIX):
         return None
-    handle = await submission_handle(ctx, submission_id)
-    state = await handle.query(SubmissionWorkflow.state)
+    try:
+        handle = await submission_handle(ctx, submission_id)
+        state = await handle.query(SubmissionWorkflow.state, rpc_timeout=timedelta(seconds=3))
+    except (ActionError, RPCError, WorkflowQueryFailedError, TimeoutError):
+        return None  # Temporal out of reach: the page shows the rest, not an error
     if stage is FilmStage.OFFERED and state.offer_deadline:
         return Expected(what="answer_offer", by=state.offer_deadline)
     if stage is FilmStage.NEEDS_FIX and state.fix_deadline:

@@ -194,12 +194,19 @@ async def test_a_double_click_and_a_replayed_post_are_one_answer(door, browser, 
     await page.goto(link)
     cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
     csrf = await page.get_attribute("input[name=csrf]", "value")
+    posts: list = []
+    page.on("response", lambda r: posts.append(r) if r.request.method == "POST" else None)
     await page.dblclick("#confirm")
     await page.wait_for_selector("#answer")
+    # Each post of the double click was taken as the same answer: none refused (a second update
+    # under another id would be refused by the session, 409).
+    assert posts and all(r.status == 200 for r in posts), [r.status for r in posts]
+    assert await page.locator("#refused").count() == 0
     # The same form sent again, as a retried request or a reload would.
     async with httpx.AsyncClient(cookies=cookies) as client:
         again = await client.post(link, data={"answer": "confirm", "csrf": csrf})
     assert again.status_code == 200 and 'id="answer"' in again.text
+    assert 'id="refused"' not in again.text
     await until(lambda: confirmations(pg_sessions, film), lambda n: n >= 1)
     assert await confirmations(pg_sessions, film) == 1
     await page.close()

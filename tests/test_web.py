@@ -187,3 +187,15 @@ def test_a_films_title_is_text_on_the_page_never_markup():
     )
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "8 de marzo de 2027, 18:00 (CET)" in html  # the deadline in the session's zone
+
+
+def test_a_reason_as_a_browser_sends_it_is_made_text():
+    """CRLF line breaks, Word's soft breaks and form feeds never fail an answer (a 500 before):
+    the reason becomes text the session's update accepts, at most 1,000 characters."""
+    from actions.answers import plain_reason
+    from models.session import AnswerInput
+
+    pasted = "Otro financiamiento\r\nllegó\x0bantes\x0c  "
+    assert plain_reason(pasted) == "Otro financiamiento\nllegó antes"
+    AnswerInput(submission_id=FILM, reason=plain_reason(pasted + "x\r\n" * 600))
+    assert len(plain_reason("x\r\n" * 600)) == 1000

@@ -20,4 +20,12 @@ def web(
 
     from web.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, proxy_headers=True, log_level="info")
+    # No access log: every path holds a token that acts like a password until its deadline.
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        log_level="info",
+        access_log=False,
+    )

@@ -5,8 +5,10 @@ face that shows this page needs nothing but the token."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.context import Context
 from gateway.errors import ActionError
@@ -58,21 +60,35 @@ def open_link(ctx: Context, token: str, purpose: Purpose | None, now: datetime) 
     return link
 
 
+class LinkedFilm(NamedTuple):
+    """The film a link opens, its session and calendar, and its producer's language."""
+
+    row: SubmissionRow
+    session: SessionRow
+    calendar: SessionCalendar
+    language: str
+
+
+async def linked_film(db: AsyncSession, link: Link) -> LinkedFilm:
+    film = await db.get(SubmissionRow, link.submission_id)
+    if film is None:
+        raise LinkRefused(gone=False)
+    session = await db.get(SessionRow, film.session_id)
+    language = film.contact_language if film.contact_language in LANGUAGES else "en"
+    return LinkedFilm(film, session, SessionCalendar.model_validate(session.calendar), language)
+
+
 async def offer_page(ctx: Context, token: str, now: datetime | None = None) -> OfferPage:
     now = now or datetime.now(UTC)
     link = open_link(ctx, token, Purpose.OFFER, now)
     async with ctx.database() as db:
-        film = await db.get(SubmissionRow, link.submission_id)
-        if film is None:
-            raise LinkRefused(gone=False)
-        session = await db.get(SessionRow, film.session_id)
-    calendar = SessionCalendar.model_validate(session.calendar)
+        film, session, calendar, language = await linked_film(db, link)
     stage = FilmStage(film.status)
     return OfferPage(
         submission_id=film.id,
         film=film.original_title,
         session=session.name,
-        language=film.contact_language if film.contact_language in LANGUAGES else "en",
+        language=language,
         timezone=calendar.timezone,
         confirm_by=link.act_until,
         event_start=calendar.event_start,

@@ -16,10 +16,8 @@ from gateway.context import Context
 from gateway.errors import ActionError
 from gateway.handles import submission_handle
 from models.messages import FilmStage
-from models.orm import OutboxRow, SessionRow, SubmissionRow
-from models.programme import SessionCalendar
-from notifications.stages import LANGUAGES
-from readmodels.answers import LinkRefused, open_link
+from models.orm import OutboxRow
+from readmodels.answers import linked_film, open_link
 from workflows.submission import SubmissionWorkflow
 
 
@@ -50,10 +48,7 @@ class FilmPage(BaseModel):
 async def film_page(ctx: Context, token: str, now: datetime | None = None) -> FilmPage:
     link = open_link(ctx, token, None, now or datetime.now(UTC))
     async with ctx.database() as db:
-        film = await db.get(SubmissionRow, link.submission_id)
-        if film is None:
-            raise LinkRefused(gone=False)
-        session = await db.get(SessionRow, film.session_id)
+        film, session, calendar, language = await linked_film(db, link)
         sent = await db.execute(
             select(OutboxRow.stage, OutboxRow.subject, OutboxRow.sent_at)
             .where(
@@ -68,8 +63,8 @@ async def film_page(ctx: Context, token: str, now: datetime | None = None) -> Fi
         submission_id=film.id,
         film=film.original_title,
         session=session.name,
-        language=film.contact_language if film.contact_language in LANGUAGES else "en",
-        timezone=SessionCalendar.model_validate(session.calendar).timezone,
+        language=language,
+        timezone=calendar.timezone,
         stage=stage,
         expected=await _expected(ctx, film.id, stage),
         messages=[Sent(kind=k, subject=s, at=at) for k, s, at in sent],

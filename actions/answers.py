@@ -19,8 +19,8 @@ from gateway.errors import ActionError
 from gateway.handles import session_update
 from models.messages import FilmStage
 from models.session import AnswerInput
-from notifications.links import LinkState, Purpose, state_of
-from readmodels.answers import OfferPage, offer_page, open_link
+from notifications.links import LinkState, Purpose
+from readmodels.answers import OfferPage, open_link, page_of
 from workflows.session import SessionWorkflow
 
 # Who the audit trail names for an answer given through a link (no name: histories keep it).
@@ -69,10 +69,10 @@ async def answer_offer(
     now = now or datetime.now(UTC)
     reason = plain_reason(reason)
     link = open_link(ctx, token, Purpose.OFFER, now)
-    page = await offer_page(ctx, token, now)
+    page = await page_of(ctx, link, now)
     if page.answer is not None:
         return page  # answered before (this answer, or the other): shown as given
-    if state_of(link, now) is not LinkState.OPEN:
+    if page.link is not LinkState.OPEN:
         raise AnswerRefused("late")
     if page.stage is not FilmStage.OFFERED:
         raise AnswerRefused("closed")
@@ -84,6 +84,6 @@ async def answer_offer(
             await session_update(ctx, session_id, method, request, update_id(link.ref, answer))
     except ActionError as exc:
         raise AnswerRefused("refused", str(exc)) from None
-    page = await offer_page(ctx, token, now)
+    page = await page_of(ctx, link, now)
     # The film's own record follows the session's decision a moment later: say what was given.
     return page.model_copy(update={"answer": page.answer or GIVEN[answer]})

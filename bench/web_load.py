@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from bench.pipeline_meters import CpuMeter, percentile, process_cpu
+from demo.producers import FORM_TOKEN
 from domain.eligibility import evaluate
 from intake.batch import validate_records
 from intake.generate import generate
@@ -26,7 +27,6 @@ from models.programme import Programme
 from models.submission import SubmissionForm
 from settings import PROJECT_ROOT
 
-FORM_TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
 ANSWERED = 'id="answer"'  # the offer page once it shows the answer given
 REFUSED = re.compile(r'id="refused">([^<]*)<')
 CLICKS = 10  # an impatient producer's clicks, sent at once

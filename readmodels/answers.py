@@ -80,7 +80,11 @@ async def linked_film(db: AsyncSession, link: Link) -> LinkedFilm:
 
 async def offer_page(ctx: Context, token: str, now: datetime | None = None) -> OfferPage:
     now = now or datetime.now(UTC)
-    link = open_link(ctx, token, Purpose.OFFER, now)
+    return await page_of(ctx, open_link(ctx, token, Purpose.OFFER, now), now)
+
+
+async def page_of(ctx: Context, link: Link, now: datetime) -> OfferPage:
+    """The offer page of a link already opened."""
     async with ctx.database() as db:
         film, session, calendar, language = await linked_film(db, link)
     stage = FilmStage(film.status)

@@ -17,6 +17,7 @@ from gateway.errors import ActionError
 from gateway.handles import submission_handle
 from models.messages import FilmStage
 from models.orm import OutboxRow
+from notifications.links import Purpose
 from readmodels.answers import linked_film, open_link
 from workflows.submission import SubmissionWorkflow
 
@@ -41,6 +42,7 @@ class FilmPage(BaseModel):
     language: str
     timezone: str
     stage: FilmStage
+    purpose: Purpose  # what the link that opened the page is for (an offer: a way to answer)
     expected: Expected | None
     messages: list[Sent]  # newest first
 
@@ -66,6 +68,7 @@ async def film_page(ctx: Context, token: str, now: datetime | None = None) -> Fi
         language=language,
         timezone=calendar.timezone,
         stage=stage,
+        purpose=link.purpose,
         expected=await _expected(ctx, film.id, stage),
         messages=[Sent(kind=k, subject=s, at=at) for k, s, at in sent],
     )

@@ -14,11 +14,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from gateway.context import Context
+from notifications.catalogs import LOCALES
 from notifications.links import GRACE, Purpose, Signer
 from notifications.stages import LANGUAGES
 from settings import PROJECT_ROOT, Settings
 from web.app import create_app
-from web.i18n import LOCALES
 from web.serve import serving
 
 FILM = "films-in-progress/toulouse-2027/la-sirga-82004e8dcb"

@@ -1,37 +1,20 @@
-"""Every word of the pages from gettext catalogs (`locale/<lang>/LC_MESSAGES/messages.po`, made
-and updated with Babel: `make catalogs`), through Jinja's i18n extension; dates and times by the
-mail's own filters, in the reader's language and the session's zone.
-
-The catalogs are compiled in memory when first used, so neither the repository nor the image
-carries compiled `.mo` files that could fall behind their sources."""
+"""Every word of the pages from the gettext catalogs (notifications/catalogs.py), through Jinja's
+i18n extension; dates and times by the mail's own filters, in the reader's language and the
+session's zone."""
 
 from __future__ import annotations
 
 from functools import cache
-from io import BytesIO
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from notifications.catalogs import translations
 from notifications.render import FILTERS
 from notifications.stages import LANGUAGES
 from settings import PROJECT_ROOT
 
-LOCALES = PROJECT_ROOT / "locale"
 TEMPLATES = PROJECT_ROOT / "templates" / "web"
 NAMES = {"es": "Español", "pt": "Português", "fr": "Français", "en": "English"}
-
-
-@cache
-def translations(lang: str) -> Translations:
-    with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        catalog = read_po(po, locale=lang)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(fp=compiled)
 
 
 @cache

@@ -102,6 +102,21 @@ def stage_names(lang: str) -> dict[FilmStage, str]:
     }
 
 
+# Where each purpose's link lets the producer act, from the film's page.
+DOORS: dict[Purpose, str] = {Purpose.OFFER: "/answer/"}
+
+
+def expected_text(lang: str, what: str) -> str:
+    """What the film waits for from its producer, with a `%(deadline)s` to fill."""
+    _ = translations(lang).gettext
+    return {
+        "answer_offer": _("We are waiting for your answer to the offer, by %(deadline)s."),
+        "fix": _(
+            "We are waiting for your corrections, by %(deadline)s: see the message that lists them."
+        ),
+    }[what]
+
+
 @router.get("/film/{token}", response_class=HTMLResponse)
 async def show_film(request: Request, token: str) -> HTMLResponse:
     """The film's own page, which every link of its producer opens."""
@@ -110,9 +125,10 @@ async def show_film(request: Request, token: str) -> HTMLResponse:
     except LinkRefused as exc:
         return problem(request, 410 if exc.gone else 403)
     lang = language(request.query_params.get("lang"), shown.language)
-    answer_url = f"/answer/{token}" if shown.purpose is Purpose.OFFER else None
-    if answer_url and request.query_params.get("lang") in LANGUAGES:
-        answer_url += f"?lang={lang}"
+    door = DOORS.get(shown.purpose)
+    act_url = f"{door}{token}" if door else None
+    if act_url and request.query_params.get("lang") in LANGUAGES:
+        act_url += f"?lang={lang}"
     return page(
         request,
         "film.html.j2",
@@ -121,7 +137,8 @@ async def show_film(request: Request, token: str) -> HTMLResponse:
         shown.timezone,
         page=shown,
         stage_name=stage_names(lang)[shown.stage],
-        answer_url=answer_url,
+        expected=expected_text(lang, shown.expected.what) if shown.expected else None,
+        act_url=act_url,
     )
 
 

@@ -74,6 +74,14 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
     MessageKind.OFFER: (Purpose.OFFER, "confirm_by"),
     MessageKind.PROMOTED: (Purpose.OFFER, "confirm_by"),
     MessageKind.OFFER_REMINDER: (Purpose.OFFER, "confirm_by"),
+    # The agenda is read until the event ends (then for the link's grace).
+    MessageKind.EVENT_LOGISTICS: (Purpose.AGENDA, "event_end"),
+    MessageKind.MEETING_SCHEDULE: (Purpose.AGENDA, "event_end"),
+}
+# Where each purpose's link opens, and the message's field that prints it.
+LINK_PATHS: dict[Purpose, tuple[str, str]] = {
+    Purpose.OFFER: ("answer_url", "/answer/"),
+    Purpose.AGENDA: ("agenda_url", "/agenda/"),
 }
 _AWARE = TypeAdapter(AwareDatetime)
 
@@ -154,7 +162,7 @@ class NotifyActivities:
             if data.stage in PARTNERING_STAGES:
                 fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
             if data.stage in ANSWERED_BY_LINK:
-                fields["answer_url"] = self._answer_url(film.id, data, fields)
+                fields |= self._link(film.id, data, fields)
             producer = Recipient(
                 email=film.contact_email, name=film.contact_name, language=film.contact_language
             )
@@ -204,14 +212,16 @@ class NotifyActivities:
     def all(self) -> list:
         return [self.notify, self.alert]
 
-    def _answer_url(self, submission_id: str, data: NotifyInput, fields: dict[str, Any]) -> str:
-        """The signed link the message's answer goes through, made here rather than in the
-        workflow: its key never enters a history. The same offer's messages (offer or promoted,
-        and its reminder) carry the same link, so an answer is one answer whichever was used."""
+    def _link(self, submission_id: str, data: NotifyInput, fields: dict[str, Any]) -> dict:
+        """The signed link the message's answer goes through (as the field that prints it), made
+        here rather than in the workflow: its key never enters a history. The same offer's
+        messages (offer or promoted, and its reminder) carry the same link, so an answer is one
+        answer whichever was used."""
         purpose, deadline_field = ANSWERED_BY_LINK[data.stage]
         deadline = _AWARE.validate_python(fields[deadline_field])
         token = self._links.sign(submission_id, purpose, data.occurrence, deadline)
-        return f"{self._public_url}/answer/{token}"
+        field, path = LINK_PATHS[purpose]
+        return {field: f"{self._public_url}{path}{token}"}
 
 
 async def _write(

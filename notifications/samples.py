@@ -71,6 +71,7 @@ SAMPLES: dict[MessageKind, dict] = {
         "city": "Toulouse",
         "venue": "Cinémathèque de Toulouse",
         "screening_at": at(3, 25, 14, 30),
+        "agenda_url": "http://localhost:8000/agenda/k1.sample-token",
     },
     MessageKind.PARTNER_MATCHES: {
         "partners": [
@@ -82,7 +83,8 @@ SAMPLES: dict[MessageKind, dict] = {
         "meetings": [
             {"at": at(3, 26, 10), "partner": "Laserfilm", "table": "4"},
             {"at": at(3, 26, 11, 30), "partner": "Film Factory", "table": "7"},
-        ]
+        ],
+        "agenda_url": "http://localhost:8000/agenda/k1.sample-token",
     },
     MessageKind.AWARD_GRANTED: {
         "award": "Prix Cinéma en Construction",

@@ -80,6 +80,7 @@ class EventLogistics(Common):
     city: str
     venue: str
     screening_at: AwareDatetime
+    agenda_url: str = Field(description="the signed link to the agenda and its calendar file")
 
 
 class Partner(BaseModel):
@@ -100,6 +101,7 @@ class Meeting(BaseModel):
 
 class MeetingSchedule(Common):
     meetings: list[Meeting] = Field(min_length=1)
+    agenda_url: str = Field(description="the signed link to the agenda and its calendar file")
 
 
 class AwardGranted(Common):

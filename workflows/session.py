@@ -169,6 +169,11 @@ class SessionWorkflow(SessionSteps):
             picks=s.picks,
         )
 
+    @workflow.query
+    def screening(self, submission_id: str) -> datetime | None:
+        """When a film screens, for its producer's agenda (readmodels/agenda.py)."""
+        return self._s.screenings.get(submission_id)
+
     @workflow.signal
     def film_withdrawn(self, request: AnswerInput) -> None:
         self._withdrawn.append(request)

@@ -48,7 +48,7 @@ T: dict[str, dict[str, str]] = {
     "Your meetings": {"es": "Sus reuniones", "pt": "As suas reuniões", "fr": "Vos rendez-vous"},
     "“%(film)s” screens on %(at)s.": {
         "es": "«%(film)s» se proyecta el %(at)s.",
-        "pt": "«%(film)s» é exibido em %(at)s.",
+        "pt": "«%(film)s» será exibido em %(at)s.",
         "fr": "« %(film)s » est projeté le %(at)s.",
     },
 }

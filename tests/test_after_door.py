@@ -1,0 +1,227 @@
+"""After the selection, on the real stack (dev server, production worker mailing a real SMTP server
+on loopback, the web app under uvicorn, PostgreSQL, Debian's Chromium): six confirmed films are
+matched with partners and given meetings from the command line; then producers open the agenda
+link in the meeting-schedule mail the SMTP server received, and download its calendar file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from icalendar import Calendar
+from sqlalchemy import select
+
+from bench.drill_stack import SmtpServer
+from gateway.context import Context
+from models.orm import AuditRow
+from settings import Settings
+from tests import test_producer_door
+from tests.conftest import cli_year, running_worker
+from tests.forms import form_dict
+from tests.test_cli import starter
+from tests.test_cli_sessions import ok, score_all
+from tests.test_operator_views import until
+from web.app import create_app
+from web.serve import free_port, serving
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+browser = test_producer_door.browser  # Debian's Chromium, for this module too
+
+KEYS = {"k1": "the after-door test key"}
+LANGS = ["es", "pt", "fr", "en", "es", "pt"]
+AGENDA = re.compile(r"(http://127\.0\.0\.1:\d+/agenda/[A-Za-z0-9._-]+)")
+PARTNERS = (
+    "id,name,kind,company,capacity,services,territories\n"
+    "laserfilm,Laserfilm,post_house,Laserfilm,3,grading;dcp,\n"
+    "mactari,Studio Mactari,post_house,Studio Mactari,3,sound_mix,\n"
+    "ff,Film Factory,sales_agent,Film Factory,3,,ES;FR\n"
+    "sur,Sur Distribution,distributor,Sur,3,,FR\n"
+)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def after(local_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncIterator[dict[str, Any]]:
+    """Six films confirmed, matched and scheduled; every producer mailed their meetings."""
+    smtp = SmtpServer()
+    smtp.start()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    mail = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_starttls": False}
+    links = {"public_url": url, "link_keys": KEYS, "link_key_id": "k1"}
+    try:
+        async with running_worker(local_env.client, pg_sessions, **mail, **links) as queue:
+            settings = Settings(temporal_task_queue=queue, database_url=pg_url, **links)
+            ctx = Context(settings, database=pg_sessions, client=local_env.client)
+            async with serving(create_app(ctx=ctx), port=port):
+                env = {
+                    **os.environ,
+                    "TEMPORAL_ADDRESS": local_env.client.service_client.config.target_host,
+                    "TEMPORAL_TASK_QUEUE": queue,
+                    "DATABASE_URL": pg_url,
+                }
+                folder = tmp_path_factory.mktemp("after")
+                yield {
+                    "env": env,
+                    "url": url,
+                    "smtp": smtp,
+                    **await meetings_sent(env, local_env.client, folder),
+                }
+    finally:
+        smtp.stop()
+
+
+async def meetings_sent(env: dict[str, str], client, folder: Path) -> dict[str, Any]:
+    sid = (
+        await ok(
+            env,
+            *["session", "open", "films-in-progress", "toulouse", cli_year()],
+            *["--deadline", "+1h", "--review-deadline", "+2h", "--selection-at", "+3h"],
+            *["--event-start", "+4h", "--event-end", "+28h"],
+        )
+    )["session_id"]
+    members = folder / "members.json"
+    members.write_text(json.dumps([{"id": m, "name": m.title()} for m in ("ana", "beto", "caro")]))
+    await ok(env, "review", "members", sid, str(members))
+    entries = folder / "entries.json"
+    entries.write_text(
+        json.dumps(
+            [
+                form_dict(
+                    original_title=f"Obra {i}",
+                    producers=[{"company": f"Casa {i}", "country": "AR", "share_pct": 100}],
+                    history={"territories_unsold": ["FR", "ES"]},
+                    contact={
+                        "name": f"Productora {i}",
+                        "email": f"a{i}@films.example",
+                        "language": lang,
+                    },
+                )
+                for i, lang in enumerate(LANGS)
+            ]
+        )
+    )
+    films = [e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]]
+    await until(lambda: ok(env, "session", "status", sid), lambda b: b["counts"]["eligible"] == 6)
+    await ok(env, "session", "advance", sid, "--reason", "call closed")
+    await score_all(client, films, {f: 9 - i for i, f in enumerate(films)})
+    await ok(env, "review", "score", films[0], "ana", "9")
+    await ok(env, "session", "advance", sid, "--reason", "scores are in")
+    await ok(env, "selection", "run", sid)
+    for film in films:
+        await ok(env, "producer", "confirm", film)
+    partners = folder / "partners.csv"
+    partners.write_text(PARTNERS)
+    await ok(env, "partners", "import", str(partners), "--session", sid)
+
+    async def matching() -> int:  # partnering opens once the sixth film confirmed
+        return (await starter(env, "matching", "run", sid, "--json"))[0]
+
+    await until(matching, lambda code: code == 0)
+    await ok(env, "matching", "approve", sid, "--version", "1")
+    await ok(env, "meetings", "schedule", sid)
+    await ok(env, "meetings", "approve", sid)
+    return {"session_id": sid, "films": films}
+
+
+async def mail_link(after, number: int, kind: str, pattern: re.Pattern) -> str:
+    """The link of `pattern` in the mail whose subject says `kind`, received for film `number`."""
+    address = f"a{number}@films.example"
+
+    async def found() -> list[str]:
+        return [
+            pattern.search(m.get_body(("plain",)).get_content()).group(1)
+            for m in after["smtp"].inbox.messages
+            if m["To"] and address in m["To"] and kind in m["Subject"]
+        ]
+
+    return (await until(found, bool, within=90))[0]
+
+
+async def screening_told(pg_sessions, film: str) -> datetime:
+    """When the session told the film it screens, from the audit trail (minutes, UTC)."""
+    async with pg_sessions() as db:
+        reason = await db.scalar(
+            select(AuditRow.reason).where(
+                AuditRow.entity_id == film, AuditRow.action == "screening"
+            )
+        )
+    return datetime.strptime(reason, "screens on %Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
+
+
+SUBJECTS = {"es": "reuniones", "pt": "reuniões", "fr": "rendez-vous", "en": "meetings"}
+SCREENS = {"es": "proyección", "pt": "projeção", "fr": "projection", "en": "screening"}
+HEADINGS = {
+    "es": "Sus reuniones",
+    "pt": "As suas reuniões",
+    "fr": "Vos rendez-vous",
+    "en": "Your meetings",
+}
+
+
+async def mail_text(after, number: int, kind: str) -> str:
+    address = f"a{number}@films.example"
+    for m in after["smtp"].inbox.messages:
+        if m["To"] and address in m["To"] and kind in m["Subject"]:
+            return m.get_body(("plain",)).get_content()
+    raise AssertionError(f"no {kind!r} mail to {address}")
+
+
+async def test_the_agenda_from_the_meeting_mail_and_its_calendar_file(after, browser, pg_sessions):
+    shown = await ok(after["env"], "meetings", "show", after["session_id"])
+    page = await browser.new_page()
+    for number, lang in enumerate(LANGS[:4]):
+        film = after["films"][number]
+        link = await mail_link(after, number, SUBJECTS[lang], AGENDA)
+        placed = sorted(
+            (datetime.fromisoformat(m["starts_at"]), m["partner"], m["table"])
+            for m in shown["meetings"]
+            if m["submission_id"] == film and m["status"] == "scheduled"
+        )
+        assert placed
+        await page.goto(link)
+        assert await page.get_attribute("html", "lang") == lang
+        assert HEADINGS[lang] in await page.inner_text("main")
+        rows = await page.locator("#meetings tbody tr").all_inner_texts()
+        assert [r.split("\t")[1:] for r in rows] == [[p, str(t)] for _, p, t in placed]
+        # The calendar file, as the page's link downloads it, parsed back.
+        ics = page.url.split("?")[0] + ".ics"
+        assert await page.get_attribute("#ics", "href") == ics.removeprefix(after["url"])
+        async with httpx.AsyncClient() as client:
+            got = await client.get(ics)
+            again = await client.get(ics)
+        assert got.status_code == 200
+        assert got.headers["content-type"] == "text/calendar; charset=utf-8"
+        assert 'filename="agenda.ics"' in got.headers["content-disposition"]
+        calendar = Calendar.from_ical(got.content)
+        assert str(calendar["VERSION"]) == "2.0" and "wipflow" in str(calendar["PRODID"])
+        events = list(calendar.walk("VEVENT"))
+        assert all("UID" in e and "DTSTAMP" in e and "DTSTART" in e for e in events)
+        screening, *meetings = events  # the screening first, then the meetings by time
+        told = await screening_told(pg_sessions, film)
+        assert screening.decoded("DTSTART").replace(second=0, microsecond=0) == told
+        assert [(e.decoded("DTSTART"), str(e["LOCATION"]).rsplit(" ", 1)[1]) for e in meetings] == [
+            (at, str(table)) for at, _, table in placed
+        ]
+        assert all(p in str(e["SUMMARY"]) for e, (_, p, _) in zip(meetings, placed, strict=True))
+        # Downloaded again: the same UIDs (a calendar updates its events, adds none).
+        uids = [str(e["UID"]) for e in events]
+        assert [str(e["UID"]) for e in Calendar.from_ical(again.content).walk("VEVENT")] == uids
+        # The event-logistics mail's link opens the same agenda, the screening as the mail says.
+        await page.goto(await mail_link(after, number, SCREENS[lang], AGENDA))
+        said = (await page.inner_text("#screening")).rstrip(".")
+        assert said in await mail_text(after, number, SCREENS[lang])
+    # A tampered link opens nothing, page or file.
+    tampered = link[:-3] + ("xyz" if not link.endswith("xyz") else "abc")
+    async with httpx.AsyncClient() as client:
+        for suffix in ("", ".ics"):
+            got = await client.get(tampered + suffix)
+            assert got.status_code == 403 and "Obra" not in got.text
+    await page.close()

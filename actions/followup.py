@@ -51,6 +51,16 @@ async def report_progress(ctx: Context, submission_id: str, report: Report) -> F
     return await _update(ctx, submission_id, FollowUpWorkflow.report, report)
 
 
+async def report_by_link(
+    ctx: Context, submission_id: str, report: Report, update_id: str
+) -> FollowUpState:
+    """A producer's own report, sent through their signed link under an id made from the link
+    and the report: a double click or a reload is one report. Its actor is the report's."""
+    from workflows.followup import FollowUpWorkflow
+
+    return await _update(ctx, submission_id, FollowUpWorkflow.report, report, update_id)
+
+
 async def close_followup(ctx: Context, submission_id: str, reason: str) -> FollowUpState:
     """End a film's follow-up (it can be reopened)."""
     from workflows.followup import FollowUpWorkflow
@@ -143,7 +153,9 @@ async def reopen_followup(ctx: Context, submission_id: str, reason: str) -> Reop
     return Reopened(submission_id=submission_id, status=status)
 
 
-async def _update(ctx: Context, submission_id: str, method, arg: BaseModel) -> FollowUpState:
+async def _update(
+    ctx: Context, submission_id: str, method, arg: BaseModel, update_id: str | None = None
+) -> FollowUpState:
     from workflows.followup import FollowUpWorkflow
 
     client = await ctx.client()
@@ -151,7 +163,7 @@ async def _update(ctx: Context, submission_id: str, method, arg: BaseModel) -> F
         FollowUpWorkflow.run, followup_workflow_id(submission_id)
     )
     try:
-        return await update(handle, method, arg, submission_id)
+        return await update(handle, method, arg, submission_id, update_id)
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise ActionError(f"{submission_id} is not followed (or its follow-up ended)") from None

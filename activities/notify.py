@@ -11,7 +11,7 @@ messages held until staff release them.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import AwareDatetime, TypeAdapter
@@ -32,7 +32,7 @@ from models.orm import (
 from models.partners import PartnerForm
 from models.programme import Programme, SessionCalendar
 from notifications import outbox
-from notifications.links import Purpose, Signer
+from notifications.links import LATE_ANSWERS, Purpose, Signer
 from notifications.mailer import Mailer
 from notifications.render import render
 from notifications.stages import FIELDS
@@ -77,11 +77,14 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
     # The agenda is read until the event ends (then for the link's grace).
     MessageKind.EVENT_LOGISTICS: (Purpose.AGENDA, "event_end"),
     MessageKind.MEETING_SCHEDULE: (Purpose.AGENDA, "event_end"),
+    # Each reminder (due, again) is an occurrence of its own: a new link, open past the due date.
+    MessageKind.FOLLOWUP_REMINDER: (Purpose.REPORT, "report_due"),
 }
 # Where each purpose's link opens, and the message's field that prints it.
 LINK_PATHS: dict[Purpose, tuple[str, str]] = {
     Purpose.OFFER: ("answer_url", "/answer/"),
     Purpose.AGENDA: ("agenda_url", "/agenda/"),
+    Purpose.REPORT: ("report_url", "/report/"),
 }
 _AWARE = TypeAdapter(AwareDatetime)
 
@@ -218,7 +221,9 @@ class NotifyActivities:
         messages (offer or promoted, and its reminder) carry the same link, so an answer is one
         answer whichever was used."""
         purpose, deadline_field = ANSWERED_BY_LINK[data.stage]
-        deadline = _AWARE.validate_python(fields[deadline_field])
+        deadline = _AWARE.validate_python(fields[deadline_field]) + LATE_ANSWERS.get(
+            purpose, timedelta(0)
+        )
         token = self._links.sign(submission_id, purpose, data.occurrence, deadline)
         field, path = LINK_PATHS[purpose]
         return {field: f"{self._public_url}{path}{token}"}

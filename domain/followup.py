@@ -15,6 +15,7 @@ until `premiere_wait_days` have passed, when its follow-up concludes as complete
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from models.choices import Milestone
 from models.followup import Cadence, FollowUpStatus, MilestoneState, MilestoneUpdate, Report, Step
@@ -37,34 +38,71 @@ class ReportError(ValueError):
     """A report refused as a whole: nothing in it is applied, and the message says which field."""
 
 
-def check_update(current: MilestoneState | None, update: MilestoneUpdate, today: date) -> list[str]:
+class Problem(NamedTuple):
+    """A refused field of a report: where (`premiere.detail.festival`, or the milestone's name
+    for the whole row), why (a code a page says in its reader's language) and the values its
+    message names."""
+
+    field: str
+    code: str
+    values: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        return f"{self.field}: {PROBLEMS[self.code].format(**self.values)}"
+
+
+# What each problem says in English (staff's CLI, the workflow's refusals).
+PROBLEMS = {
+    "empty": "give an expected date or the date it was done",
+    "future": "{done} is in the future (today is {today})",
+    "required": "required when the {milestone} is done",
+    "territory": "{territory!r} is not an ISO country code",
+    "earlier": "{expected} is earlier than {current}; say why (reason)",
+    "changed": "already done on {current}; say why it changes (reason)",
+}
+
+
+def problems_of(
+    current: MilestoneState | None, update: MilestoneUpdate, today: date
+) -> list[Problem]:
     """Why `update` may not be applied to a milestone in `current` state (empty: it may)."""
     name, problems = update.milestone.value, []
     if update.expected is None and update.done is None:
-        problems.append(f"{name}: give an expected date or the date it was done")
+        problems.append(Problem(name, "empty", {}))
     if update.done is not None and update.done > today:
-        problems.append(f"{name}.done: {update.done} is in the future (today is {today})")
+        problems.append(
+            Problem(f"{name}.done", "future", {"done": str(update.done), "today": str(today)})
+        )
     for field in [f for f in REQUIRED_DETAIL.get(update.milestone, ()) if update.done]:
         if not update.detail.get(field, "").strip():
-            problems.append(f"{name}.detail.{field}: required when the {name} is done")
+            problems.append(Problem(f"{name}.detail.{field}", "required", {"milestone": name}))
     if (territory := update.detail.get("territory")) is not None and not (
         len(territory) == 2 and territory.isalpha() and territory.isupper()
     ):
-        problems.append(f"{name}.detail.territory: {territory!r} is not an ISO country code")
+        problems.append(Problem(f"{name}.detail.territory", "territory", {"territory": territory}))
     if current is None or update.reason:
         return problems
     if update.expected and current.expected and update.expected < current.expected:
         problems.append(
-            f"{name}.expected: {update.expected} is earlier than {current.expected}; "
-            "say why (reason)"
+            Problem(
+                f"{name}.expected",
+                "earlier",
+                {"expected": str(update.expected), "current": str(current.expected)},
+            )
         )
     repeat = update.milestone in REPEATABLE and update.detail.get("territory") not in (
         None,
         current.detail.get("territory"),
     )
     if update.done and current.done and update.done != current.done and not repeat:
-        problems.append(f"{name}.done: already done on {current.done}; say why it changes (reason)")
+        problems.append(Problem(f"{name}.done", "changed", {"current": str(current.done)}))
     return problems
+
+
+def check_update(current: MilestoneState | None, update: MilestoneUpdate, today: date) -> list[str]:
+    """Why `update` may not be applied, in English (empty: it may)."""
+    return [p.text for p in problems_of(current, update, today)]
 
 
 def apply_report(

@@ -85,6 +85,9 @@ class FollowUpState(BaseModel):
     next_step: Step | None
     next_at: datetime | None
     ending: str | None
+    report_due: datetime | None = Field(
+        None, description="when the report the producer was asked for fell due; None: not asked"
+    )
 
 
 class ReportRecord(BaseModel):

@@ -39,6 +39,14 @@ class Purpose(StrEnum):
     AGENDA = "agenda"  # the event's agenda and its calendar file
 
 
+# How long after its deadline a link still takes an answer. A report is wanted however late:
+# the follow-up takes one until it stalls (by default 180 days after the last report, 150 after
+# one falls due), and no new reminder comes meanwhile, so the last one's link must still work.
+# Past this, the link's page is read-only for its grace; a follow-up that has ended refuses the
+# report anyway, and the page says so.
+LATE_ANSWERS: dict[Purpose, timedelta] = {Purpose.REPORT: timedelta(days=180)}
+
+
 class Link(BaseModel):
     """What a token says, once its signature is checked."""
 

@@ -92,7 +92,10 @@ SAMPLES: dict[MessageKind, dict] = {
         "value": Decimal("4300"),
         "currency": "EUR",
     },
-    MessageKind.FOLLOWUP_REMINDER: {"report_due": at(5, 1, 12)},
+    MessageKind.FOLLOWUP_REMINDER: {
+        "report_due": at(5, 1, 12),
+        "report_url": "http://localhost:8000/report/k1.sample-token",
+    },
     MessageKind.COMPLETION: {"completed_on": date(2028, 2, 14)},
     MessageKind.ESCALATION: {
         "what": "report 3 on “La sombra del río” is overdue",

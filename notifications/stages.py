@@ -113,6 +113,7 @@ class AwardGranted(Common):
 
 class FollowupReminder(Common):
     report_due: AwareDatetime
+    report_url: str = Field(description="the signed link to the report form")
 
 
 class Completion(Common):

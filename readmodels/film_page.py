@@ -12,13 +12,16 @@ from sqlalchemy import select
 from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
+from domain.followup import ENDINGS
 from gateway.context import Context
 from gateway.errors import ActionError
 from gateway.handles import submission_handle
 from models.messages import FilmStage
-from models.orm import OutboxRow
+from models.orm import FollowUpRow, OutboxRow
 from notifications.links import Purpose
 from readmodels.answers import linked_film, open_link
+from shared import followup_workflow_id
+from workflows.followup import FollowUpWorkflow
 from workflows.submission import SubmissionWorkflow
 
 
@@ -29,9 +32,10 @@ class Sent(BaseModel):
 
 
 class Expected(BaseModel):
-    """What the film waits for from its producer: an answer to its offer, or a fix."""
+    """What the film waits for from its producer: an answer to its offer, a fix, or the
+    follow-up report that fell due."""
 
-    what: Literal["answer_offer", "fix"]
+    what: Literal["answer_offer", "fix", "report"]
     by: datetime
 
 
@@ -51,6 +55,7 @@ async def film_page(ctx: Context, token: str, now: datetime | None = None) -> Fi
     link = open_link(ctx, token, None, now or datetime.now(UTC))
     async with ctx.database() as db:
         film, session, calendar, language = await linked_film(db, link)
+        followed = await db.get(FollowUpRow, film.id)
         sent = await db.execute(
             select(OutboxRow.stage, OutboxRow.subject, OutboxRow.sent_at)
             .where(
@@ -69,16 +74,28 @@ async def film_page(ctx: Context, token: str, now: datetime | None = None) -> Fi
         timezone=calendar.timezone,
         stage=stage,
         purpose=link.purpose,
-        expected=await _expected(ctx, film.id, stage),
+        expected=await _expected(
+            ctx, film.id, stage, followed is not None and followed.status not in ENDINGS
+        ),
         messages=[Sent(kind=k, subject=s, at=at) for k, s, at in sent],
     )
 
 
-async def _expected(ctx: Context, submission_id: str, stage: FilmStage) -> Expected | None:
-    """The deadline the film's workflow keeps: asked of it only when it waits on the producer."""
-    if stage not in (FilmStage.OFFERED, FilmStage.NEEDS_FIX):
+async def _expected(
+    ctx: Context, submission_id: str, stage: FilmStage, followed: bool
+) -> Expected | None:
+    """The deadline the film's workflow keeps (or its follow-up's, once it is followed): asked
+    of it only when it may wait on the producer."""
+    if stage not in (FilmStage.OFFERED, FilmStage.NEEDS_FIX) and not followed:
         return None
     try:
+        if followed:
+            client = await ctx.client()
+            handle = client.get_workflow_handle_for(
+                FollowUpWorkflow.run, followup_workflow_id(submission_id)
+            )
+            due = await handle.query(FollowUpWorkflow.state, rpc_timeout=timedelta(seconds=3))
+            return Expected(what="report", by=due.report_due) if due.report_due else None
         handle = await submission_handle(ctx, submission_id)
         state = await handle.query(SubmissionWorkflow.state, rpc_timeout=timedelta(seconds=3))
     except (ActionError, RPCError, WorkflowQueryFailedError, TimeoutError):

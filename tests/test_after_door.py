@@ -9,7 +9,7 @@ import json
 import os
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,15 @@ import pytest
 import pytest_asyncio
 from icalendar import Calendar
 from sqlalchemy import select
+from temporalio.common import WorkflowIDReusePolicy
 
 from bench.drill_stack import SmtpServer
 from gateway.context import Context
+from models.followup import Cadence, FollowUpInput
 from models.orm import AuditRow
 from settings import Settings
+from shared import Status, WorkflowType, followup_workflow_id
+from temporal_client import Tracking, start_tracked
 from tests import test_producer_door
 from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
@@ -224,4 +228,123 @@ async def test_the_agenda_from_the_meeting_mail_and_its_calendar_file(after, bro
         for suffix in ("", ".ics"):
             got = await client.get(tampered + suffix)
             assert got.status_code == 403 and "Obra" not in got.text
+    await page.close()
+
+
+REPORT = re.compile(r"(http://127\.0\.0\.1:\d+/report/[A-Za-z0-9._-]+)")
+ASKED = {"es": "cómo avanza", "pt": "como avança", "fr": "où en est", "en": "coming along"}
+
+
+async def a_report_falls_due(after, client, film: str) -> None:
+    """The film's follow-up as it would stand a month after the session: its first report due
+    (the dev server cannot skip a month, so its run is started again from a month ago)."""
+    handle = client.get_workflow_handle(followup_workflow_id(film))
+    await handle.terminate("the test moves this follow-up a month back")
+    await start_tracked(
+        client,
+        WorkflowType.FOLLOW_UP,
+        FollowUpInput(
+            submission_id=film,
+            session_id=after["session_id"],
+            programme_id="films-in-progress",
+            title=f"Obra {after['films'].index(film)}",
+            cadence=Cadence(),
+            started_at=datetime.now(UTC) - timedelta(days=31),
+        ),
+        id=followup_workflow_id(film),
+        task_queue=after["env"]["TEMPORAL_TASK_QUEUE"],
+        tracking=Tracking(
+            programme_id="films-in-progress",
+            session_id=after["session_id"],
+            stage="following",
+            status=Status.WAITING_PRODUCER,
+            summary="follow-up",
+            details="moved a month back by the test",
+        ),
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+
+
+async def reports_recorded(pg_sessions, film: str) -> list[tuple[str, str]]:
+    async with pg_sessions() as db:
+        rows = await db.execute(
+            select(AuditRow.actor, AuditRow.reason).where(
+                AuditRow.entity_id == film, AuditRow.action == "reported"
+            )
+        )
+    return [tuple(row) for row in rows]
+
+
+async def test_a_producer_reports_from_the_reminder_once_fields_refused_in_their_language(
+    after, browser, pg_sessions, local_env
+):
+    env, sid = after["env"], after["session_id"]
+    await ok(env, "session", "advance", sid, "--reason", "the event is over")
+    await ok(env, "session", "advance", sid, "--reason", "follow-up")
+    await until(lambda: ok(env, "followup", "list", sid), lambda films: len(films) == 6)
+    number = 1  # Portuguese
+    film = after["films"][number]
+    await a_report_falls_due(after, local_env.client, film)
+    link = await mail_link(after, number, ASKED["pt"], REPORT)
+    page = await browser.new_page()
+    # The film's page says the report is awaited, and leads to the form.
+    await page.goto(link.replace("/report/", "/film/"))
+    assert "Aguardamos o seu relatório" in await page.inner_text("#expected")
+    await page.click("#expected a")
+    assert page.url == link
+    assert await page.get_attribute("html", "lang") == "pt"
+    today = datetime.now(UTC).date().isoformat()
+    await page.fill('[name="master.done"]', today)
+    await page.fill('[name="premiere.expected"]', "2031-09-01")
+    await page.fill('[name="distribution.done"]', today)
+    await page.fill('[name="distribution.detail.territory"]', "Francia")
+    await page.fill('[name="distribution.detail.company"]', "Sur Distribution")
+    await page.click("#send")
+    # Refused beside its field, in Portuguese; every value as typed, still there.
+    error = await page.inner_text("#error-distribution-detail-territory")
+    assert "não é um código de país" in error and "Francia" in error
+    assert await page.locator(".error").count() == 1
+    assert await page.input_value('[name="distribution.detail.company"]') == "Sur Distribution"
+    assert await page.input_value('[name="master.done"]') == today
+    assert await reports_recorded(pg_sessions, film) == []
+    await page.fill('[name="distribution.detail.territory"]', "FR")
+    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
+    sent_form = {
+        "csrf": await page.get_attribute("input[name=csrf]", "value"),
+        "master.done": today,
+        "premiere.expected": "2031-09-01",
+        "distribution.done": today,
+        "distribution.detail.territory": "FR",
+        "distribution.detail.company": "Sur Distribution",
+    }
+    await page.click("#send")
+    await page.wait_for_selector("#sent")
+    standing = await page.inner_text("#standing-distribution")
+    assert "Sur Distribution" in standing and "FR" in standing
+    assert "2031" in await page.inner_text("#standing-premiere")
+    # The same report sent again, as a retried request or a reload would: one report.
+    async with httpx.AsyncClient(cookies=cookies) as client:
+        again = await client.post(link, data=sent_form)
+    assert again.status_code == 200 and 'id="sent"' in again.text
+    recorded = await reports_recorded(pg_sessions, film)
+    assert len(recorded) == 1 and recorded[0][0] == "producer (signed link)"
+    shown = await ok(env, "followup", "show", film)
+    assert shown["reports"] == 1 and shown["status"] == "completed"
+    assert shown["milestones"]["distribution"]["detail"]["territory"] == "FR"
+    # The page in each language; a closed follow-up refuses the report, in Portuguese.
+    for lang, word in (
+        ("es", "Estreno"),
+        ("pt", "Estreia"),
+        ("fr", "Première"),
+        ("en", "Premiere"),
+    ):
+        await page.goto(f"{link}?lang={lang}")
+        assert await page.get_attribute("html", "lang") == lang
+        assert word in await page.inner_text("#standing")
+    await page.goto(link)
+    await page.fill('[name="subtitles.done"]', today)
+    await ok(env, "followup", "close", film, "--reason", "the producer stopped answering")
+    await page.click("#send")
+    assert "acompanhamento do seu filme terminou" in await page.inner_text("#refused")
+    assert len(await reports_recorded(pg_sessions, film)) == 1
     await page.close()

@@ -18,6 +18,7 @@ from gateway.context import Context
 from settings import Settings, get_settings
 from web.agenda import router as agenda
 from web.pages import problem, router
+from web.report import router as report
 from web.security import Guard, Throttle
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -42,6 +43,7 @@ def create_app(
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(router)
     app.include_router(agenda)
+    app.include_router(report)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

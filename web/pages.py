@@ -103,7 +103,11 @@ def stage_names(lang: str) -> dict[FilmStage, str]:
 
 
 # Where each purpose's link lets the producer act, from the film's page.
-DOORS: dict[Purpose, str] = {Purpose.OFFER: "/answer/", Purpose.AGENDA: "/agenda/"}
+DOORS: dict[Purpose, str] = {
+    Purpose.OFFER: "/answer/",
+    Purpose.AGENDA: "/agenda/",
+    Purpose.REPORT: "/report/",
+}
 
 
 def expected_text(lang: str, what: str) -> str:
@@ -114,6 +118,7 @@ def expected_text(lang: str, what: str) -> str:
         "fix": _(
             "We are waiting for your corrections, by %(deadline)s: see the message that lists them."
         ),
+        "report": _("We are waiting for your progress report, due %(deadline)s."),
     }[what]
 
 

@@ -272,6 +272,7 @@ class FollowUpWorkflow:
             next_step=planned[0] if planned else None,
             next_at=planned[1] if planned else None,
             ending=s.ending,
+            report_due=self._due() if Step.DUE in s.done_steps and not self._ended else None,
         )
 
     @workflow.update

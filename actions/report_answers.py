@@ -22,7 +22,7 @@ from domain.followup import ENDINGS, REQUIRED_DETAIL, problems_of
 from gateway.context import Context
 from gateway.errors import ActionError
 from models.choices import Milestone
-from models.followup import MilestoneState, Report
+from models.followup import MilestoneState, MilestoneUpdate, Report
 from notifications.links import LinkState, Purpose
 from readmodels.answers import open_link
 from readmodels.report_page import ReportPage, report_page_of
@@ -66,43 +66,44 @@ def form_fields() -> list[str]:
 def report_from_form(
     form: Mapping[str, str], current: dict[Milestone, MilestoneState], today
 ) -> Report:
-    """The report a form says, or ReportInvalid naming every refused field. A milestone row
-    left empty is not part of the report."""
-    rows, names = [], []
+    """The report a form says, or ReportInvalid naming every refused field: each milestone row
+    is read on its own, so a date mistyped in one row does not hide another row's problem. A
+    row left empty is not part of the report."""
+    errors: list[FieldError] = []
+    updates: list[MilestoneUpdate] = []
     for m in Milestone:
         values = {f: form.get(f"{m.value}.{f}", "").strip() for f in DATES}
-        detail = {
-            k: form.get(f"{m.value}.detail.{k}", "").strip() for k in REQUIRED_DETAIL.get(m, ())
-        }
+        asks = REQUIRED_DETAIL.get(m, ())
+        detail = {k: form.get(f"{m.value}.detail.{k}", "").strip() for k in asks}
         if not any(values.values()) and not any(detail.values()):
             continue
         row = {k: v for k, v in values.items() if v}
-        rows.append({"milestone": m.value, "detail": {k: v for k, v in detail.items() if v}} | row)
-        names.append(m)
-    data = {
-        "note": plain_reason(form.get("note", "")),
-        "milestones": rows,
-        "actor": PRODUCER_BY_LINK,
-    }
+        try:
+            update = MilestoneUpdate.model_validate(
+                {"milestone": m.value, "detail": {k: v for k, v in detail.items() if v}} | row
+            )
+        except ValidationError as exc:
+            errors += [_field_error(e, m.value) for e in exc.errors()]
+            continue
+        found = problems_of(current.get(m), update, today)
+        errors += [FieldError(p.field, p.code, p.values) for p in found]
+        updates.append(update)
     try:
-        report = Report.model_validate(data)
+        report = Report(
+            note=plain_reason(form.get("note", "")), milestones=updates, actor=PRODUCER_BY_LINK
+        )
     except ValidationError as exc:
-        raise ReportInvalid([_field_error(e, names) for e in exc.errors()]) from None
-    problems = [
-        p for u in report.milestones for p in problems_of(current.get(u.milestone), u, today)
-    ]
-    if problems:
-        raise ReportInvalid([FieldError(p.field, p.code, p.values) for p in problems])
+        errors += [_field_error(e, "") for e in exc.errors()]
+    if errors:
+        raise ReportInvalid(errors)
     return report
 
 
-def _field_error(error: dict, names: list[Milestone]) -> FieldError:
-    loc = error["loc"]
+def _field_error(error: dict, row: str) -> FieldError:
+    """A pydantic error on the form field it concerns: `master.done`, `premiere.detail.festival`
+    in a milestone's row, else the report's note."""
     values = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
-    if loc[:1] == ("milestones",) and len(loc) >= 3 and isinstance(loc[1], int):
-        field = ".".join([names[loc[1]].value, *map(str, loc[2:])])
-    else:
-        field = str(loc[0]) if loc else "note"
+    field = ".".join([row, *map(str, error["loc"])]) if row else "note"
     return FieldError(field, f"pydantic:{error['type']}", values)
 
 

@@ -24,7 +24,7 @@ from bench.drill_stack import SmtpServer
 from gateway.context import Context
 from models.followup import Cadence, FollowUpInput
 from models.orm import AuditRow
-from settings import Settings
+from settings import PROJECT_ROOT, Settings
 from shared import Status, WorkflowType, followup_workflow_id
 from temporal_client import Tracking, start_tracked
 from tests import test_producer_door
@@ -39,6 +39,7 @@ from web.serve import free_port, serving
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 browser = test_producer_door.browser  # Debian's Chromium, for this module too
 
+DOCS = PROJECT_ROOT / "docs"
 KEYS = {"k1": "the after-door test key"}
 LANGS = ["es", "pt", "fr", "en", "es", "pt"]
 AGENDA = re.compile(r"(http://127\.0\.0\.1:\d+/agenda/[A-Za-z0-9._-]+)")
@@ -178,7 +179,14 @@ async def mail_text(after, number: int, kind: str) -> str:
     raise AssertionError(f"no {kind!r} mail to {address}")
 
 
-async def test_the_agenda_from_the_meeting_mail_and_its_calendar_file(after, browser, pg_sessions):
+def pictures(tmp_path: Path) -> Path:
+    """Where a page's picture goes: docs/ for the README with WIPFLOW_SCREENSHOTS=1."""
+    return DOCS if os.environ.get("WIPFLOW_SCREENSHOTS") == "1" else tmp_path
+
+
+async def test_the_agenda_from_the_meeting_mail_and_its_calendar_file(
+    after, browser, pg_sessions, tmp_path
+):
     shown = await ok(after["env"], "meetings", "show", after["session_id"])
     page = await browser.new_page()
     for number, lang in enumerate(LANGS[:4]):
@@ -222,6 +230,9 @@ async def test_the_agenda_from_the_meeting_mail_and_its_calendar_file(after, bro
         await page.goto(await mail_link(after, number, SCREENS[lang], AGENDA))
         said = (await page.inner_text("#screening")).rstrip(".")
         assert said in await mail_text(after, number, SCREENS[lang])
+        if lang == "fr":
+            await page.goto(link)
+            await page.screenshot(path=str(pictures(tmp_path) / "producer-agenda.png"))
     # A tampered link opens nothing, page or file.
     tampered = link[:-3] + ("xyz" if not link.endswith("xyz") else "abc")
     async with httpx.AsyncClient() as client:
@@ -276,7 +287,7 @@ async def reports_recorded(pg_sessions, film: str) -> list[tuple[str, str]]:
 
 
 async def test_a_producer_reports_from_the_reminder_once_fields_refused_in_their_language(
-    after, browser, pg_sessions, local_env
+    after, browser, pg_sessions, local_env, tmp_path
 ):
     env, sid = after["env"], after["session_id"]
     await ok(env, "session", "advance", sid, "--reason", "the event is over")
@@ -304,6 +315,7 @@ async def test_a_producer_reports_from_the_reminder_once_fields_refused_in_their
     error = await page.inner_text("#error-distribution-detail-territory")
     assert "não é um código de país" in error and "Francia" in error
     assert await page.locator(".error").count() == 1
+    await page.screenshot(path=str(pictures(tmp_path) / "producer-report.png"), full_page=True)
     assert await page.input_value('[name="distribution.detail.company"]') == "Sur Distribution"
     assert await page.input_value('[name="master.done"]') == today
     assert await reports_recorded(pg_sessions, film) == []

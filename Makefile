@@ -42,7 +42,7 @@ stop: $(STAMP)
 
 # The web pages' words: extract them, then write each language's catalog from locale/translate.py.
 catalogs: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --project=wipflow -o locale/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project=wipflow -o locale/messages.pot .
 	$(PY) locale/translate.py
 
 lint: $(STAMP)

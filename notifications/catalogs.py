@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from functools import cache
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from models.eligibility import UNCORRECTED, RuleResult, phrase
 from settings import PROJECT_ROOT
 
 LOCALES = PROJECT_ROOT / "locale"
@@ -27,3 +30,19 @@ def translations(lang: str) -> Translations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(fp=compiled)
+
+
+def explain(result: RuleResult, lang: str, timezone: str = "UTC") -> str:
+    """An eligibility rule's reason in `lang` (es, pt, fr or en), for a message or a page; a
+    needs-fix left uncorrected says by when it was due, in `timezone`. A result recorded before
+    reasons had message ids is said as it was recorded, in English."""
+    if not result.text:
+        return result.reason
+    _ = translations(lang).gettext
+    said = phrase(result.text, result.params, _, lang)
+    if result.uncorrected_by is None:
+        return said
+    deadline = format_datetime(
+        result.uncorrected_by, format="medium", tzinfo=ZoneInfo(timezone), locale=lang
+    )
+    return f"{_(UNCORRECTED) % {'deadline': deadline}} {said}"

@@ -22,7 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from models.eligibility import RuleResult
 from models.message_kinds import MessageKind
+from notifications.catalogs import explain
 from notifications.stages import FIELDS, LANGUAGES, Language, Message
 from settings import PROJECT_ROOT
 
@@ -146,10 +148,22 @@ def _environment(html: bool) -> Environment:
     return env
 
 
+def said_in(reason: str | dict | RuleResult, lang: str, timezone: str) -> str:
+    """A failing rule's reason as the message prints it: a rule's result (what the submission
+    workflow sends) in the recipient's language; a reason already in words (from a history
+    recorded before reasons were translated), as it is."""
+    if isinstance(reason, str):
+        return reason
+    return explain(RuleResult.model_validate(reason), lang, timezone)
+
+
 def render(stage: MessageKind, language: str | None, fields: dict) -> Message:
     """Validate the stage's fields, then render its message in `language` (English fallback)."""
-    data = FIELDS[stage].model_validate(fields)
     lang = language_for(language)
+    if "reasons" in FIELDS[stage].model_fields and "reasons" in fields:
+        zone = fields.get("timezone", "UTC")
+        fields = {**fields, "reasons": [said_in(r, lang, zone) for r in fields["reasons"]]}
+    data = FIELDS[stage].model_validate(fields)
     context = {**dict(data), "lang": lang, "stage": stage.value}
     parts = {}
     for html, layout in ((False, "layout.txt.j2"), (True, "layout.html.j2")):

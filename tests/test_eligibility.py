@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.eligibility import RULES, evaluate, lapse
-from models.eligibility import EligibilityContext, Outcome
+from models.eligibility import EligibilityContext, Outcome, phrase
 from models.programme import EligibilityRules, Programme, SalesAgentRule
 from tests.forms import make_form
 
@@ -19,7 +19,8 @@ NO_CONTEXT = EligibilityContext()
 def outcome_of(programme: Programme, rule_id: str, form, ctx=NO_CONTEXT):
     rule = getattr(programme.eligibility, rule_id)
     assert rule is not None, f"{programme.id} does not enable {rule_id}"
-    return RULES[rule_id](form, rule, ctx)
+    outcome, text, params = RULES[rule_id](form, rule, ctx)
+    return outcome, phrase(text, params, str, "en")
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_subtitles_when_the_dialogue_is_not_spanish(fip, languages, subtitles, e
     outcome, reason = outcome_of(fip, "subtitles", form)
     assert outcome is expected
     if expected is Outcome.NEEDS_FIX:
-        assert "en or es subtitles" in reason
+        assert "subtitles in English or Spanish" in reason
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from gateway.context import Context
@@ -132,10 +133,11 @@ async def test_a_form_without_its_cookie_is_refused_and_nothing_is_read(web):
 
 
 def test_every_word_of_the_pages_is_in_every_catalog():
-    """What `make catalogs` would extract today is what the catalogs translate: no word left in
-    English in es, pt or fr, and none translated that the pages no longer say."""
-    method_map = [("web/**.py", "python"), ("templates/web/**.html.j2", "jinja2")]
-    options = {"templates/web/**.html.j2": {"extensions": "jinja2.ext.i18n"}}
+    """What `make catalogs` would extract today (babel.cfg's sources: the pages, and the
+    eligibility reasons the messages and pages print) is what the catalogs translate: no word
+    left in English in es, pt or fr, and none translated that nothing says any more."""
+    with (PROJECT_ROOT / "babel.cfg").open() as cfg:
+        method_map, options = parse_mapping_cfg(cfg)
     said = {
         message
         for _, _, message, _, _ in extract_from_dir(PROJECT_ROOT, method_map, options)

@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
     import activity_refs
     from domain.eligibility import lapse
     from domain.offers import reminder_at
-    from models.eligibility import EligibilityReport, Outcome
+    from models.eligibility import EligibilityReport, Outcome, RuleResult
     from models.message_kinds import MessageKind
     from models.messages import (
         FINAL_STAGES,
@@ -121,7 +121,7 @@ class SubmissionWorkflow:
             await self._notify(
                 MessageKind.NEEDS_FIX,
                 str(self._check_no),
-                reasons=self._reasons(),
+                reasons=self._failing(),
                 fix_by=self._fix_deadline,
             )
             try:
@@ -143,7 +143,7 @@ class SubmissionWorkflow:
         if self._withdrawal is None and self._stage is FilmStage.ELIGIBLE:
             await self._notify(MessageKind.ELIGIBLE)
         elif self._withdrawal is None and self._stage is FilmStage.INELIGIBLE:
-            await self._notify(MessageKind.INELIGIBLE, str(self._check_no), reasons=self._reasons())
+            await self._notify(MessageKind.INELIGIBLE, str(self._check_no), reasons=self._failing())
 
         while self._stage not in FINAL_STAGES and self._withdrawal is None:
             try:
@@ -251,9 +251,10 @@ class SubmissionWorkflow:
             **MAIL_ACTIVITY,
         )
 
-    def _reasons(self) -> list[str]:
+    def _failing(self) -> list[RuleResult]:
+        """The rules that did not pass, whole: messages say them in the producer's language."""
         assert self._report is not None
-        return [r.reason for r in self._report.results if r.outcome is not Outcome.PASS]
+        return [r for r in self._report.results if r.outcome is not Outcome.PASS]
 
     def _apply(self, decision: FilmDecision) -> None:
         """Follow the session's decision. The session has already written it to the database."""
@@ -315,7 +316,7 @@ class SubmissionWorkflow:
         )
 
     def _failing_reasons(self) -> str:
-        return " ".join(self._reasons()) if self._report is not None else ""
+        return " ".join(r.reason for r in self._failing()) if self._report is not None else ""
 
     @workflow.query
     def state(self) -> SubmissionState:

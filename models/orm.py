@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from models.eligibility import RuleResult
+
 Json = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -136,9 +138,26 @@ class EligibilityResultRow(Base):
     check_no: Mapped[int] = mapped_column(comment="1 for the first check, +1 after each fix")
     rule_id: Mapped[str] = mapped_column(String(40))
     outcome: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # in English
     source_url: Mapped[str] = mapped_column(String(500))
     evaluated_at: Mapped[datetime]
+    # The reason as every catalog says it ("" and NULL on rows older than that), and when a
+    # needs-fix left uncorrected was due.
+    text: Mapped[str] = mapped_column(Text, server_default="")
+    params: Mapped[dict | None] = mapped_column(Json)
+    uncorrected_by: Mapped[datetime | None]
+
+    def result(self) -> RuleResult:
+        """The row as the rule gave it, to be said in any language."""
+        return RuleResult(
+            rule_id=self.rule_id,
+            outcome=self.outcome,
+            reason=self.reason,
+            source_url=self.source_url,
+            text=self.text,
+            params=self.params or {},
+            uncorrected_by=self.uncorrected_by,
+        )
 
 
 class AuditRow(Base):

@@ -72,7 +72,8 @@ async def preview(
 
 async def _fields_of(ctx: Context, kind: MessageKind, submission_id: str) -> tuple[dict, str]:
     """A real submission's names, session and language over the stage's sample values; its
-    eligibility reasons, when the stage speaks of them and it has any."""
+    eligibility results (said in the message's language), when the stage speaks of them and it
+    has any."""
     async with ctx.database() as db:
         row = await db.get(SubmissionRow, submission_id)
         if row is None:
@@ -88,7 +89,7 @@ async def _fields_of(ctx: Context, kind: MessageKind, submission_id: str) -> tup
         "timezone": session.timezone,
     }
     last_check = max((r.check_no for r in results), default=0)
-    reasons = [r.reason for r in results if r.check_no == last_check and r.outcome != "pass"]
+    reasons = [r.result() for r in results if r.check_no == last_check and r.outcome != "pass"]
     if "reasons" in fields and reasons:
         fields["reasons"] = reasons
     return fields, row.contact_language

@@ -139,6 +139,9 @@ async def insert_eligibility(
             reason=r.reason,
             source_url=r.source_url,
             evaluated_at=at,
+            text=r.text,
+            params={name: p.model_dump(mode="json") for name, p in r.params.items()},
+            uncorrected_by=r.uncorrected_by,
         )
         for r in report.results
     ]

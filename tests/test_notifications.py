@@ -127,9 +127,11 @@ async def test_staff_preview_a_message_in_a_language():
 async def test_preview_uses_a_real_submissions_names_language_and_reasons(
     env_for, pg_sessions, programmes
 ):
-    from models.eligibility import EligibilityReport, Outcome, RuleResult
+    from domain.eligibility import evaluate
+    from models.eligibility import EligibilityContext, EligibilityReport, Outcome, RuleResult
     from store import repository
     from tests.conftest import new_session
+    from tests.forms import make_form
     from tests.test_store import submission_row
 
     session = await new_session(pg_sessions, programmes["films-in-progress"])
@@ -152,6 +154,15 @@ async def test_preview_uses_a_real_submissions_names_language_and_reasons(
             RuleResult(
                 rule_id="genre", outcome=Outcome.PASS, reason="ok", source_url="https://example.org"
             ),
+            *[  # a reason recorded as every catalog can say it
+                r
+                for r in evaluate(
+                    make_form(cut_runtime_min=30),
+                    programmes["films-in-progress"].eligibility,
+                    EligibilityContext(),
+                ).results
+                if r.rule_id == "cut_runtime"
+            ],
         ],
     )
     async with pg_sessions.begin() as db:
@@ -171,3 +182,4 @@ async def test_preview_uses_a_real_submissions_names_language_and_reasons(
     assert message["language"] == "pt"  # the producer's own
     assert "Beatriz Seigner" in message["text"] and "Los silencios" in message["subject"]
     assert "– Send a Vimeo link." in message["text"] and "– ok" not in message["text"]
+    assert "O corte que enviou tem 30 minutos" in message["text"]  # said in Portuguese

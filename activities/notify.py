@@ -71,6 +71,8 @@ async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]
 PARTNERING_STAGES = {MessageKind.PARTNER_MATCHES, MessageKind.MEETING_SCHEDULE}
 # The messages that ask something through a signed link: what for, and which field is its deadline.
 ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
+    # The receipt opens the film's page, readable until the event ends (then for the grace).
+    MessageKind.SUBMISSION_RECEIVED: (Purpose.FILM, "event_end"),
     MessageKind.OFFER: (Purpose.OFFER, "confirm_by"),
     MessageKind.PROMOTED: (Purpose.OFFER, "confirm_by"),
     MessageKind.OFFER_REMINDER: (Purpose.OFFER, "confirm_by"),
@@ -82,6 +84,7 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
 }
 # Where each purpose's link opens, and the message's field that prints it.
 LINK_PATHS: dict[Purpose, tuple[str, str]] = {
+    Purpose.FILM: ("film_url", "/film/"),
     Purpose.OFFER: ("answer_url", "/answer/"),
     Purpose.AGENDA: ("agenda_url", "/agenda/"),
     Purpose.REPORT: ("report_url", "/report/"),

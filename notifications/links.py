@@ -37,6 +37,7 @@ class Purpose(StrEnum):
     REPORT = "report"  # a follow-up report
     AWARD = "award"  # accept or decline an award's share
     AGENDA = "agenda"  # the event's agenda and its calendar file
+    FILM = "film"  # the film's own page, from the receipt of its submission
 
 
 # How long after its deadline a link still takes an answer. A report is wanted however late:

@@ -28,6 +28,7 @@ SAMPLES: dict[MessageKind, dict] = {
     MessageKind.SUBMISSION_RECEIVED: {
         "submission_id": "films-in-progress/toulouse-2027/la-sombra-del-rio-dadccb7f1c",
         "call_closes": at(1, 20, 23, 59),
+        "film_url": "http://localhost:8000/film/k1.sample-token",
     },
     MessageKind.NEEDS_FIX: {
         "reasons": [

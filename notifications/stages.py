@@ -32,6 +32,7 @@ class Common(BaseModel):
 class SubmissionReceived(Common):
     submission_id: str
     call_closes: AwareDatetime
+    film_url: str = Field(description="the signed link to the film's own page")
 
 
 class NeedsFix(Common):

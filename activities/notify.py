@@ -74,7 +74,10 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
     MessageKind.OFFER: (Purpose.OFFER, "confirm_by"),
     MessageKind.PROMOTED: (Purpose.OFFER, "confirm_by"),
     MessageKind.OFFER_REMINDER: (Purpose.OFFER, "confirm_by"),
+    MessageKind.AWARD_GRANTED: (Purpose.AWARD, "accept_by"),
 }
+# Where each purpose's link opens (web/: the offer page, the award page).
+LINK_PATHS = {Purpose.OFFER: "answer", Purpose.AWARD: "award"}
 _AWARE = TypeAdapter(AwareDatetime)
 
 
@@ -207,11 +210,12 @@ class NotifyActivities:
     def _answer_url(self, submission_id: str, data: NotifyInput, fields: dict[str, Any]) -> str:
         """The signed link the message's answer goes through, made here rather than in the
         workflow: its key never enters a history. The same offer's messages (offer or promoted,
-        and its reminder) carry the same link, so an answer is one answer whichever was used."""
+        and its reminder) carry the same link, so an answer is one answer whichever was used;
+        an award's link is bound to its share (the occurrence is the award's id)."""
         purpose, deadline_field = ANSWERED_BY_LINK[data.stage]
         deadline = _AWARE.validate_python(fields[deadline_field])
         token = self._links.sign(submission_id, purpose, data.occurrence, deadline)
-        return f"{self._public_url}/answer/{token}"
+        return f"{self._public_url}/{LINK_PATHS[purpose]}/{token}"
 
 
 async def _write(

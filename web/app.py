@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from gateway.context import Context
 from settings import Settings, get_settings
+from web import award
 from web.pages import problem, router
 from web.security import Guard, Throttle
 
@@ -40,6 +41,7 @@ def create_app(
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(router)
+    app.include_router(award.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

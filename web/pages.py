@@ -103,7 +103,7 @@ def stage_names(lang: str) -> dict[FilmStage, str]:
 
 
 # Where each purpose's link lets the producer act, from the film's page.
-DOORS: dict[Purpose, str] = {Purpose.OFFER: "/answer/"}
+DOORS: dict[Purpose, str] = {Purpose.OFFER: "/answer/", Purpose.AWARD: "/award/"}
 
 
 def expected_text(lang: str, what: str) -> str:

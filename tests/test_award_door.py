@@ -1,6 +1,6 @@
 """The award's door, on the real stack: the dev server, the production worker mailing a real SMTP
 server on loopback, the web app under uvicorn, PostgreSQL and Debian's Chromium. One film holds
-three awards; each award's mail carries a link bound to its own share. The grants are written and
+four awards; each award's mail carries a link bound to its own share. The grants are written and
 their award workflows started as `grant_award` does (activities/award_grants.py), without the
 session's partnering before them: what is proved here is what follows a grant."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from gateway.context import Context
 from models.choices import AwardStep
 from models.orm import AuditRow, AwardGrantRow
 from models.partnering import AwardInput
+from notifications.links import Purpose, Signer
 from settings import Settings
 from shared import award_workflow_id
 from store import repository
@@ -33,18 +34,20 @@ from tests.test_operator_views import until
 from tests.test_producer_door import CHROMIUM, HAVE_CHROMIUM, KEYS
 from tests.test_store import submission_row
 from web.app import create_app
+from web.security import CSRF_COOKIE
 from web.serve import free_port, serving
 from workflows.award import AwardWorkflow
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
+HOUR = timedelta(hours=1)
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/award/[A-Za-z0-9._-]+)")
-AWARDS = ("film-factory", "ccas-residency", "toulouse-post-production")
+AWARDS = ("film-factory", "ccas-residency", "toulouse-post-production", "ibermedia-tv-fiction")
 
 
 @pytest_asyncio.fixture(scope="module")
 async def door(local_env, pg_url, pg_sessions, programmes) -> AsyncIterator[dict[str, Any]]:
-    """One Spanish-speaking producer's film, granted three awards, its producer mailed each."""
+    """One Spanish-speaking producer's film, granted four awards, its producer mailed each."""
     smtp = SmtpServer()
     smtp.start()
     port = free_port()
@@ -238,4 +241,28 @@ async def test_answers_sent_at_once_are_one_update(door, browser, programmes):
     assert [p.status_code for p in posts] == [200] * 6
     assert all('id="answer"' in p.text and 'id="refused"' not in p.text for p in posts)
     assert await updates_accepted(door, "toulouse-post-production") == 1
+    await page.close()
+
+
+async def test_a_late_link_and_a_share_the_film_does_not_hold(door, browser):
+    """Past its deadline, within the grace, the award's page shows and takes no answer; a link
+    signed for an award the film was not granted opens nothing."""
+    signer = Signer(KEYS, "k1")
+    film = door["grants"]["film-factory"].replace("/film-factory/", "/")
+    late = signer.sign(film, Purpose.AWARD, "ibermedia-tv-fiction", datetime.now(UTC) - HOUR)
+    page = await browser.new_page()
+    response = await page.goto(f"{door['url']}/award/{late}")
+    assert response.status == 200 and await page.locator("#accept").count() == 0
+    assert "ha vencido" in await page.inner_text("#refused")
+    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
+    async with httpx.AsyncClient(cookies=cookies) as client:
+        sent = await client.post(
+            f"{door['url']}/award/{late}", data={"answer": "accept", "csrf": cookies[CSRF_COOKIE]}
+        )
+    assert sent.status_code == 409 and "El plazo para responder ha vencido" in sent.text
+    state = await handle(door, "ibermedia-tv-fiction").query(AwardWorkflow.state)
+    assert state.step is AwardStep.OFFERED
+    foreign = signer.sign(film, Purpose.AWARD, "no-such-award", datetime.now(UTC) + HOUR)
+    response = await page.goto(f"{door['url']}/award/{foreign}")
+    assert response.status == 403
     await page.close()

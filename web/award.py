@@ -69,8 +69,9 @@ async def give_award_answer(
     except AnswerRefused as exc:
         shown = await award_page(ctx, token)
         _ = translations(language(request.query_params.get("lang"), shown.language)).gettext
-        why = {
-            "late": _("The deadline to answer has passed: your answer could not be taken."),
-        }.get(exc.why, _("Your answer could not be taken: the award has moved on."))
+        if exc.why == "late":
+            why = _("The deadline to answer has passed: your answer could not be taken.")
+        else:  # refused by the award's workflow: answered meanwhile, declined, or over
+            why = _("Your answer could not be taken: the award has moved on.")
         return award(request, shown, 409, refused=why)
     return award(request, shown)

@@ -81,6 +81,8 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
     MessageKind.MEETING_SCHEDULE: (Purpose.AGENDA, "event_end"),
     # Each reminder (due, again) is an occurrence of its own: a new link, open past the due date.
     MessageKind.FOLLOWUP_REMINDER: (Purpose.REPORT, "report_due"),
+    # An award's link is bound to its share: the occurrence is the award's id.
+    MessageKind.AWARD_GRANTED: (Purpose.AWARD, "accept_by"),
 }
 # Where each purpose's link opens, and the message's field that prints it.
 LINK_PATHS: dict[Purpose, tuple[str, str]] = {
@@ -88,6 +90,7 @@ LINK_PATHS: dict[Purpose, tuple[str, str]] = {
     Purpose.OFFER: ("answer_url", "/answer/"),
     Purpose.AGENDA: ("agenda_url", "/agenda/"),
     Purpose.REPORT: ("report_url", "/report/"),
+    Purpose.AWARD: ("answer_url", "/award/"),
 }
 _AWARE = TypeAdapter(AwareDatetime)
 

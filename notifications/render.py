@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -49,6 +49,11 @@ def _datetime(ctx: Context, value: datetime) -> str:
     day = format_date(local, format="long", locale=ctx["lang"])
     hour = format_time(local, format="short", locale=ctx["lang"])
     return f"{day}, {hour} ({local.tzname()})"
+
+
+@pass_context
+def _number(ctx: Context, value: float) -> str:
+    return format_decimal(value, locale=ctx["lang"])
 
 
 @pass_context
@@ -134,7 +139,13 @@ def _paragraphs(text: str) -> Markup:
 
 # What a template may call on a value, in the reader's language (`lang`) and the session's zone
 # (`timezone`): the mail's templates and the web pages share them.
-FILTERS = {"date": _date, "datetime": _datetime, "money": _money, "term": _term}
+FILTERS = {
+    "date": _date,
+    "datetime": _datetime,
+    "money": _money,
+    "number": _number,
+    "term": _term,
+}
 
 
 @cache

@@ -92,6 +92,8 @@ SAMPLES: dict[MessageKind, dict] = {
         "partner": "Studio Mactari",
         "value": Decimal("4300"),
         "currency": "EUR",
+        "accept_by": at(4, 30),
+        "answer_url": "https://wipflow.example/award/k1.sample",
     },
     MessageKind.FOLLOWUP_REMINDER: {
         "report_due": at(5, 1, 12),

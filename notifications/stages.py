@@ -110,6 +110,8 @@ class AwardGranted(Common):
     partner: str
     value: Decimal | None = Field(None, description="None: in kind, of no published value")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
+    accept_by: AwareDatetime
+    answer_url: str = Field(description="the signed link to accept or decline this share")
 
 
 class FollowupReminder(Common):

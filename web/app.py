@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 from gateway.context import Context
 from settings import Settings, get_settings
 from web.agenda import router as agenda
+from web.award import router as award
 from web.call import router as call
 from web.pages import problem, router
 from web.report import router as report
@@ -46,6 +47,7 @@ def create_app(
     app.include_router(agenda)
     app.include_router(report)
     app.include_router(call)
+    app.include_router(award)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

@@ -107,6 +107,7 @@ DOORS: dict[Purpose, str] = {
     Purpose.OFFER: "/answer/",
     Purpose.AGENDA: "/agenda/",
     Purpose.REPORT: "/report/",
+    Purpose.AWARD: "/award/",
 }
 
 

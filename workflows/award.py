@@ -54,6 +54,9 @@ MAIL_ACTIVITY = dict(
 )
 # Steps after which the producer can no longer decline.
 BINDING = AwardStep.CONTRACT_SIGNED
+# How long the award's link lets the producer answer when the award sets no deadline to accept
+# it: the 30 days every award of the programmes in programmes/ gives.
+ACCEPT_WITHIN = timedelta(days=30)
 
 
 @workflow.defn(name=WorkflowType.AWARD)
@@ -80,6 +83,7 @@ class AwardWorkflow:
                     "partner": s.award.partner,
                     "value": s.value,
                     "currency": s.currency,
+                    "accept_by": self._due or s.done[AwardStep.OFFERED] + ACCEPT_WITHIN,
                 },
             ),
             summary=f"message: {MessageKind.AWARD_GRANTED.value}",

@@ -127,6 +127,22 @@ def require(condition: bool, why: str) -> None:
         pytest.skip(why)
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's, which .ci/run installs
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def browser():
+    """Debian's Chromium, headless, driven by Playwright (whose own download cannot work here)."""
+    require(HAVE_CHROMIUM, "Chromium is not installed (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        await chromium.close()
+
+
 @pytest.fixture(scope="session")
 def programmes() -> dict[str, Programme]:
     return load_programmes(PROJECT_ROOT / "programmes")

@@ -27,7 +27,6 @@ from models.orm import AuditRow
 from settings import PROJECT_ROOT, Settings
 from shared import Status, WorkflowType, followup_workflow_id
 from temporal_client import Tracking, start_tracked
-from tests import test_producer_door
 from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 from tests.test_cli import starter
@@ -37,7 +36,6 @@ from web.app import create_app
 from web.serve import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-browser = test_producer_door.browser  # Debian's Chromium, for this module too
 
 DOCS = PROJECT_ROOT / "docs"
 KEYS = {"k1": "the after-door test key"}

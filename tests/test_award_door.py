@@ -29,9 +29,9 @@ from notifications.links import Purpose, Signer
 from settings import Settings
 from shared import award_workflow_id
 from store import repository
-from tests.conftest import new_session, require, running_worker
+from tests.conftest import new_session, running_worker
 from tests.test_operator_views import until
-from tests.test_producer_door import CHROMIUM, HAVE_CHROMIUM, KEYS
+from tests.test_producer_door import KEYS
 from tests.test_store import submission_row
 from web.app import create_app
 from web.security import CSRF_COOKIE
@@ -74,17 +74,6 @@ async def door(local_env, pg_url, pg_sessions, programmes) -> AsyncIterator[dict
                 yield {"url": url, "smtp": smtp, "grants": grants, "client": local_env.client}
     finally:
         smtp.stop()
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser():
-    require(HAVE_CHROMIUM, "Chromium is not installed (apt-get install chromium)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        await chromium.close()
 
 
 async def grant(database, client, queue: str, film: dict, award, grant_id: str) -> None:

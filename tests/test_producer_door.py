@@ -23,7 +23,7 @@ from gateway.context import Context
 from models.orm import AuditRow
 from notifications.links import GRACE, Purpose, Signer
 from settings import PROJECT_ROOT, Settings
-from tests.conftest import cli_year, require, running_worker
+from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 from tests.test_cli_sessions import ok
 from tests.test_operator_views import judged, score_every_film, until
@@ -142,17 +142,6 @@ async def confirmations(pg_sessions, film: str) -> int:
             .select_from(AuditRow)
             .where(AuditRow.entity_id == film, AuditRow.to_state == "confirmed")
         )
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser():
-    require(HAVE_CHROMIUM, "Chromium is not installed (apt-get install chromium)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        await chromium.close()
 
 
 async def test_a_producer_confirms_from_the_mail_and_the_board_shows_it_once(

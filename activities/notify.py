@@ -73,6 +73,8 @@ PARTNERING_STAGES = {MessageKind.PARTNER_MATCHES, MessageKind.MEETING_SCHEDULE}
 ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
     # The receipt opens the film's page, readable until the event ends (then for the grace).
     MessageKind.SUBMISSION_RECEIVED: (Purpose.FILM, "event_end"),
+    # The occurrence is the check that asked for the fix: each needs-fix has its own link.
+    MessageKind.NEEDS_FIX: (Purpose.FIX, "fix_by"),
     MessageKind.OFFER: (Purpose.OFFER, "confirm_by"),
     MessageKind.PROMOTED: (Purpose.OFFER, "confirm_by"),
     MessageKind.OFFER_REMINDER: (Purpose.OFFER, "confirm_by"),
@@ -87,6 +89,7 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
 # Where each purpose's link opens, and the message's field that prints it.
 LINK_PATHS: dict[Purpose, tuple[str, str]] = {
     Purpose.FILM: ("film_url", "/film/"),
+    Purpose.FIX: ("fix_url", "/fix/"),
     Purpose.OFFER: ("answer_url", "/answer/"),
     Purpose.AGENDA: ("agenda_url", "/agenda/"),
     Purpose.REPORT: ("report_url", "/report/"),

@@ -38,6 +38,7 @@ class SubmissionReceived(Common):
 class NeedsFix(Common):
     reasons: list[str] = Field(min_length=1)
     fix_by: AwareDatetime
+    fix_url: str = Field(description="the signed link to the fix form")
 
 
 class Eligible(Common):

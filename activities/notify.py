@@ -173,7 +173,7 @@ class NotifyActivities:
             fields = {**await session_fields(db, film), **data.fields}
             if data.stage in PARTNERING_STAGES:
                 fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
-            if data.stage in ANSWERED_BY_LINK:
+            if data.stage in ANSWERED_BY_LINK and fields.get(ANSWERED_BY_LINK[data.stage][1]):
                 fields |= self._link(film.id, data, fields)
             producer = Recipient(
                 email=film.contact_email, name=film.contact_name, language=film.contact_language

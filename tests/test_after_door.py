@@ -20,25 +20,21 @@ from icalendar import Calendar
 from sqlalchemy import select
 from temporalio.common import WorkflowIDReusePolicy
 
-from bench.drill_stack import SmtpServer
-from gateway.context import Context
 from models.followup import Cadence, FollowUpInput
 from models.orm import AuditRow
-from settings import PROJECT_ROOT, Settings
+from settings import PROJECT_ROOT
 from shared import Status, WorkflowType, followup_workflow_id
 from temporal_client import Tracking, start_tracked
-from tests.conftest import cli_year, running_worker
+from tests.conftest import cli_year
+from tests.doors import door_stack
 from tests.forms import form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok, score_all
 from tests.test_operator_views import until
-from web.app import create_app
-from web.serve import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 DOCS = PROJECT_ROOT / "docs"
-KEYS = {"k1": "the after-door test key"}
 LANGS = ["es", "pt", "fr", "en", "es", "pt"]
 AGENDA = re.compile(r"(http://127\.0\.0\.1:\d+/agenda/[A-Za-z0-9._-]+)")
 PARTNERS = (
@@ -53,32 +49,14 @@ PARTNERS = (
 @pytest_asyncio.fixture(scope="module")
 async def after(local_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncIterator[dict[str, Any]]:
     """Six films confirmed, matched and scheduled; every producer mailed their meetings."""
-    smtp = SmtpServer()
-    smtp.start()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    mail = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_starttls": False}
-    links = {"public_url": url, "link_keys": KEYS, "link_key_id": "k1"}
-    try:
-        async with running_worker(local_env.client, pg_sessions, **mail, **links) as queue:
-            settings = Settings(temporal_task_queue=queue, database_url=pg_url, **links)
-            ctx = Context(settings, database=pg_sessions, client=local_env.client)
-            async with serving(create_app(ctx=ctx), port=port):
-                env = {
-                    **os.environ,
-                    "TEMPORAL_ADDRESS": local_env.client.service_client.config.target_host,
-                    "TEMPORAL_TASK_QUEUE": queue,
-                    "DATABASE_URL": pg_url,
-                }
-                folder = tmp_path_factory.mktemp("after")
-                yield {
-                    "env": env,
-                    "url": url,
-                    "smtp": smtp,
-                    **await meetings_sent(env, local_env.client, folder),
-                }
-    finally:
-        smtp.stop()
+    async with door_stack(local_env, pg_url, pg_sessions) as stack:
+        folder = tmp_path_factory.mktemp("after")
+        yield {
+            "env": stack.env,
+            "url": stack.url,
+            "smtp": stack.smtp,
+            **await meetings_sent(stack.env, local_env.client, folder),
+        }
 
 
 async def meetings_sent(env: dict[str, str], client, folder: Path) -> dict[str, Any]:

@@ -20,22 +20,17 @@ from sqlalchemy import select
 from temporalio.api.enums.v1 import EventType
 
 from actions.answers import PRODUCER_BY_LINK
-from bench.drill_stack import SmtpServer
-from gateway.context import Context
 from models.choices import AwardStep
 from models.orm import AuditRow, AwardGrantRow
 from models.partnering import AwardInput
 from notifications.links import Purpose, Signer
-from settings import Settings
 from shared import award_workflow_id
 from store import repository
-from tests.conftest import new_session, running_worker
+from tests.conftest import new_session
+from tests.doors import KEYS, door_stack
 from tests.test_operator_views import until
-from tests.test_producer_door import KEYS
 from tests.test_store import submission_row
-from web.app import create_app
 from web.security import CSRF_COOKIE
-from web.serve import free_port, serving
 from workflows.award import AwardWorkflow
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -48,12 +43,6 @@ AWARDS = ("film-factory", "ccas-residency", "toulouse-post-production", "ibermed
 @pytest_asyncio.fixture(scope="module")
 async def door(local_env, pg_url, pg_sessions, programmes) -> AsyncIterator[dict[str, Any]]:
     """One Spanish-speaking producer's film, granted four awards, its producer mailed each."""
-    smtp = SmtpServer()
-    smtp.start()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    mail = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_starttls": False}
-    links = {"public_url": url, "link_keys": KEYS, "link_key_id": "k1"}
     programme = programmes["films-in-progress"]
     session = await new_session(pg_sessions, programme)
     film = submission_row(
@@ -61,19 +50,13 @@ async def door(local_env, pg_url, pg_sessions, programmes) -> AsyncIterator[dict
     )
     async with pg_sessions.begin() as db:
         await repository.insert_submission(db, film)
-    try:
-        async with running_worker(local_env.client, pg_sessions, **mail, **links) as queue:
-            settings = Settings(temporal_task_queue=queue, database_url=pg_url, **links)
-            ctx = Context(settings, database=pg_sessions, client=local_env.client)
-            grants = {}
-            for award in (a for a in programme.awards if a.id in AWARDS):
-                grant_id = f"{session.id}/{award.id}/la-sirga"
-                grants[award.id] = grant_id
-                await grant(pg_sessions, local_env.client, queue, film, award, grant_id)
-            async with serving(create_app(ctx=ctx), port=port):
-                yield {"url": url, "smtp": smtp, "grants": grants, "client": local_env.client}
-    finally:
-        smtp.stop()
+    async with door_stack(local_env, pg_url, pg_sessions) as stack:
+        grants = {}
+        for award in (a for a in programme.awards if a.id in AWARDS):
+            grant_id = f"{session.id}/{award.id}/la-sirga"
+            grants[award.id] = grant_id
+            await grant(pg_sessions, local_env.client, stack.queue, film, award, grant_id)
+        yield {"url": stack.url, "smtp": stack.smtp, "grants": grants, "client": local_env.client}
 
 
 async def grant(database, client, queue: str, film: dict, award, grant_id: str) -> None:

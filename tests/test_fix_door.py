@@ -18,17 +18,13 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from bench.drill_stack import SmtpServer
-from gateway.context import Context
 from models.orm import EligibilityResultRow, SubmissionRow
-from settings import Settings
-from tests.conftest import cli_year, running_worker
+from tests.conftest import cli_year
+from tests.doors import door_stack
 from tests.forms import form_dict
 from tests.test_cli_sessions import ok
 from tests.test_operator_views import until
-from tests.test_producer_door import DOCS, KEYS
-from web.app import create_app
-from web.serve import free_port, serving
+from tests.test_producer_door import DOCS
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -39,43 +35,24 @@ ADDRESS = "rita@lisboa.example"
 @pytest_asyncio.fixture(scope="module")
 async def fixing(local_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncIterator[dict[str, Any]]:
     """A film whose screener is a download link, its producer mailed a needs-fix."""
-    smtp = SmtpServer()
-    smtp.start()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    mail = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_starttls": False}
-    links = {"public_url": url, "link_keys": KEYS, "link_key_id": "k1"}
-    try:
-        async with running_worker(local_env.client, pg_sessions, **mail, **links) as queue:
-            settings = Settings(temporal_task_queue=queue, database_url=pg_url, **links)
-            ctx = Context(settings, database=pg_sessions, client=local_env.client)
-            async with serving(create_app(ctx=ctx), port=port):
-                env = {
-                    **os.environ,
-                    "TEMPORAL_ADDRESS": local_env.client.service_client.config.target_host,
-                    "TEMPORAL_TASK_QUEUE": queue,
-                    "DATABASE_URL": pg_url,
-                }
-                when = ["+1h", "+2h", "+3h", "+4h", "+5h"]
-                opened = await ok(
-                    env,
-                    *["session", "open", "films-in-progress", "toulouse", cli_year()],
-                    *["--deadline", when[0], "--review-deadline", when[1]],
-                    *["--selection-at", when[2], "--event-start", when[3]],
-                    *["--event-end", when[4]],
-                )
-                entries = tmp_path_factory.mktemp("fix") / "entries.json"
-                film = form_dict(
-                    original_title="O barco parado",
-                    screener={"url": "https://wetransfer.com/downloads/abc", "password": "x"},
-                    contact={"name": "Rita Alves", "email": ADDRESS, "language": "pt"},
-                )
-                entries.write_text(json.dumps([film]))
-                sid = opened["session_id"]
-                [entry] = (await ok(env, "submit", sid, str(entries)))["accepted"]
-                yield {"env": env, "url": url, "smtp": smtp, "film": entry["submission_id"]}
-    finally:
-        smtp.stop()
+    async with door_stack(local_env, pg_url, pg_sessions) as stack:
+        when = ["+1h", "+2h", "+3h", "+4h", "+5h"]
+        opened = await ok(
+            stack.env,
+            *["session", "open", "films-in-progress", "toulouse", cli_year()],
+            *["--deadline", when[0], "--review-deadline", when[1]],
+            *["--selection-at", when[2], "--event-start", when[3]],
+            *["--event-end", when[4]],
+        )
+        entries = tmp_path_factory.mktemp("fix") / "entries.json"
+        film = form_dict(
+            original_title="O barco parado",
+            screener={"url": "https://wetransfer.com/downloads/abc", "password": "x"},
+            contact={"name": "Rita Alves", "email": ADDRESS, "language": "pt"},
+        )
+        entries.write_text(json.dumps([film]))
+        [entry] = (await ok(stack.env, "submit", opened["session_id"], str(entries)))["accepted"]
+        yield {"url": stack.url, "smtp": stack.smtp, "film": entry["submission_id"]}
 
 
 async def fix_link(fixing) -> str:

@@ -18,24 +18,20 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from bench.drill_stack import SmtpServer
-from gateway.context import Context
 from models.orm import AuditRow
 from notifications.links import GRACE, Purpose, Signer
-from settings import PROJECT_ROOT, Settings
-from tests.conftest import cli_year, running_worker
+from settings import PROJECT_ROOT
+from tests.conftest import cli_year
+from tests.doors import KEYS, door_stack
 from tests.forms import form_dict
 from tests.test_cli_sessions import ok
 from tests.test_operator_views import judged, score_every_film, until
-from web.app import create_app
-from web.serve import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
 DOCS = PROJECT_ROOT / "docs"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
-KEYS = {"k1": "the producer door's test key"}
 LANGS = ["es", "pt", "fr", "en", "es", "pt", "fr", "en"]
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/answer/[A-Za-z0-9._-]+)")
 
@@ -43,33 +39,14 @@ LINK = re.compile(r"(http://127\.0\.0\.1:\d+/answer/[A-Za-z0-9._-]+)")
 @pytest_asyncio.fixture(scope="module")
 async def door(local_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncIterator[dict[str, Any]]:
     """Eight films offered six slots (two waitlisted), every producer mailed their offer."""
-    smtp = SmtpServer()
-    smtp.start()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    mail = {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_starttls": False}
-    links = {"public_url": url, "link_keys": KEYS, "link_key_id": "k1"}
-    try:
-        async with running_worker(local_env.client, pg_sessions, **mail, **links) as queue:
-            settings = Settings(temporal_task_queue=queue, database_url=pg_url, **links)
-            ctx = Context(settings, database=pg_sessions, client=local_env.client)
-            async with serving(create_app(ctx=ctx), port=port):
-                env = {
-                    **os.environ,
-                    "TEMPORAL_ADDRESS": local_env.client.service_client.config.target_host,
-                    "TEMPORAL_TASK_QUEUE": queue,
-                    "DATABASE_URL": pg_url,
-                }
-                yield {
-                    "env": env,
-                    "url": url,
-                    "smtp": smtp,
-                    "films": await offers_sent(
-                        env, local_env.client, tmp_path_factory.mktemp("door")
-                    ),
-                }
-    finally:
-        smtp.stop()
+    async with door_stack(local_env, pg_url, pg_sessions) as stack:
+        folder = tmp_path_factory.mktemp("door")
+        yield {
+            "env": stack.env,
+            "url": stack.url,
+            "smtp": stack.smtp,
+            "films": await offers_sent(stack.env, local_env.client, folder),
+        }
 
 
 async def offers_sent(env: dict[str, str], client, folder: Path) -> dict[str, Any]:

@@ -15,8 +15,7 @@ from notifications.stages import LANGUAGES
 from readmodels.answers import LinkRefused
 from readmodels.award_page import AwardPage, award_page
 from web.i18n import language, translations
-from web.pages import page, problem
-from web.security import CSRF_COOKIE, csrf_holds
+from web.pages import page, problem, refused
 
 router = APIRouter()
 
@@ -57,11 +56,8 @@ async def give_award_answer(
     reason: Annotated[str, Form(max_length=4000)] = "",  # CRLFs count twice; cut to 1,000
 ) -> HTMLResponse:
     ctx = request.app.state.ctx
-    address = request.client.host if request.client else "unknown"
-    if not await request.app.state.throttle.allows(token, address):
-        return problem(request, 429)
-    if not csrf_holds(request.cookies.get(CSRF_COOKIE), csrf):
-        return problem(request, 419)
+    if turned_away := await refused(request, token, csrf):
+        return turned_away
     try:
         shown = await answer_award(ctx, token, answer, reason)
     except LinkRefused as exc:

@@ -23,8 +23,7 @@ from models.programme import Genre, PostStage
 from models.submission import COUNTRIES, LANGUAGES, PostNeed
 from web.forms import field_of, nested, said
 from web.i18n import NAMES, language, translations
-from web.pages import page, problem
-from web.security import CSRF_COOKIE, csrf_holds
+from web.pages import page, problem, refused
 
 router = APIRouter()
 DIRECTOR_ROWS, PRODUCER_ROWS = 2, 3
@@ -222,13 +221,12 @@ async def show_call(request: Request, session_id: str) -> HTMLResponse:
 @router.post("/call/{session_id:path}", response_class=HTMLResponse)
 async def send_call(request: Request, session_id: str) -> HTMLResponse:
     ctx, lang = request.app.state.ctx, reader(request)
-    address = request.client.host if request.client else "unknown"
-    # No link to count by: a sender is counted by address, in this call and overall.
-    if not await request.app.state.throttle.allows(f"call:{session_id}:{address}", address):
-        return problem(request, 429)
     posted = await request.form()
-    if not csrf_holds(request.cookies.get(CSRF_COOKIE), str(posted.get("csrf", ""))):
-        return problem(request, 419)
+    # No link to count by: a sender is counted by address, in this call and overall.
+    address = request.client.host if request.client else "unknown"
+    key, csrf = f"call:{session_id}:{address}", str(posted.get("csrf", ""))
+    if turned_away := await refused(request, key, csrf):
+        return turned_away
     try:
         shown = await call_page(ctx, session_id)
     except UnknownSession:

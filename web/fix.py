@@ -16,8 +16,7 @@ from readmodels.fix_page import FixPage, fix_page
 from web.call import LISTS, sections
 from web.forms import field_of, nested, said
 from web.i18n import language, translations
-from web.pages import page, problem, stage_names
-from web.security import CSRF_COOKIE, csrf_holds
+from web.pages import page, problem, refused, stage_names
 
 router = APIRouter()
 
@@ -62,12 +61,9 @@ async def show_fix(request: Request, token: str) -> HTMLResponse:
 @router.post("/fix/{token}", response_class=HTMLResponse)
 async def send(request: Request, token: str) -> HTMLResponse:
     ctx = request.app.state.ctx
-    address = request.client.host if request.client else "unknown"
-    if not await request.app.state.throttle.allows(token, address):
-        return problem(request, 429)
     posted = await request.form()
-    if not csrf_holds(request.cookies.get(CSRF_COOKIE), str(posted.get("csrf", ""))):
-        return problem(request, 419)
+    if turned_away := await refused(request, token, str(posted.get("csrf", ""))):
+        return turned_away
     try:
         shown = await fix_page(ctx, token)
     except LinkRefused as exc:

@@ -63,6 +63,17 @@ def problem(request: Request, status: int, lang: str | None = None) -> HTMLRespo
     )
 
 
+async def refused(request: Request, key: str, csrf: str) -> HTMLResponse | None:
+    """The guard every answer passes, or the page it is refused with: throttled by its link (or
+    `key`) and by address (429), and its form made by our page (the double-submit cookie: 419)."""
+    address = request.client.host if request.client else "unknown"
+    if not await request.app.state.throttle.allows(key, address):
+        return problem(request, 429)
+    if not csrf_holds(request.cookies.get(CSRF_COOKIE), csrf):
+        return problem(request, 419)
+    return None
+
+
 def offer(request: Request, shown: OfferPage, status: int = 200, refused: str = "") -> HTMLResponse:
     """The offer in the reader's language, its dates in the session's zone."""
     lang = language(request.query_params.get("lang"), shown.language)
@@ -165,11 +176,8 @@ async def give_answer(
     reason: Annotated[str, Form(max_length=4000)] = "",  # CRLFs count twice; cut to 1,000
 ) -> HTMLResponse:
     ctx = request.app.state.ctx
-    address = request.client.host if request.client else "unknown"
-    if not await request.app.state.throttle.allows(token, address):
-        return problem(request, 429)
-    if not csrf_holds(request.cookies.get(CSRF_COOKIE), csrf):
-        return problem(request, 419)
+    if turned_away := await refused(request, token, csrf):
+        return turned_away
     try:
         shown = await answer_offer(ctx, token, answer, reason)
     except LinkRefused as exc:

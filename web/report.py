@@ -19,8 +19,7 @@ from notifications.stages import LANGUAGES
 from readmodels.answers import LinkRefused
 from readmodels.report_page import ReportPage, report_page
 from web.i18n import language, translations
-from web.pages import page, problem
-from web.security import CSRF_COOKIE, csrf_holds
+from web.pages import page, problem, refused
 
 router = APIRouter()
 DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
@@ -116,12 +115,9 @@ async def show_report(request: Request, token: str) -> HTMLResponse:
 @router.post("/report/{token}", response_class=HTMLResponse)
 async def give_report(request: Request, token: str) -> HTMLResponse:
     ctx = request.app.state.ctx
-    address = request.client.host if request.client else "unknown"
-    if not await request.app.state.throttle.allows(token, address):
-        return problem(request, 429)
     posted = await request.form()
-    if not csrf_holds(request.cookies.get(CSRF_COOKIE), str(posted.get("csrf", ""))):
-        return problem(request, 419)
+    if turned_away := await refused(request, token, str(posted.get("csrf", ""))):
+        return turned_away
     form = {name: str(posted.get(name, ""))[:6000] for name in form_fields()}
     try:
         shown = await send_report(ctx, token, form)

@@ -33,6 +33,7 @@ from tests.test_cli import starter
 from tests.test_cli_sessions import ok, score_all
 from tests.test_operator_views import until
 from web.app import create_app
+from web.security import Throttle
 from web.serve import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -358,3 +359,20 @@ async def test_a_producer_reports_from_the_reminder_once_fields_refused_in_their
     assert "acompanhamento do seu filme terminou" in await page.inner_text("#refused")
     assert len(await reports_recorded(pg_sessions, film)) == 1
     await page.close()
+
+
+async def test_agenda_reads_are_throttled_apart_from_the_links_answers():
+    """The page and its file share one budget per link, counted apart from the link's answers:
+    a script trying tokens on the agenda is slowed to a 429 page, the same link's answer is not."""
+    app = create_app(
+        ctx=Context(Settings(link_keys=KEYS, link_key_id="k1")),
+        throttle=Throttle("3/minute", "100/minute"),
+    )
+    async with serving(app) as url, httpx.AsyncClient(base_url=url) as client:
+        tried = "/agenda/not-a-token"
+        codes = [(await client.get(tried + suffix)).status_code for suffix in ("", ".ics", "")]
+        assert codes == [403, 403, 403]
+        assert (await client.get(tried + ".ics")).status_code == 429
+        refused = await client.get(tried, params={"lang": "es"})
+        assert refused.status_code == 429 and "Demasiados intentos" in refused.text
+        assert (await client.post("/answer/not-a-token", data={})).status_code == 403

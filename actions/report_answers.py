@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from actions.answers import PRODUCER_BY_LINK, plain_reason
 from actions.followup import report_by_link
-from domain.followup import ENDINGS, REQUIRED_DETAIL, problems_of
+from domain.followup import REQUIRED_DETAIL, problems_of
 from gateway.context import Context
 from gateway.errors import ActionError
 from models.choices import Milestone
@@ -119,7 +119,7 @@ async def send_report(
     now = now or datetime.now(UTC)
     link = open_link(ctx, token, Purpose.REPORT, now)
     page = await report_page_of(ctx, link, now)
-    if page.status in ENDINGS:
+    if page.ended:
         raise ReportRefused("closed")
     if page.link is not LinkState.OPEN:
         raise ReportRefused("late")
@@ -131,6 +131,7 @@ async def send_report(
     report = report_from_form(form, current, now.date())
     try:
         await report_by_link(ctx, link.submission_id, report, update_id(link.ref, report))
-    except ActionError as exc:
-        raise ReportRefused("refused", str(exc)) from None
+    except ActionError as exc:  # the follow-up ended meanwhile, or its validator said no
+        ended = (await report_page_of(ctx, link, now)).ended
+        raise ReportRefused("closed" if ended else "refused", str(exc)) from None
     return await report_page_of(ctx, link, now)

@@ -24,6 +24,7 @@ from bench.drill_stack import SmtpServer
 from gateway.context import Context
 from models.followup import Cadence, FollowUpInput
 from models.orm import AuditRow
+from notifications.links import Purpose, Signer
 from settings import PROJECT_ROOT, Settings
 from shared import Status, WorkflowType, followup_workflow_id
 from temporal_client import Tracking, start_tracked
@@ -336,6 +337,13 @@ async def test_a_producer_reports_from_the_reminder_once_fields_refused_in_their
     # The same report sent again, as a retried request or a reload would: one report.
     async with httpx.AsyncClient(cookies=cookies) as client:
         again = await client.post(link, data=sent_form)
+    assert again.status_code == 200 and 'id="sent"' in again.text
+    # And from the cycle's second reminder (another link): still the one report.
+    second = Signer(KEYS, "k1").sign(
+        film, Purpose.REPORT, "1-again", datetime.now(UTC) + timedelta(days=7)
+    )
+    async with httpx.AsyncClient(cookies=cookies) as client:
+        again = await client.post(f"{after['url']}/report/{second}", data=sent_form)
     assert again.status_code == 200 and 'id="sent"' in again.text
     recorded = await reports_recorded(pg_sessions, film)
     assert len(recorded) == 1 and recorded[0][0] == "producer (signed link)"

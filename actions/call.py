@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from actions.films import session_target, submit
 from gateway.context import Context
-from gateway.errors import ActionError
+from gateway.errors import ActionError, FormInvalid
 from intake.batch import Batch, ValidRow
 from intake.opening import target_of
 from intake.submit import call_closed
@@ -55,15 +54,6 @@ async def call_page(ctx: Context, session_id: str, now: datetime | None = None) 
 
 class CallClosed(ActionError):
     """The session takes no more films: the page says so in the producer's language."""
-
-
-class FormInvalid(ActionError):
-    """Fields the form refused, each with pydantic's error (its type, its values), for the page
-    to say beside its field in the reader's language."""
-
-    def __init__(self, errors: list[ErrorDetails]) -> None:
-        super().__init__("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors))
-        self.errors = errors
 
 
 class Received(BaseModel):

@@ -73,6 +73,8 @@ PARTNERING_STAGES = {MessageKind.PARTNER_MATCHES, MessageKind.MEETING_SCHEDULE}
 ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
     # The receipt opens the film's page, readable until the event ends (then for the grace).
     MessageKind.SUBMISSION_RECEIVED: (Purpose.FILM, "event_end"),
+    # The occurrence is the check that asked for the fix: each needs-fix has its own link.
+    MessageKind.NEEDS_FIX: (Purpose.FIX, "fix_by"),
     MessageKind.OFFER: (Purpose.OFFER, "confirm_by"),
     MessageKind.PROMOTED: (Purpose.OFFER, "confirm_by"),
     MessageKind.OFFER_REMINDER: (Purpose.OFFER, "confirm_by"),
@@ -87,6 +89,7 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
 # Where each purpose's link opens, and the message's field that prints it.
 LINK_PATHS: dict[Purpose, tuple[str, str]] = {
     Purpose.FILM: ("film_url", "/film/"),
+    Purpose.FIX: ("fix_url", "/fix/"),
     Purpose.OFFER: ("answer_url", "/answer/"),
     Purpose.AGENDA: ("agenda_url", "/agenda/"),
     Purpose.REPORT: ("report_url", "/report/"),
@@ -170,7 +173,7 @@ class NotifyActivities:
             fields = {**await session_fields(db, film), **data.fields}
             if data.stage in PARTNERING_STAGES:
                 fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
-            if data.stage in ANSWERED_BY_LINK:
+            if data.stage in ANSWERED_BY_LINK and fields.get(ANSWERED_BY_LINK[data.stage][1]):
                 fields |= self._link(film.id, data, fields)
             producer = Recipient(
                 email=film.contact_email, name=film.contact_name, language=film.contact_language

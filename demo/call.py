@@ -23,7 +23,8 @@ from intake.batch import read_batch
 from intake.generate import generate
 from intake.opening import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
-from models.messages import FilmStage, FixInput
+from models.message_kinds import MessageKind
+from models.messages import FilmStage
 from models.orm import AuditRow, ReviewAssignmentRow, SubmissionRow
 from models.session import (
     AdvanceInput,
@@ -157,7 +158,8 @@ async def _until_counted(database, sid: str, expected: int, within: float = 120)
 
 
 async def _correct_some(client: Client, database, sid: str) -> int:
-    """Two of every three producers whose film needs a fix send the correction."""
+    """Two of every three producers whose film needs a fix send the correction, on the fix form
+    behind the link in their needs-fix mail, over HTTP."""
     async with database() as db:
         needing = (
             await db.scalars(
@@ -184,7 +186,8 @@ async def _correct_some(client: Client, database, sid: str) -> int:
                     changes[key] = (
                         {**changes.get(key, {}), **value} if isinstance(value, dict) else value
                     )
-        await film.execute_update(SubmissionWorkflow.submit_fix, FixInput(changes=changes))
+        link = await producers.link_in(database, submission_id, (MessageKind.NEEDS_FIX,), "fix")
+        await producers.press(link, producers.form_fields(changes), 'id="answer"')
         fixed += 1
     return fixed
 

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from temporalio.client import Client, WorkflowHandle
 
 import devserver
+from demo import producers
 from intake.partners import import_partners
-from models.choices import AwardStep, Milestone
+from models.choices import Milestone
 from models.followup import MilestoneUpdate, Report
+from models.message_kinds import MessageKind
 from models.orm import FollowUpRow, MeetingRow, SessionRow
 from models.partnering import (
     AbsenceRequest,
@@ -22,10 +24,8 @@ from models.partnering import (
     GrantRequest,
     GrantShare,
     MatchingRequest,
-    StepRequest,
 )
-from shared import award_workflow_id, followup_workflow_id, partnering_workflow_id
-from workflows.award import AwardWorkflow
+from shared import followup_workflow_id, partnering_workflow_id
 from workflows.followup import FollowUpWorkflow
 from workflows.partnering import PartneringWorkflow
 
@@ -137,11 +137,12 @@ async def partner_up(client: Client, database, sid: str, say) -> None:
         say(
             f"the jury granted {g.award_id} ({g.share_pct:g}%) to {g.submission_id.rsplit('/')[-1]}"
         )
-    award = client.get_workflow_handle(award_workflow_id(granted[0].grant_id))
-    await award.execute_update(
-        AwardWorkflow.record_step, StepRequest(step=AwardStep.ACCEPTED, actor="producer")
+    # The first film's producer accepts from the link in her award mail, over HTTP.
+    link = await producers.link_in(
+        database, granted[0].submission_id, (MessageKind.AWARD_GRANTED,), "award"
     )
-    say("one producer accepted her award: its 90 days for the contract are running")
+    await producers.press(link, {"answer": "accept"}, 'id="answer"')
+    say("one producer accepted her award from its link: its 90 days for the contract are running")
 
 
 async def _absence(handle: WorkflowHandle, database, sid: str, version: int, say) -> None:

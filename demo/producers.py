@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -51,7 +52,18 @@ async def offer_link(database: async_sessionmaker, film: str, within: float = 60
     return await link_in(database, film, ASKING, "answer", within)
 
 
-async def press(link: str, form: dict[str, str], done: str) -> None:
+def form_fields(changes: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A partial form as a page's fields name it: `{"screener": {"url": u}}` is `screener.url`."""
+    fields: dict[str, Any] = {}
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            fields |= form_fields(value, f"{prefix}{key}.")
+        else:
+            fields[f"{prefix}{key}"] = value
+    return fields
+
+
+async def press(link: str, form: dict[str, Any], done: str) -> None:
     """Open `link`, then send its form with `form`'s values and the page's own form token;
     the page that comes back must hold `done` (an element id the answered page shows)."""
     async with httpx.AsyncClient(timeout=60) as browser:

@@ -43,10 +43,12 @@ async def submission_handle(ctx: Context, submission_id: str) -> WorkflowHandle:
     )
 
 
-async def submission_update(ctx: Context, submission_id: str, method, arg: BaseModel):
+async def submission_update(
+    ctx: Context, submission_id: str, method, arg: BaseModel, update_id: str | None = None
+):
     handle = await submission_handle(ctx, submission_id)
     try:
-        return await update(handle, method, arg, submission_id)
+        return await update(handle, method, arg, submission_id, update_id)
     except RPCError as exc:
         raise await not_reachable(ctx, submission_id, exc) from None
 

@@ -37,6 +37,7 @@ SAMPLES: dict[MessageKind, dict] = {
             "The dialogue is in qu: please send a screener with en or es subtitles.",
         ],
         "fix_by": at(1, 30, 23, 59),
+        "fix_url": "http://localhost:8000/fix/k1.sample-token",
     },
     MessageKind.ELIGIBLE: {"selection_announced": at(3, 1, 12)},
     MessageKind.INELIGIBLE: {

@@ -38,6 +38,7 @@ class SubmissionReceived(Common):
 class NeedsFix(Common):
     reasons: list[str] = Field(min_length=1)
     fix_by: AwareDatetime
+    fix_url: str = Field(description="the signed link to the fix form")
 
 
 class Eligible(Common):
@@ -110,8 +111,10 @@ class AwardGranted(Common):
     partner: str
     value: Decimal | None = Field(None, description="None: in kind, of no published value")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    accept_by: AwareDatetime
-    answer_url: str = Field(description="the signed link to accept or decline this share")
+    # None in a message a workflow asked for before awards had a door (an activity retried
+    # across the upgrade): it says the award, without a link.
+    accept_by: AwareDatetime | None = None
+    answer_url: str | None = Field(None, description="the signed link to accept or decline")
 
 
 class FollowupReminder(Common):

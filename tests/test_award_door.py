@@ -178,7 +178,9 @@ async def test_the_producer_accepts_from_the_mail_once(door, browser, pg_session
     await page.close()
 
 
-async def test_the_other_award_is_declined_with_a_reason_in_spanish(door, browser, programmes):
+async def test_the_other_award_is_declined_with_a_reason_in_spanish(
+    door, browser, pg_sessions, programmes
+):
     award = next(a for a in programmes["films-in-progress"].awards if a.id == "ccas-residency")
     link = await link_in_mail(door, award.name)
     page = await browser.new_page()
@@ -193,6 +195,46 @@ async def test_the_other_award_is_declined_with_a_reason_in_spanish(door, browse
     # The first award stands: each link answers its own share.
     other = await handle(door, "film-factory").query(AwardWorkflow.state)
     assert other.declined is None
+    # Accepting the declined share afterwards shows the answer given, and changes nothing.
+    grant_id = door["grants"]["ccas-residency"]
+
+    async def step() -> str:
+        async with pg_sessions() as db:
+            return (await db.get(AwardGrantRow, grant_id)).step
+
+    await until(step, lambda s: s == "declined")
+    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
+    async with httpx.AsyncClient(cookies=cookies) as client:
+        again = await client.post(link, data={"answer": "accept", "csrf": cookies[CSRF_COOKIE]})
+    assert again.status_code == 200 and "Ha rechazado el premio" in again.text
+    assert 'id="accept"' not in again.text
+    assert (await handle(door, "ccas-residency").query(AwardWorkflow.state)).declined
+    assert await updates_accepted(door, "ccas-residency") == 1
+    await page.close()
+
+
+# The accept button and the share's value as each language writes them (USD 25,000).
+SAID = {
+    "es": ("Aceptar el premio", "25.000,00\xa0US$"),
+    "pt": ("Aceitar o prêmio", "US$\xa025.000,00"),
+    "fr": ("Accepter le prix", "25\u202f000,00\xa0$US"),
+    "en": ("Accept the award", "$25,000.00"),
+}
+
+
+@pytest.mark.parametrize("lang", list(SAID))
+async def test_the_award_page_in_each_language(door, browser, programmes, lang):
+    award = next(
+        a for a in programmes["films-in-progress"].awards if a.id == "ibermedia-tv-fiction"
+    )
+    link = await link_in_mail(door, award.name)
+    page = await browser.new_page()
+    await page.goto(f"{link}?lang={lang}")
+    assert await page.get_attribute("html", "lang") == lang
+    button, value = SAID[lang]
+    assert (await page.inner_text("#accept")).strip() == button
+    assert value in await page.inner_text("#value")
+    assert award.partner in await page.inner_text("main")
     await page.close()
 
 

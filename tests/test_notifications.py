@@ -183,3 +183,12 @@ async def test_preview_uses_a_real_submissions_names_language_and_reasons(
     assert "Beatriz Seigner" in message["text"] and "Los silencios" in message["subject"]
     assert "– Send a Vimeo link." in message["text"] and "– ok" not in message["text"]
     assert "O corte que enviou tem 30 minutos" in message["text"]  # said in Portuguese
+
+
+def test_an_award_asked_for_before_awards_had_a_door_still_renders():
+    """An activity retried across the upgrade carries no deadline: the award is told, without a
+    link, rather than the message failing on every retry."""
+    fields = {k: v for k, v in sample(MessageKind.AWARD_GRANTED).items() if k != "accept_by"}
+    fields.pop("answer_url", None)
+    message = render(MessageKind.AWARD_GRANTED, "fr", fields)
+    assert "/award/" not in message.text and "Félicitations" in message.text

@@ -19,6 +19,7 @@ from settings import Settings, get_settings
 from web.agenda import router as agenda
 from web.award import router as award
 from web.call import router as call
+from web.fix import router as fix
 from web.pages import problem, router
 from web.report import router as report
 from web.security import Guard, Throttle
@@ -48,6 +49,7 @@ def create_app(
     app.include_router(report)
     app.include_router(call)
     app.include_router(award)
+    app.include_router(fix)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

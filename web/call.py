@@ -13,12 +13,12 @@ from fastapi.responses import HTMLResponse
 from actions.call import (
     CallClosed,
     CallPage,
-    FormInvalid,
     Received,
     UnknownSession,
     call_page,
     submit_from_call,
 )
+from gateway.errors import FormInvalid
 from models.programme import Genre, PostStage
 from models.submission import COUNTRIES, LANGUAGES, PostNeed
 from web.forms import field_of, nested, said

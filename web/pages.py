@@ -108,6 +108,7 @@ DOORS: dict[Purpose, str] = {
     Purpose.AGENDA: "/agenda/",
     Purpose.REPORT: "/report/",
     Purpose.AWARD: "/award/",
+    Purpose.FIX: "/fix/",
 }
 
 
@@ -116,9 +117,7 @@ def expected_text(lang: str, what: str) -> str:
     _ = translations(lang).gettext
     return {
         "answer_offer": _("We are waiting for your answer to the offer, by %(deadline)s."),
-        "fix": _(
-            "We are waiting for your corrections, by %(deadline)s: see the message that lists them."
-        ),
+        "fix": _("We are waiting for your corrections, by %(deadline)s."),
         "report": _("We are waiting for your progress report, due %(deadline)s."),
     }[what]
 

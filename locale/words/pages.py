@@ -102,12 +102,6 @@ T: dict[str, dict[str, str]] = {
         "pt": "Responder aqui",
         "fr": "Répondre ici",
     },
-    "We are waiting for your corrections, by %(deadline)s: see the message that lists them.": {
-        "es": "Esperamos sus correcciones antes del %(deadline)s: vea el mensaje que las enumera.",
-        "pt": "Aguardamos as suas correções até %(deadline)s: veja a mensagem que as enumera.",
-        "fr": "Nous attendons vos corrections avant le %(deadline)s : voyez le message qui les "
-        "énumère.",
-    },
     "Nothing is expected of you right now.": {
         "es": "Por ahora no tiene nada que hacer.",
         "pt": "Por agora não tem nada a fazer.",

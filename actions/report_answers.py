@@ -4,8 +4,8 @@ The form is flat (one row per milestone: expected, done, why a date moves, and t
 done milestone names); it becomes a `Report` checked field by field, first as pydantic reads
 it, then by the same rules the follow-up's validator applies (domain/followup.py), so that every
 refusal lands beside its field, as a code the page says in the producer's language. Then it is
-one update of the film's follow-up, whose id derives from the link and the report: a double
-click or a reload is one report."""
+one update of the film's follow-up, whose id derives from the link's cycle and the report: a
+double click, a reload or the same report from the cycle's second reminder is one report."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from pydantic import ValidationError
 
 from actions.answers import PRODUCER_BY_LINK, plain_reason
 from actions.followup import report_by_link
-from domain.followup import ENDINGS, REQUIRED_DETAIL, problems_of
+from domain.followup import REQUIRED_DETAIL, problems_of
 from gateway.context import Context
 from gateway.errors import ActionError
 from models.choices import Milestone
 from models.followup import MilestoneState, MilestoneUpdate, Report
-from notifications.links import LinkState, Purpose
+from notifications.links import Link, LinkState, Purpose
 from readmodels.answers import open_link
 from readmodels.report_page import ReportPage, report_page_of
 
@@ -107,9 +107,13 @@ def _field_error(error: dict, row: str) -> FieldError:
     return FieldError(field, f"pydantic:{error['type']}", values)
 
 
-def update_id(ref: str, report: Report) -> str:
+def update_id(link: Link, report: Report) -> str:
+    """The report's update id: the film, the cycle the link asked for, and the report's hash. A
+    cycle's two reminders (`1-due`, `1-again`) are two links; the same report sent from either is
+    one report, while a report sent in a later cycle is a report of its own."""
+    cycle = link.occurrence.removesuffix("-due").removesuffix("-again")
     digest = hashlib.sha256(report.model_dump_json().encode()).hexdigest()[:24]
-    return f"link:{ref}:report:{digest}"
+    return f"link:{link.submission_id}:report:{cycle}:{digest}"
 
 
 async def send_report(
@@ -119,7 +123,7 @@ async def send_report(
     now = now or datetime.now(UTC)
     link = open_link(ctx, token, Purpose.REPORT, now)
     page = await report_page_of(ctx, link, now)
-    if page.status in ENDINGS:
+    if page.ended:
         raise ReportRefused("closed")
     if page.link is not LinkState.OPEN:
         raise ReportRefused("late")
@@ -130,7 +134,8 @@ async def send_report(
     }
     report = report_from_form(form, current, now.date())
     try:
-        await report_by_link(ctx, link.submission_id, report, update_id(link.ref, report))
-    except ActionError as exc:
-        raise ReportRefused("refused", str(exc)) from None
+        await report_by_link(ctx, link.submission_id, report, update_id(link, report))
+    except ActionError as exc:  # the follow-up ended meanwhile, or its validator said no
+        ended = (await report_page_of(ctx, link, now)).ended
+        raise ReportRefused("closed" if ended else "refused", str(exc)) from None
     return await report_page_of(ctx, link, now)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
@@ -18,6 +17,7 @@ from temporalio.service import RPCError
 from gateway.context import Context
 from gateway.errors import ActionError
 from gateway.handles import session_handle
+from models.agenda import Agenda, Appointment, Screening
 from models.orm import MeetingRow, PartneringRunRow, PartnerRow
 from notifications.links import LinkState, Purpose, state_of
 from readmodels.answers import linked_film, open_link
@@ -26,33 +26,14 @@ from store import repository
 from workflows.session import SessionWorkflow
 
 
-class Appointment(BaseModel):
-    """A meeting with one partner, at one table."""
+class AgendaPage(Agenda):
+    """The agenda as its page shows it: also in whose language, the session's zone and dates,
+    and whether the link is still open."""
 
-    partner_id: str  # what the calendar file's UID is made of: stable when the time moves
-    partner: str
-    table: int
-    starts_at: datetime
-    ends_at: datetime
-
-
-class Screening(BaseModel):
-    starts_at: datetime
-    ends_at: datetime
-
-
-class AgendaPage(BaseModel):
-    submission_id: str
-    film: str
-    session: str
     language: str  # the producer's, for the page unless they choose another
     timezone: str
-    city: str
-    venue: str
     event_start: datetime
     event_end: datetime
-    screening: Screening | None  # None until the session places it (or Temporal is away)
-    meetings: list[Appointment]  # by time
     link: LinkState
 
 

@@ -38,13 +38,14 @@ class ReportPage(BaseModel):
     timezone: str
     report_due: datetime
     status: FollowUpStatus
+    ended: bool  # an ending status, or a finished film whose wait for a premiere is over
     reports: int
     milestones: list[MilestoneRowView]  # every milestone, in the order a film reaches them
     link: LinkState
 
     @property
     def may_report(self) -> bool:
-        return self.link is LinkState.OPEN and self.status not in ENDINGS
+        return self.link is LinkState.OPEN and not self.ended
 
 
 async def report_page(ctx: Context, token: str, now: datetime | None = None) -> ReportPage:
@@ -73,6 +74,7 @@ async def report_page_of(ctx: Context, link: Link, now: datetime) -> ReportPage:
         timezone=calendar.timezone,
         report_due=link.act_until - LATE_ANSWERS[Purpose.REPORT],
         status=FollowUpStatus(followed.status),
+        ended=followed.status in ENDINGS or followed.ended_at is not None,
         reports=followed.reports,
         milestones=[
             MilestoneRowView(

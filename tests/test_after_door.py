@@ -20,17 +20,22 @@ from icalendar import Calendar
 from sqlalchemy import select
 from temporalio.common import WorkflowIDReusePolicy
 
+from gateway.context import Context
 from models.followup import Cadence, FollowUpInput
 from models.orm import AuditRow
-from settings import PROJECT_ROOT
+from notifications.links import Purpose, Signer
+from settings import PROJECT_ROOT, Settings
 from shared import Status, WorkflowType, followup_workflow_id
 from temporal_client import Tracking, start_tracked
 from tests.conftest import cli_year
-from tests.doors import door_stack
+from tests.doors import KEYS, door_stack
 from tests.forms import form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok, score_all
 from tests.test_operator_views import until
+from web.app import create_app
+from web.security import Throttle
+from web.serve import serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -314,6 +319,13 @@ async def test_a_producer_reports_from_the_reminder_once_fields_refused_in_their
     async with httpx.AsyncClient(cookies=cookies) as client:
         again = await client.post(link, data=sent_form)
     assert again.status_code == 200 and 'id="sent"' in again.text
+    # And from the cycle's second reminder (another link): still the one report.
+    second = Signer(KEYS, "k1").sign(
+        film, Purpose.REPORT, "1-again", datetime.now(UTC) + timedelta(days=7)
+    )
+    async with httpx.AsyncClient(cookies=cookies) as client:
+        again = await client.post(f"{after['url']}/report/{second}", data=sent_form)
+    assert again.status_code == 200 and 'id="sent"' in again.text
     recorded = await reports_recorded(pg_sessions, film)
     assert len(recorded) == 1 and recorded[0][0] == "producer (signed link)"
     shown = await ok(env, "followup", "show", film)
@@ -336,3 +348,20 @@ async def test_a_producer_reports_from_the_reminder_once_fields_refused_in_their
     assert "acompanhamento do seu filme terminou" in await page.inner_text("#refused")
     assert len(await reports_recorded(pg_sessions, film)) == 1
     await page.close()
+
+
+async def test_agenda_reads_are_throttled_apart_from_the_links_answers():
+    """The page and its file share one budget per link, counted apart from the link's answers:
+    a script trying tokens on the agenda is slowed to a 429 page, the same link's answer is not."""
+    app = create_app(
+        ctx=Context(Settings(link_keys=KEYS, link_key_id="k1")),
+        throttle=Throttle("3/minute", "100/minute"),
+    )
+    async with serving(app) as url, httpx.AsyncClient(base_url=url) as client:
+        tried = "/agenda/not-a-token"
+        codes = [(await client.get(tried + suffix)).status_code for suffix in ("", ".ics", "")]
+        assert codes == [403, 403, 403]
+        assert (await client.get(tried + ".ics")).status_code == 429
+        refused = await client.get(tried, params={"lang": "es"})
+        assert refused.status_code == 429 and "Demasiados intentos" in refused.text
+        assert (await client.post("/answer/not-a-token", data={})).status_code == 403

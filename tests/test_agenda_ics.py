@@ -8,28 +8,22 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from notifications.links import LinkState
-from readmodels.agenda import AgendaPage, Appointment, Screening
-from web.ics import agenda_ics
+from models.agenda import Agenda, Appointment, Screening
+from notifications.agenda_ics import agenda_ics
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
-def agenda(meetings: list[Appointment], screening: Screening | None = None) -> AgendaPage:
-    return AgendaPage(
+def agenda(meetings: list[Appointment], screening: Screening | None = None) -> Agenda:
+    return Agenda(
         submission_id="films-in-progress/toulouse-2027/abc",
         film="La sombra del río",
         session="Films in Progress — Toulouse 2027",
-        language="es",
-        timezone="Europe/Paris",
         city="Toulouse",
         venue="Cinémathèque de Toulouse",
-        event_start=datetime(2027, 3, 25, 9, tzinfo=PARIS),
-        event_end=datetime(2027, 3, 26, 19, tzinfo=PARIS),
         screening=screening,
         meetings=meetings,
-        link=LinkState.OPEN,
     )
 
 

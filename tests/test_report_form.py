@@ -3,13 +3,14 @@ rules refuse both land on the form field they concern, said in the reader's lang
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from actions.report_answers import ReportInvalid, report_from_form, update_id
 from models.choices import Milestone
 from models.followup import MilestoneState
+from notifications.links import Link, Purpose
 from web.report import error_text
 
 TODAY = date(2027, 6, 1)
@@ -71,10 +72,26 @@ def test_refusals_said_in_the_readers_language():
     assert said["tv_sale.detail.company"] == "Obrigatório quando esta etapa está feita."
 
 
-def test_the_same_report_from_the_same_link_is_the_same_update():
+def link(occurrence: str) -> Link:
+    at = datetime(2027, 7, 1, tzinfo=UTC)
+    return Link(
+        submission_id="f",
+        purpose=Purpose.REPORT,
+        occurrence=occurrence,
+        act_until=at,
+        read_until=at,
+    )
+
+
+def test_the_same_report_in_the_same_cycle_is_the_same_update():
     form = {"master.done": "2027-05-30"}
     one, two = (report_from_form(form, {}, TODAY) for _ in range(2))
-    assert update_id("f:report:1-due", one) == update_id("f:report:1-due", two)
-    assert update_id("f:report:1-due", one) != update_id("f:report:1-again", one)
+    assert update_id(link("1-due"), one) == update_id(link("1-due"), two)
+    # The cycle's second reminder is another link, but the same report from it is one report.
+    assert update_id(link("1-due"), one) == update_id(link("1-again"), one)
+    assert update_id(link("r2-1-due"), one) == update_id(link("r2-1-again"), one)
+    # Another cycle, another life of the follow-up, or another report: another update.
+    assert update_id(link("2-due"), one) != update_id(link("1-due"), one)
+    assert update_id(link("r2-1-due"), one) != update_id(link("1-due"), one)
     other = report_from_form({"master.done": "2027-05-29"}, {}, TODAY)
-    assert update_id("f:report:1-due", other) != update_id("f:report:1-due", one)
+    assert update_id(link("1-due"), other) != update_id(link("1-due"), one)

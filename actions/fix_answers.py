@@ -54,6 +54,8 @@ async def send_fix(
         return page  # corrected before (this correction, or another): shown as received
     if not page.may_fix:
         raise FixRefused("late" if page.stage is FilmStage.NEEDS_FIX else "closed")
+    if not changes:  # every field left empty: nothing to send, said beside the first
+        raise FormInvalid([{"type": "missing", "loc": (page.fields[0],), "msg": "", "input": ""}])
     async with ctx.database() as db:
         form = (await db.get(SubmissionRow, page.submission_id)).form
     try:

@@ -79,6 +79,17 @@ async def film_row(pg_sessions, film: str) -> tuple[str, int]:
     return status, checks
 
 
+async def test_a_form_sent_empty_is_refused_beside_a_field_not_with_an_error(fixing, pg_sessions):
+    """Runs first: every field cleared is nothing to correct, said on the page (422)."""
+    link = await fix_link(fixing)
+    async with httpx.AsyncClient() as web:
+        page = await web.get(link)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        sent = await web.post(link, data={"csrf": csrf, "screener.url": "", "screener.access": ""})
+    assert sent.status_code == 422 and 'id="error-f-screener-url"' in sent.text
+    assert await film_row(pg_sessions, fixing["film"]) == ("needs_fix", 1)
+
+
 async def test_a_wrong_value_is_refused_beside_its_field_then_the_fix_is_taken_once(
     fixing, browser, pg_sessions
 ):

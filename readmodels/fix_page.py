@@ -54,6 +54,14 @@ def value_at(form: dict[str, Any], field: str) -> Any:
     return form
 
 
+def corrected(rows: list, check: int) -> bool:
+    """Whether a correction followed the check: the next check judged a corrected form. A fix
+    window that closed uncorrected makes a check of its own too, which says so (`uncorrected_by`)
+    and is no correction."""
+    following = [r for r in rows if r.check_no == check + 1]
+    return bool(following) and all(r.uncorrected_by is None for r in following)
+
+
 async def fix_page(ctx: Context, token: str, now: datetime | None = None) -> FixPage:
     now = now or datetime.now(UTC)
     return await page_of(ctx, open_link(ctx, token, Purpose.FIX, now), now)
@@ -85,5 +93,5 @@ async def page_of(ctx: Context, link: Link, now: datetime) -> FixPage:
         asked=asked,
         fields=fields,
         values={f: value_at(film.form, f) for f in fields if f not in SECRET},
-        corrected=max(checks, default=0) > check,
+        corrected=corrected(rows, check),
     )

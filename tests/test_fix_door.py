@@ -25,11 +25,13 @@ from tests.forms import form_dict
 from tests.test_cli_sessions import ok
 from tests.test_operator_views import until
 from tests.test_producer_door import DOCS
+from web.security import CSRF_COOKIE
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 FIX_LINK = re.compile(r"(http://127\.0\.0\.1:\d+/fix/[A-Za-z0-9._-]+)")
 ADDRESS = "rita@lisboa.example"
+LAPSING = "rui@porto.example"
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -52,12 +54,32 @@ async def fixing(local_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncItera
         )
         entries.write_text(json.dumps([film]))
         [entry] = (await ok(stack.env, "submit", opened["session_id"], str(entries)))["accepted"]
-        yield {"url": stack.url, "smtp": stack.smtp, "film": entry["submission_id"]}
+        # Another session's film, whose fix window of a few seconds closes uncorrected.
+        short = await ok(
+            stack.env,
+            *["session", "open", "films-in-progress", "toulouse", cli_year()],
+            *["--deadline", when[0], "--review-deadline", when[1]],
+            *["--selection-at", when[2], "--event-start", when[3]],
+            *["--event-end", when[4], "--fix-window", "4s"],
+        )
+        late = form_dict(
+            original_title="A janela fechada",
+            screener={"url": "https://wetransfer.com/downloads/xyz", "password": "x"},
+            contact={"name": "Rui Costa", "email": LAPSING, "language": "pt"},
+        )
+        entries.write_text(json.dumps([late]))
+        [lapsing] = (await ok(stack.env, "submit", short["session_id"], str(entries)))["accepted"]
+        yield {
+            "url": stack.url,
+            "smtp": stack.smtp,
+            "film": entry["submission_id"],
+            "lapsing": lapsing["submission_id"],
+        }
 
 
-async def fix_link(fixing) -> str:
+async def fix_link(fixing, address: str = ADDRESS) -> str:
     async def mails() -> list:
-        return [m for m in fixing["smtp"].inbox.messages if ADDRESS in (m["To"] or "")]
+        return [m for m in fixing["smtp"].inbox.messages if address in (m["To"] or "")]
 
     def has_link(found: list) -> bool:
         return any(FIX_LINK.search(m.get_body(("plain",)).get_content()) for m in found)
@@ -146,3 +168,21 @@ async def test_a_tampered_fix_link_is_refused(fixing):
     async with httpx.AsyncClient() as web:
         page = await web.get(link[:-3] + ("abc" if not link.endswith("abc") else "xyz"))
     assert page.status_code == 403 and "O barco parado" not in page.text
+
+
+async def test_a_fix_window_that_closed_is_no_correction_received(fixing, pg_sessions):
+    """The window's close is a check of its own: the page says no correction is expected (the
+    film is not eligible), never that a correction was received; a post is refused (409)."""
+    link = await fix_link(fixing, LAPSING)
+    lapsed = await until(
+        lambda: film_row(pg_sessions, fixing["lapsing"]), lambda row: row[0] == "ineligible"
+    )
+    assert lapsed == ("ineligible", 2)
+    async with httpx.AsyncClient() as web:
+        page = await web.get(link)
+        assert page.status_code == 200 and 'id="answer"' not in page.text
+        assert 'id="refused"' in page.text and 'id="send"' not in page.text
+        csrf = web.cookies[CSRF_COOKIE]  # no form on the page: the token its cookie holds
+        sent = await web.post(link, data={"csrf": csrf, "screener.url": "https://vimeo.com/1"})
+    assert sent.status_code == 409
+    assert await film_row(pg_sessions, fixing["lapsing"]) == ("ineligible", 2)

@@ -51,3 +51,12 @@ def form_dict(**changes: Any) -> dict[str, Any]:
 
 def make_form(**changes: Any) -> SubmissionForm:
     return SubmissionForm.model_validate(form_dict(**changes))
+
+
+def committee(*ids: str) -> list[dict[str, str]]:
+    """A committee file's members: each a person with an address and a language."""
+    languages = ("es", "pt", "fr", "en")
+    return [
+        {"id": m, "name": m.title(), "email": f"{m}@jury.example", "language": languages[i % 4]}
+        for i, m in enumerate(ids)
+    ]

@@ -29,7 +29,7 @@ from shared import Status, WorkflowType, followup_workflow_id
 from temporal_client import Tracking, start_tracked
 from tests.conftest import cli_year
 from tests.doors import KEYS, door_stack
-from tests.forms import form_dict
+from tests.forms import committee, form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok, score_all
 from tests.test_operator_views import until
@@ -74,7 +74,7 @@ async def meetings_sent(env: dict[str, str], client, folder: Path) -> dict[str, 
         )
     )["session_id"]
     members = folder / "members.json"
-    members.write_text(json.dumps([{"id": m, "name": m.title()} for m in ("ana", "beto", "caro")]))
+    members.write_text(json.dumps(committee("ana", "beto", "caro")))
     await ok(env, "review", "members", sid, str(members))
     entries = folder / "entries.json"
     entries.write_text(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from shared import COUNTRY, followup_workflow_id
 from tests.conftest import cli_year, running_worker
-from tests.forms import form_dict
+from tests.forms import committee, form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok, refused, score_all
 
@@ -29,7 +29,7 @@ async def test_partnering_and_follow_up_from_the_command_line(
             )
         )["session_id"]  # fmt: skip
         members = tmp_path / "members.json"
-        members.write_text(json.dumps([{"id": m, "name": m} for m in ("ana", "beto", "caro")]))
+        members.write_text(json.dumps(committee("ana", "beto", "caro")))
         await ok(env, "review", "members", sid, str(members))
         entries = tmp_path / "entries.json"
         entries.write_text(

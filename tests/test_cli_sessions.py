@@ -11,7 +11,7 @@ from temporalio.client import Client
 from models.session import ScoreInput
 from shared import submission_workflow_id
 from tests.conftest import cli_year, running_worker
-from tests.forms import form_dict
+from tests.forms import committee, form_dict
 from tests.test_cli import starter
 from workflows.submission import SubmissionWorkflow
 
@@ -80,10 +80,8 @@ async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, 
         members.write_text(
             json.dumps(
                 [
-                    {"id": "ana", "name": "Ana"},
-                    {"id": "beto", "name": "Beto", "company": "Casa 1"},
-                    {"id": "caro", "name": "Caro"},
-                    {"id": "dani", "name": "Dani"},
+                    {**m, "company": "Casa 1"} if m["id"] == "beto" else m
+                    for m in committee("ana", "beto", "caro", "dani")
                 ]
             )
         )

@@ -41,7 +41,7 @@ from shared import (
     submission_workflow_id,
 )
 from tests.conftest import cli_year, require, running_worker
-from tests.forms import form_dict
+from tests.forms import committee, form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok
 from workflows.session import SessionWorkflow
@@ -98,9 +98,7 @@ async def offered(ui_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncIterato
         sid = opened["session_id"]
         folder = tmp_path_factory.mktemp("views")
         members = folder / "members.json"
-        members.write_text(
-            json.dumps([{"id": m, "name": m.title()} for m in ("ana", "beto", "caro")])
-        )
+        members.write_text(json.dumps(committee("ana", "beto", "caro")))
         await ok(cli_env, "review", "members", sid, str(members))
         entries = folder / "entries.json"
         films = [

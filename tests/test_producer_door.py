@@ -23,7 +23,7 @@ from notifications.links import GRACE, Purpose, Signer
 from settings import PROJECT_ROOT
 from tests.conftest import cli_year
 from tests.doors import KEYS, door_stack
-from tests.forms import form_dict
+from tests.forms import committee, form_dict
 from tests.test_cli_sessions import ok
 from tests.test_operator_views import judged, score_every_film, until
 
@@ -59,7 +59,7 @@ async def offers_sent(env: dict[str, str], client, folder: Path) -> dict[str, An
     )
     sid = opened["session_id"]
     members = folder / "members.json"
-    members.write_text(json.dumps([{"id": m, "name": m.title()} for m in ("ana", "beto", "caro")]))
+    members.write_text(json.dumps(committee("ana", "beto", "caro")))
     await ok(env, "review", "members", sid, str(members))
     entries = folder / "entries.json"
     films = [

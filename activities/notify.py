@@ -32,7 +32,7 @@ from models.orm import (
 from models.partners import PartnerForm
 from models.programme import Programme, SessionCalendar
 from notifications import outbox
-from notifications.links import LATE_ANSWERS, Purpose, Signer
+from notifications.links import LATE_ANSWERS, LINK_PATHS, Purpose, Signer
 from notifications.mailer import Mailer
 from notifications.render import render
 from notifications.stages import FIELDS
@@ -85,15 +85,6 @@ ANSWERED_BY_LINK: dict[MessageKind, tuple[Purpose, str]] = {
     MessageKind.FOLLOWUP_REMINDER: (Purpose.REPORT, "report_due"),
     # An award's link is bound to its share: the occurrence is the award's id.
     MessageKind.AWARD_GRANTED: (Purpose.AWARD, "accept_by"),
-}
-# Where each purpose's link opens, and the message's field that prints it.
-LINK_PATHS: dict[Purpose, tuple[str, str]] = {
-    Purpose.FILM: ("film_url", "/film/"),
-    Purpose.FIX: ("fix_url", "/fix/"),
-    Purpose.OFFER: ("answer_url", "/answer/"),
-    Purpose.AGENDA: ("agenda_url", "/agenda/"),
-    Purpose.REPORT: ("report_url", "/report/"),
-    Purpose.AWARD: ("answer_url", "/award/"),
 }
 _AWARE = TypeAdapter(AwareDatetime)
 

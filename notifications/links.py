@@ -40,6 +40,17 @@ class Purpose(StrEnum):
     FILM = "film"  # the film's own page, from the receipt of its submission
 
 
+# Where each purpose's link opens on the web app, and the message's field that prints it: the
+# mail's links and the film's page's doors are made from this one table.
+LINK_PATHS: dict[Purpose, tuple[str, str]] = {
+    Purpose.FILM: ("film_url", "/film/"),
+    Purpose.FIX: ("fix_url", "/fix/"),
+    Purpose.OFFER: ("answer_url", "/answer/"),
+    Purpose.AGENDA: ("agenda_url", "/agenda/"),
+    Purpose.REPORT: ("report_url", "/report/"),
+    Purpose.AWARD: ("answer_url", "/award/"),
+}
+
 # How long after its deadline a link still takes an answer. A report is wanted however late:
 # the follow-up takes one until it stalls (by default 180 days after the last report, 150 after
 # one falls due), and no new reminder comes meanwhile, so the last one's link must still work.

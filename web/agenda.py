@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, Response
 from notifications.agenda_ics import agenda_ics
 from notifications.stages import LANGUAGES
 from readmodels.agenda import AgendaPage, agenda_page
-from readmodels.answers import LinkRefused
 from web.i18n import language
 from web.pages import page, problem
 
@@ -26,10 +25,7 @@ async def agenda_or_problem(request: Request, token: str) -> AgendaPage | HTMLRe
     address = request.client.host if request.client else "unknown"
     if not await request.app.state.throttle.allows(f"agenda:{token}", address):
         return problem(request, 429)
-    try:
-        return await agenda_page(request.app.state.ctx, token)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
+    return await agenda_page(request.app.state.ctx, token)
 
 
 # Declared before the page: `{token}` alone would also match a path ending in `.ics`.

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp
 
 from gateway.context import Context
+from readmodels.answers import LinkRefused
 from settings import Settings, get_settings
 from web.agenda import router as agenda
 from web.award import router as award
@@ -61,6 +62,11 @@ def create_app(
     async def http_problem(request: Request, exc: HTTPException) -> HTMLResponse:
         status = exc.status_code if exc.status_code in (403, 404, 410, 413) else 404
         return problem(request, status)
+
+    @app.exception_handler(LinkRefused)
+    async def link_refused(request: Request, exc: LinkRefused) -> HTMLResponse:
+        """A token that opens nothing, on any page: past its grace 410, else 403, naming no film."""
+        return problem(request, 410 if exc.gone else 403)
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> HTMLResponse:

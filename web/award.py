@@ -11,11 +11,9 @@ from fastapi.responses import HTMLResponse
 
 from actions.answers import AnswerRefused
 from actions.award_answers import AwardAnswer, answer_award
-from notifications.stages import LANGUAGES
-from readmodels.answers import LinkRefused
 from readmodels.award_page import AwardPage, award_page
 from web.i18n import language, translations
-from web.pages import page, problem, refused
+from web.pages import film_link, page, refused
 
 router = APIRouter()
 
@@ -23,9 +21,6 @@ router = APIRouter()
 def award(request: Request, shown: AwardPage, status: int = 200, refused: str = "") -> HTMLResponse:
     """The award in the reader's language, its deadline in the session's zone."""
     lang = language(request.query_params.get("lang"), shown.language)
-    film_url = request.url.path.replace("/award/", "/film/", 1)
-    if request.query_params.get("lang") in LANGUAGES:
-        film_url += f"?lang={lang}"
     return page(
         request,
         "award.html.j2",
@@ -34,16 +29,13 @@ def award(request: Request, shown: AwardPage, status: int = 200, refused: str = 
         shown.timezone,
         page=shown,
         refused=refused,
-        film_url=film_url,
+        film_url=film_link(request, lang),
     )
 
 
 @router.get("/award/{token}", response_class=HTMLResponse)
 async def show_award(request: Request, token: str) -> HTMLResponse:
-    try:
-        shown = await award_page(request.app.state.ctx, token)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
+    shown = await award_page(request.app.state.ctx, token)
     return award(request, shown)
 
 
@@ -60,8 +52,6 @@ async def give_award_answer(
         return turned_away
     try:
         shown = await answer_award(ctx, token, answer, reason)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
     except AnswerRefused as exc:
         shown = await award_page(ctx, token)
         _ = translations(language(request.query_params.get("lang"), shown.language)).gettext

@@ -10,13 +10,11 @@ from fastapi.responses import HTMLResponse
 from actions.fix_answers import FixRefused, send_fix
 from gateway.errors import FormInvalid
 from notifications.catalogs import explain
-from notifications.stages import LANGUAGES
-from readmodels.answers import LinkRefused
 from readmodels.fix_page import FixPage, fix_page
 from web.call import LISTS, sections
 from web.forms import field_of, nested, said
 from web.i18n import language, translations
-from web.pages import page, problem, refused, stage_names
+from web.pages import film_link, page, refused, stage_names
 
 router = APIRouter()
 
@@ -31,7 +29,6 @@ def show(
 ) -> HTMLResponse:
     lang = language(request.query_params.get("lang"), shown.language)
     named = {f.name: f for s in sections(lang) for f in s.fields}
-    chosen = f"?lang={lang}" if request.query_params.get("lang") in LANGUAGES else ""
     return page(
         request,
         "fix.html.j2",
@@ -45,16 +42,13 @@ def show(
         errors=errors or {},
         refused=refused,
         stage_name=stage_names(lang)[shown.stage],
-        film_url=request.url.path.replace("/fix/", "/film/", 1) + chosen,
+        film_url=film_link(request, lang),
     )
 
 
 @router.get("/fix/{token}", response_class=HTMLResponse)
 async def show_fix(request: Request, token: str) -> HTMLResponse:
-    try:
-        shown = await fix_page(request.app.state.ctx, token)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
+    shown = await fix_page(request.app.state.ctx, token)
     return show(request, shown)
 
 
@@ -64,10 +58,7 @@ async def send(request: Request, token: str) -> HTMLResponse:
     posted = await request.form()
     if turned_away := await refused(request, token, str(posted.get("csrf", ""))):
         return turned_away
-    try:
-        shown = await fix_page(ctx, token)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
+    shown = await fix_page(ctx, token)
     allowed = frozenset(shown.fields)
     changes = nested(posted, LISTS & allowed, frozenset(), frozenset(posted) - allowed)
     values = {k: posted.getlist(k) if k in LISTS else posted.get(k) for k in allowed}

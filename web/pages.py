@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 
 from actions.answers import Answer, AnswerRefused, answer_offer
 from models.messages import FilmStage
-from notifications.links import Purpose
+from notifications.links import LINK_PATHS, Purpose
 from notifications.stages import LANGUAGES
-from readmodels.answers import LinkRefused, OfferPage, offer_page
+from readmodels.answers import OfferPage, offer_page
 from readmodels.film_page import film_page
 from web.i18n import NAMES, environment, language, translations
 from web.security import CSRF_COOKIE, csrf_holds, new_csrf
@@ -74,13 +74,16 @@ async def refused(request: Request, key: str, csrf: str) -> HTMLResponse | None:
     return None
 
 
+def film_link(request: Request, lang: str) -> str:
+    """The film's own page from a door's page (the token is the path's last part), in the
+    language the reader chose here, if they chose one."""
+    url = "/film/" + request.url.path.rsplit("/", 1)[-1]
+    return url + f"?lang={lang}" if request.query_params.get("lang") in LANGUAGES else url
+
+
 def offer(request: Request, shown: OfferPage, status: int = 200, refused: str = "") -> HTMLResponse:
     """The offer in the reader's language, its dates in the session's zone."""
     lang = language(request.query_params.get("lang"), shown.language)
-    # The film's page, in the language the reader chose here, if they chose one.
-    film_url = request.url.path.replace("/answer/", "/film/", 1)
-    if request.query_params.get("lang") in LANGUAGES:
-        film_url += f"?lang={lang}"
     return page(
         request,
         "offer.html.j2",
@@ -89,7 +92,7 @@ def offer(request: Request, shown: OfferPage, status: int = 200, refused: str = 
         shown.timezone,
         page=shown,
         refused=refused,
-        film_url=film_url,
+        film_url=film_link(request, lang),
     )
 
 
@@ -113,14 +116,9 @@ def stage_names(lang: str) -> dict[FilmStage, str]:
     }
 
 
-# Where each purpose's link lets the producer act, from the film's page.
-DOORS: dict[Purpose, str] = {
-    Purpose.OFFER: "/answer/",
-    Purpose.AGENDA: "/agenda/",
-    Purpose.REPORT: "/report/",
-    Purpose.AWARD: "/award/",
-    Purpose.FIX: "/fix/",
-}
+# Where each purpose's link lets the producer act, from the film's page (the film's own link
+# opens the page itself).
+DOORS = {purpose: path for purpose, (_, path) in LINK_PATHS.items() if purpose is not Purpose.FILM}
 
 
 def expected_text(lang: str, what: str) -> str:
@@ -136,10 +134,7 @@ def expected_text(lang: str, what: str) -> str:
 @router.get("/film/{token}", response_class=HTMLResponse)
 async def show_film(request: Request, token: str) -> HTMLResponse:
     """The film's own page, which every link of its producer opens."""
-    try:
-        shown = await film_page(request.app.state.ctx, token)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
+    shown = await film_page(request.app.state.ctx, token)
     lang = language(request.query_params.get("lang"), shown.language)
     door = DOORS.get(shown.purpose)
     act_url = f"{door}{token}" if door else None
@@ -160,10 +155,7 @@ async def show_film(request: Request, token: str) -> HTMLResponse:
 
 @router.get("/answer/{token}", response_class=HTMLResponse)
 async def show_offer(request: Request, token: str) -> HTMLResponse:
-    try:
-        shown = await offer_page(request.app.state.ctx, token)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
+    shown = await offer_page(request.app.state.ctx, token)
     return offer(request, shown)
 
 
@@ -180,8 +172,6 @@ async def give_answer(
         return turned_away
     try:
         shown = await answer_offer(ctx, token, answer, reason)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
     except AnswerRefused as exc:
         shown = await offer_page(ctx, token)
         lang = language(request.query_params.get("lang"), shown.language)

@@ -15,11 +15,9 @@ from actions.report_answers import (
     send_report,
 )
 from models.choices import Milestone
-from notifications.stages import LANGUAGES
-from readmodels.answers import LinkRefused
 from readmodels.report_page import ReportPage, report_page
 from web.i18n import language, translations
-from web.pages import page, problem, refused
+from web.pages import film_link, page, refused
 
 router = APIRouter()
 DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
@@ -83,9 +81,6 @@ def show(
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
     lang = language(request.query_params.get("lang"), shown.language)
-    film_url = request.url.path.replace("/report/", "/film/", 1)
-    if request.query_params.get("lang") in LANGUAGES:
-        film_url += f"?lang={lang}"
     return page(
         request,
         "report.html.j2",
@@ -99,16 +94,13 @@ def show(
         refused=refused,
         errors=errors or {},
         values=values or {},
-        film_url=film_url,
+        film_url=film_link(request, lang),
     )
 
 
 @router.get("/report/{token}", response_class=HTMLResponse)
 async def show_report(request: Request, token: str) -> HTMLResponse:
-    try:
-        shown = await report_page(request.app.state.ctx, token)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
+    shown = await report_page(request.app.state.ctx, token)
     return show(request, shown)
 
 
@@ -121,8 +113,6 @@ async def give_report(request: Request, token: str) -> HTMLResponse:
     form = {name: str(posted.get(name, ""))[:6000] for name in form_fields()}
     try:
         shown = await send_report(ctx, token, form)
-    except LinkRefused as exc:
-        return problem(request, 410 if exc.gone else 403)
     except ReportInvalid as exc:
         shown = await report_page(ctx, token)
         lang = language(request.query_params.get("lang"), shown.language)

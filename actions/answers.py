@@ -77,8 +77,8 @@ async def answer_offer(
     if page.stage is not FilmStage.OFFERED:
         raise AnswerRefused("closed")
     method = SessionWorkflow.confirm if answer is Answer.CONFIRM else SessionWorkflow.decline
-    request = AnswerInput(submission_id=link.submission_id, reason=reason, actor=PRODUCER_BY_LINK)
-    session_id = link.submission_id.rsplit("/", 1)[0]
+    request = AnswerInput(submission_id=link.subject, reason=reason, actor=PRODUCER_BY_LINK)
+    session_id = link.subject.rsplit("/", 1)[0]
     try:
         async with IN_FLIGHT[id(asyncio.get_running_loop()), session_id]:
             await session_update(ctx, session_id, method, request, update_id(link.ref, answer))

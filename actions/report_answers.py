@@ -113,7 +113,7 @@ def update_id(link: Link, report: Report) -> str:
     one report, while a report sent in a later cycle is a report of its own."""
     cycle = link.occurrence.removesuffix("-due").removesuffix("-again")
     digest = hashlib.sha256(report.model_dump_json().encode()).hexdigest()[:24]
-    return f"link:{link.submission_id}:report:{cycle}:{digest}"
+    return f"link:{link.subject}:report:{cycle}:{digest}"
 
 
 async def send_report(
@@ -134,7 +134,7 @@ async def send_report(
     }
     report = report_from_form(form, current, now.date())
     try:
-        await report_by_link(ctx, link.submission_id, report, update_id(link, report))
+        await report_by_link(ctx, link.subject, report, update_id(link, report))
     except ActionError as exc:  # the follow-up ended meanwhile, or its validator said no
         ended = (await report_page_of(ctx, link, now)).ended
         raise ReportRefused("closed" if ended else "refused", str(exc)) from None

@@ -54,7 +54,7 @@ async def score(
         ctx,
         submission_id,
         SubmissionWorkflow.score,
-        ScoreInput(member_id=member_id, score=value, comment=comment),
+        ScoreInput(member_id=member_id, score=value, comment=comment, actor=ctx.actor),
     )
     async with ctx.database() as db:
         return await with_recorded_scores(db, state)
@@ -71,7 +71,7 @@ async def score_sheet(
             ctx,
             session_id,
             SessionWorkflow.score_sheet,
-            ScoreSheet(member_id=member_id, scores=part),
+            ScoreSheet(member_id=member_id, scores=part, actor=ctx.actor),
         )
         recorded += result.recorded
         rejected += [

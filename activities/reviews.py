@@ -173,6 +173,7 @@ class ReviewActivities:
                         score=s.score,
                         comment=s.comment,
                         scored_at=data.at,
+                        actor=sheet.actor,
                     )
                     for s in accepted
                 ],

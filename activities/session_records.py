@@ -85,6 +85,8 @@ class SessionRecordActivities:
                     name=m.name,
                     company=m.company,
                     declared_conflicts=m.declared_conflicts,
+                    email=m.email,
+                    language=m.language,
                 )
                 for m in data.members
             )

@@ -159,6 +159,7 @@ class SubmissionActivities:
                     score=data.score,
                     comment=data.comment,
                     scored_at=data.at,
+                    actor=data.actor,
                 ),
             )
 

@@ -131,6 +131,7 @@ class RecordScoreInput(BaseModel):
     score: float
     comment: str | None
     at: datetime
+    actor: str | None = None
 
 
 class TransitionInput(BaseModel):

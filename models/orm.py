@@ -186,6 +186,8 @@ class CommitteeMemberRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     company: Mapped[str | None] = mapped_column(String(200))
     declared_conflicts: Mapped[list[str]]
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2), default="en")
 
 
 class ReviewAssignmentRow(Base):
@@ -212,6 +214,26 @@ class ScoreRow(Base):
     score: Mapped[float]
     comment: Mapped[str | None] = mapped_column(Text)
     scored_at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(200), comment="who gave it: staff or member")
+
+
+class ReviewConflictRow(Base):
+    """A member kept from a film for a conflict of interest: one the assignment avoided (from the
+    committee file's declarations, the member's company, a credit) or one the member declared on
+    their page, with who and why."""
+
+    __tablename__ = "review_conflicts"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(20), comment="assignment|declared")
+    relation: Mapped[str | None] = mapped_column(String(20))
+    why: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
 
 
 class OutboxRow(Base):
@@ -223,8 +245,14 @@ class OutboxRow(Base):
     key: Mapped[str] = mapped_column(
         String(64), primary_key=True, comment="sha256 of (submission, stage, recipient, occurrence)"
     )
-    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    submission_id: Mapped[str | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"),
+        comment="the film it is about; none for a message to a committee member",
+    )
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    member_id: Mapped[str | None] = mapped_column(
+        String(60), comment="the committee member written to, if any"
+    )
     stage: Mapped[str] = mapped_column(String(40))
     occurrence: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(2))

@@ -173,6 +173,8 @@ class ScoreInput(BaseModel):
     member_id: str = Field(min_length=1, max_length=60)
     score: float
     comment: str | None = Field(None, max_length=5000)
+    # Who gave it: the staff member at the command line, or the member on their page.
+    actor: str | None = Field(None, max_length=200)
 
 
 class ScoreSheet(BaseModel):
@@ -182,6 +184,7 @@ class ScoreSheet(BaseModel):
 
     member_id: str = Field(min_length=1, max_length=60)
     scores: list[SheetScore] = Field(min_length=1, max_length=MAX_SHEET_ROWS)
+    actor: str | None = Field(None, max_length=200)
 
     @field_validator("scores")
     @classmethod

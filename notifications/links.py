@@ -1,7 +1,8 @@
 """Signed links: the door a message opens for the person it asks something of.
 
-A link's token names the film, what the link is for (`purpose`: answer an offer, fix a form...)
-and the occurrence of the message that carried it, and says until when it may be used to act
+A link's token names its subject (the film; for a committee member's page, the session), what
+the link is for (`purpose`: answer an offer, fix a form, score films...) and the occurrence of the
+message that carried it (for a member's page, the member), and says until when it may be used to act
 (the answer's deadline) and until when its page may still be read (the deadline plus a grace).
 It is signed with HMAC (itsdangerous) under a key that has an id: the id travels in the token, so
 staff can rotate the key (a new id signs, the old ones still verify) without breaking the links
@@ -22,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from settings import Settings
 
@@ -38,6 +39,7 @@ class Purpose(StrEnum):
     AWARD = "award"  # accept or decline an award's share
     AGENDA = "agenda"  # the event's agenda and its calendar file
     FILM = "film"  # the film's own page, from the receipt of its submission
+    REVIEW = "review"  # a committee member's page: their films, scores and conflicts
 
 
 # Where each purpose's link opens on the web app, and the message's field that prints it: the
@@ -49,6 +51,7 @@ LINK_PATHS: dict[Purpose, tuple[str, str]] = {
     Purpose.AGENDA: ("agenda_url", "/agenda/"),
     Purpose.REPORT: ("report_url", "/report/"),
     Purpose.AWARD: ("answer_url", "/award/"),
+    Purpose.REVIEW: ("review_url", "/review/"),
 }
 
 # How long after its deadline a link still takes an answer. A report is wanted however late:
@@ -62,7 +65,7 @@ LATE_ANSWERS: dict[Purpose, timedelta] = {Purpose.REPORT: timedelta(days=180)}
 class Link(BaseModel):
     """What a token says, once its signature is checked."""
 
-    submission_id: str
+    subject: str = Field(description="the film; for a member's page, the session")
     purpose: Purpose
     occurrence: str
     act_until: datetime
@@ -71,7 +74,7 @@ class Link(BaseModel):
     @property
     def ref(self) -> str:
         """The link's identity, for update ids and rate limits: the same link, the same ref."""
-        return f"{self.submission_id}:{self.purpose.value}:{self.occurrence}"
+        return f"{self.subject}:{self.purpose.value}:{self.occurrence}"
 
 
 class LinkState(StrEnum):
@@ -119,12 +122,10 @@ class Signer:
     def from_settings(cls, settings: Settings) -> Signer:
         return cls(keys_of(settings), settings.link_key_id)
 
-    def sign(
-        self, submission_id: str, purpose: Purpose, occurrence: str, act_until: datetime
-    ) -> str:
+    def sign(self, subject: str, purpose: Purpose, occurrence: str, act_until: datetime) -> str:
         read_until = act_until + GRACE
         payload = [
-            submission_id,
+            subject,
             purpose.value,
             occurrence,
             int(act_until.timestamp()),
@@ -140,9 +141,9 @@ class Signer:
         if serializer is None or not signed:
             raise LinkError("unknown key")
         try:
-            film, used_for, occurrence, act, read = serializer.loads(signed)
+            subject, used_for, occurrence, act, read = serializer.loads(signed)
             link = Link(
-                submission_id=film,
+                subject=subject,
                 purpose=used_for,
                 occurrence=occurrence,
                 act_until=datetime.fromtimestamp(act, UTC),

@@ -70,7 +70,7 @@ class LinkedFilm(NamedTuple):
 
 
 async def linked_film(db: AsyncSession, link: Link) -> LinkedFilm:
-    film = await db.get(SubmissionRow, link.submission_id)
+    film = await db.get(SubmissionRow, link.subject)
     if film is None:
         raise LinkRefused(gone=False)
     session = await db.get(SessionRow, film.session_id)

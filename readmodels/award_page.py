@@ -46,7 +46,7 @@ class AwardPage(BaseModel):
 
 def grant_of(link: Link) -> str:
     """The share a link opens: `<session>/<award>/<film key>`, from the film and the award."""
-    session_id, film_key = link.submission_id.rsplit("/", 1)
+    session_id, film_key = link.subject.rsplit("/", 1)
     return f"{session_id}/{link.occurrence}/{film_key}"
 
 

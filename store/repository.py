@@ -237,6 +237,7 @@ async def upsert_scores(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> Non
                 "score": stmt.excluded.score,
                 "comment": stmt.excluded.comment,
                 "scored_at": stmt.excluded.scored_at,
+                "actor": stmt.excluded.actor,
             },
         )
         await db.execute(stmt)

@@ -26,7 +26,7 @@ def signer(keys=K1, current="k1") -> Signer:
 def test_a_token_carries_its_film_purpose_occurrence_and_deadline_back():
     token = signer().sign(FILM, Purpose.OFFER, "2", DEADLINE)
     link = signer().verify(token, Purpose.OFFER)
-    assert (link.submission_id, link.purpose, link.occurrence) == (FILM, Purpose.OFFER, "2")
+    assert (link.subject, link.purpose, link.occurrence) == (FILM, Purpose.OFFER, "2")
     assert link.act_until == DEADLINE and link.read_until == DEADLINE + GRACE
     assert link.ref == f"{FILM}:offer:2"
 
@@ -64,7 +64,7 @@ def test_another_films_payload_under_this_signature_is_refused():
 def test_a_key_rotation_keeps_old_links_working_and_signs_new_ones_with_the_new_key():
     old = signer().sign(FILM, Purpose.OFFER, "1", DEADLINE)
     rotated = Signer(K1 | K2, "k2")
-    assert rotated.verify(old, Purpose.OFFER).submission_id == FILM
+    assert rotated.verify(old, Purpose.OFFER).subject == FILM
     new = rotated.sign(FILM, Purpose.OFFER, "1", DEADLINE)
     assert new.startswith("k2.")
     with pytest.raises(LinkError, match="unknown key"):

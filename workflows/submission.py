@@ -350,6 +350,7 @@ class SubmissionWorkflow:
                 score=score.score,
                 comment=score.comment,
                 at=workflow.now(),
+                actor=score.actor,
             ),
             summary=f"score from {score.member_id}",
             **DB_ACTIVITY,

@@ -4,6 +4,8 @@ where and in which language they are written to."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import BaseModel, Field
 
 from models.submission import ContactLanguage, Email
@@ -22,3 +24,34 @@ class Member(BaseModel):
     # (intake/committee.py).
     email: Email | None = None
     language: ContactLanguage = "en"
+
+
+class Relation(StrEnum):
+    """What ties a member to a film they declare a conflict with, on their page."""
+
+    WORKS_FOR = "works_for"  # works for (or with) one of the film's producers
+    CREDITED = "credited"  # credited on the film
+    RELATED = "related"  # related to someone on the film
+    OTHER = "other"
+
+
+class ConflictInput(BaseModel):
+    """A conflict a member declares with a film assigned to them (update `declare_conflict` of
+    the session): the film goes to a free member, or is reported short."""
+
+    member_id: str = Field(min_length=1, max_length=60)
+    submission_id: str = Field(min_length=1, max_length=200)
+    relation: Relation
+    detail: Text | None = Field(
+        None, max_length=200, description="whom: the company, the person, or what else"
+    )
+    actor: str = Field(min_length=1, max_length=200)
+
+
+class ConflictResult(BaseModel):
+    """What became of a declared conflict's film."""
+
+    submission_id: str
+    member_id: str
+    why: str = Field(description="the conflict as recorded, e.g. 'works for Conflict Films S.A.'")
+    replaced_by: str | None = Field(description="the member who reviews it instead, if any was free")

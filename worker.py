@@ -22,6 +22,7 @@ from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from activities.award_grants import AwardActivities
+from activities.committee_mail import CommitteeMailActivities
 from activities.failures import BoundedFailures
 from activities.film_decisions import DecisionActivities
 from activities.followup import FollowUpActivities
@@ -55,6 +56,7 @@ WORKFLOWS = [
 
 def activities(client: Client, settings: Settings, database: async_sessionmaker) -> list:
     """Every activity implementation the worker registers, by area."""
+    mailer = mailer_for(settings)
     return [
         *SubmissionActivities(database).all(),
         *SessionRecordActivities(database).all(),
@@ -64,9 +66,8 @@ def activities(client: Client, settings: Settings, database: async_sessionmaker)
         *MatchingActivities(database).all(),
         *MeetingActivities(database).all(),
         *AwardActivities(database, client).all(),
-        *NotifyActivities(
-            database, mailer_for(settings), settings.mail_from, settings=settings
-        ).all(),
+        *NotifyActivities(database, mailer, settings.mail_from, settings=settings).all(),
+        *CommitteeMailActivities(database, mailer, settings.mail_from, settings).all(),
         *FollowUpActivities(database, client).all(),
     ]
 

@@ -41,8 +41,10 @@ from shared import session_key
 from store import repository
 
 
-def outbox_key(submission_id: str, stage: str, recipient: str, occurrence: str) -> str:
-    raw = "\x1f".join((submission_id, stage, recipient.lower(), occurrence))
+def outbox_key(about: str, stage: str, recipient: str, occurrence: str) -> str:
+    """A message's identity: what it is about (the film, or the session for a committee
+    member's), its kind, to whom, and which time."""
+    raw = "\x1f".join((about, stage, recipient.lower(), occurrence))
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -169,7 +171,9 @@ class NotifyActivities:
             producer = Recipient(
                 email=film.contact_email, name=film.contact_name, language=film.contact_language
             )
-            key = await _write(db, film, data.stage, data.occurrence, fields, producer)
+            key = await write_message(
+                db, film.session_id, film.id, data.stage, data.occurrence, fields, producer
+            )
             # Read back in the same transaction: the message as promised, whether it went out
             # on an earlier attempt, and whether its stage is under embargo.
             outgoing = await outbox.read_outgoing(db, key)
@@ -186,9 +190,10 @@ class NotifyActivities:
             film = await db.get(SubmissionRow, data.submission_id)
             fields = {**await session_fields(db, film), "what": data.what, "since": data.since}
             written = [
-                await _write(
+                await write_message(
                     db,
-                    film,
+                    film.session_id,
+                    film.id,
                     MessageKind.ESCALATION,
                     data.occurrence,
                     fields | {"recipient_name": r.name},
@@ -229,26 +234,30 @@ class NotifyActivities:
         return {field: f"{self._public_url}{path}{token}"}
 
 
-async def _write(
+async def write_message(
     db: AsyncSession,
-    film: SubmissionRow,
+    session_id: str,
+    submission_id: str | None,
     stage: MessageKind,
     occurrence: str,
     fields: dict[str, Any],
     to: Recipient,
+    member_id: str | None = None,
 ) -> str:
-    """Render the message in the recipient's language and promise it in the outbox; its key."""
+    """Render the message in the recipient's language and promise it in the outbox; its key.
+    A message to a committee member is about no one film: `member_id` names them instead."""
     known = FIELDS[stage].model_fields
     message = render(stage, to.language, {k: v for k, v in fields.items() if k in known})
-    key = outbox_key(film.id, stage.value, to.email, occurrence)
+    key = outbox_key(submission_id or session_id, stage.value, to.email, occurrence)
     await repository.insert_ignore(
         db,
         OutboxRow,
         [
             dict(
                 key=key,
-                submission_id=film.id,
-                session_id=film.session_id,
+                submission_id=submission_id,
+                session_id=session_id,
+                member_id=member_id,
                 stage=stage.value,
                 occurrence=occurrence,
                 language=message.language,

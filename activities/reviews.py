@@ -1,5 +1,5 @@
-"""Activities of the session's review: the committee's assignments, the reminders, members'
-score sheets and the ranking.
+"""Activities of the session's review: the committee's assignments, members' score sheets and
+the ranking (the messages to members are activities/committee_mail.py).
 
 A session may hold 20,000 films, so nothing here passes every film through the workflow: the
 activities read and write in bulk, and the films assigned are told through `film_decisions`.
@@ -25,7 +25,6 @@ from models.session_io import (
     RankInput,
     RankResult,
     RecordSheetInput,
-    RemindInput,
     Tell,
 )
 from models.sheets import SheetResult
@@ -120,25 +119,6 @@ class ReviewActivities:
         )
 
     @activity.defn
-    async def remind_reviewers(self, data: RemindInput) -> dict[str, int]:
-        """Count each member's missing scores and record a reminder for each member who has some.
-        (The message itself goes out through the notification outbox.)"""
-        async with self._database.begin() as db:
-            missing = await repository.missing_scores(db, data.session_id)
-            for member_id, count in missing.items():
-                await repository.audit(
-                    db,
-                    key=f"{data.session_id}:remind:{member_id}:{data.review_deadline}",
-                    at=data.at,
-                    actor="wipflow",
-                    entity_type="committee_member",
-                    entity_id=f"{data.session_id}/{member_id}",
-                    action="reminded",
-                    reason=f"{count} film(s) to score by {data.review_deadline.isoformat()}",
-                )
-        return missing
-
-    @activity.defn
     async def record_score_sheet(self, data: RecordSheetInput) -> SheetResult:
         """Record a member's sheet: every row assigned to them, on a film still under review and
         in range, in one transaction; the others refused with why. Scoring again replaces, so a
@@ -222,7 +202,6 @@ class ReviewActivities:
     def all(self) -> list:
         return [
             self.assign_reviews,
-            self.remind_reviewers,
             self.record_score_sheet,
             self.rank_films,
         ]

@@ -46,7 +46,8 @@ async def notifications_outbox(
     status: Annotated[str | None, typer.Option(help="pending, held, sent or failed")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """What was sent to producers, what waits, and what failed (and why)."""
+    """What was sent to producers and committee members, what waits, and what failed (and
+    why)."""
     from readmodels.outbox import outbox
 
     if status not in (None, *STATUSES):
@@ -55,10 +56,10 @@ async def notifications_outbox(
         lines = await outbox(ctx, session_id, status)
 
     def render_rows() -> None:
-        table = Table("film", "stage", "lang", "status", "attempts", "error")
+        table = Table("film (or member)", "stage", "lang", "status", "attempts", "error")
         for r in lines:
             table.add_row(
-                r.submission_id.rsplit("/", 1)[1],
+                r.submission_id.rsplit("/", 1)[1] if r.submission_id else f"member {r.member_id}",
                 r.stage,
                 r.language,
                 r.status,

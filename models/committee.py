@@ -54,4 +54,6 @@ class ConflictResult(BaseModel):
     submission_id: str
     member_id: str
     why: str = Field(description="the conflict as recorded, e.g. 'works for Conflict Films S.A.'")
-    replaced_by: str | None = Field(description="the member who reviews it instead, if any was free")
+    replaced_by: str | None = Field(
+        description="the member who reviews it instead, if any was free"
+    )

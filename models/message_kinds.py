@@ -27,3 +27,10 @@ class MessageKind(StrEnum):
     FOLLOWUP_REMINDER = "followup_reminder"
     COMPLETION = "completion"
     ESCALATION = "escalation"  # to staff (and a partner), not to the producer
+    # To committee members, about their films rather than one film.
+    REVIEW_INVITATION = "review_invitation"
+    REVIEW_REMINDER = "review_reminder"
+
+
+# The messages written to a committee member: about no one film, so their fields are their own.
+TO_MEMBERS = (MessageKind.REVIEW_INVITATION, MessageKind.REVIEW_REMINDER)

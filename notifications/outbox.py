@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from models.orm import EmbargoRow, OutboxRow, SubmissionRow
+from models.orm import CommitteeMemberRow, EmbargoRow, OutboxRow, SubmissionRow
 from notifications.mailer import Mailer, PermanentDeliveryError, build_email
 
 
@@ -34,8 +34,12 @@ async def read_outgoing(db: AsyncSession, key: str) -> Outgoing:
             EmbargoRow.session_id == row.session_id, EmbargoRow.stage == row.stage
         )
     )
-    film = await db.get(SubmissionRow, row.submission_id)
-    name = film.contact_name if row.recipient == film.contact_email else ""
+    if row.member_id is not None:
+        member = await db.get(CommitteeMemberRow, (row.session_id, row.member_id))
+        name = member.name if member is not None else ""
+    else:
+        film = await db.get(SubmissionRow, row.submission_id)
+        name = film.contact_name if row.recipient == film.contact_email else ""
     return Outgoing(row=row, embargoed=embargoed is not None, to_name=name)
 
 

@@ -105,6 +105,22 @@ SAMPLES: dict[MessageKind, dict] = {
         "what": "report 3 on “La sombra del río” is overdue",
         "since": at(5, 1, 12),
     },
+    MessageKind.REVIEW_INVITATION: {
+        "recipient_name": "Marta Quintero",
+        "review_url": "http://localhost:8000/review/k1.sample-token",
+        "review_deadline": at(2, 25),
+        "assigned": 12,
+        "to_score": 12,
+        "films": [],
+    },
+    MessageKind.REVIEW_REMINDER: {
+        "recipient_name": "Marta Quintero",
+        "review_url": "http://localhost:8000/review/k1.sample-token",
+        "review_deadline": at(2, 25),
+        "assigned": 12,
+        "to_score": 2,
+        "films": ["La sombra del río", "Tierra de nadie"],
+    },
 }
 assert set(SAMPLES) == set(MessageKind)
 

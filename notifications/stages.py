@@ -131,7 +131,24 @@ class Escalation(Common):
     since: AwareDatetime
 
 
-FIELDS: dict[MessageKind, type[Common]] = {
+class ToMember(BaseModel):
+    """What a message to a committee member says: their films to score, by when, and the signed
+    link to their page. No screener link or password: those are shown only on the page."""
+
+    recipient_name: str = Field(min_length=1, max_length=200)
+    programme: str
+    session: str
+    timezone: str = Field(description="the session's zone: times are shown in it")
+    review_url: str = Field(description="the signed link to the member's page")
+    review_deadline: AwareDatetime
+    assigned: int = Field(ge=0, description="films assigned to the member")
+    to_score: int = Field(ge=0, description="of which not yet scored")
+    films: list[str] = Field(
+        default_factory=list, description="the titles still to score, the first few"
+    )
+
+
+FIELDS: dict[MessageKind, type[BaseModel]] = {
     MessageKind.SUBMISSION_RECEIVED: SubmissionReceived,
     MessageKind.NEEDS_FIX: NeedsFix,
     MessageKind.ELIGIBLE: Eligible,
@@ -149,6 +166,8 @@ FIELDS: dict[MessageKind, type[Common]] = {
     MessageKind.FOLLOWUP_REMINDER: FollowupReminder,
     MessageKind.COMPLETION: Completion,
     MessageKind.ESCALATION: Escalation,
+    MessageKind.REVIEW_INVITATION: ToMember,
+    MessageKind.REVIEW_REMINDER: ToMember,
 }
 assert set(FIELDS) == set(MessageKind)
 

@@ -1,5 +1,5 @@
-"""Producers' messages as staff read them: the outbox of a session, and any stage's message
-rendered as a producer would receive it (nothing is sent)."""
+"""Messages as staff read them: the outbox of a session (to producers, and to committee
+members), and any stage's message rendered as a producer would receive it (nothing is sent)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from store import repository
 class OutboxLine(BaseModel):
     """One message of the outbox: to whom, in which language, and how its delivery went."""
 
-    submission_id: str
+    submission_id: str | None  # the film it is about; None for a message to a committee member
+    member_id: str | None  # the committee member written to
     stage: str  # the message's kind
     language: str
     recipient: str
@@ -40,6 +41,7 @@ async def outbox(ctx: Context, session_id: str, status: str | None = None) -> li
     return [
         OutboxLine(
             submission_id=r.submission_id,
+            member_id=r.member_id,
             stage=r.stage,
             language=r.language,
             recipient=r.recipient,

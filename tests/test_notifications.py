@@ -12,7 +12,7 @@ import pytest
 from jinja2 import UndefinedError
 from pydantic import ValidationError
 
-from models.message_kinds import MessageKind
+from models.message_kinds import TO_MEMBERS, MessageKind
 from notifications.render import _environment, render
 from notifications.samples import sample
 from notifications.stages import LANGUAGES
@@ -24,8 +24,13 @@ from tests.test_cli import starter
 def test_every_stage_renders_in_every_language(stage, language):
     message = render(stage, language, sample(stage))
     assert message.language == language and message.subject
-    assert "La sombra del río" in message.subject + message.text
-    assert "Alicia Rodríguez" in message.text and "Alicia Rodríguez" in message.html
+    if stage in TO_MEMBERS:  # to a committee member, about their films
+        assert "Toulouse 2027" in message.subject and sample(stage)["review_url"] in message.text
+        assert "Marta Quintero" in message.text and "Marta Quintero" in message.html
+        assert all(title in message.text for title in sample(stage)["films"])
+    else:
+        assert "La sombra del río" in message.subject + message.text
+        assert "Alicia Rodríguez" in message.text and "Alicia Rodríguez" in message.html
     assert f'<html lang="{language}">' in message.html
     for part in (message.subject, message.text, message.html):
         assert "{{" not in part and "{%" not in part and "None" not in part

@@ -71,7 +71,7 @@ with workflow.unsafe.imports_passed_through():
         check_ranking_change,
         check_score_sheet,
     )
-    from workflows.session_steps import DB_ACTIVITY, SessionSteps
+    from workflows.session_steps import DB_ACTIVITY, MEMBER_MAIL, SessionSteps
 
 
 @workflow.defn(name=WorkflowType.SESSION)
@@ -137,7 +137,7 @@ class SessionWorkflow(SessionSteps):
                     session_id=s.session_id, review_deadline=s.calendar.review_deadline, at=now
                 ),
                 summary="remind members with missing scores",
-                **DB_ACTIVITY,
+                **MEMBER_MAIL,
             )
             s.reminded_for = s.calendar.review_deadline
         if s.stage is SessionStage.CONFIRMATION and s.picks:

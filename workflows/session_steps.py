@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         AssignResult,
         NotSelectedInput,
         RankInput,
+        RemindInput,
         SessionNote,
         StageChange,
         Tell,
@@ -52,6 +53,8 @@ FAN_OUT = dict(
     heartbeat_timeout=timedelta(minutes=2),
     retry_policy=RETRY,
 )
+# Messages to the committee's members: a few dozen, each sent once (activities/committee_mail.py).
+MEMBER_MAIL = dict(start_to_close_timeout=timedelta(minutes=10), retry_policy=RETRY)
 # Whom a session waits for in each stage: films from producers, scores from the committee, the
 # staff's pins and excludes before the offers, producers' answers, then staff running the event.
 WAITING_ON = {
@@ -75,6 +78,17 @@ class SessionSteps:
         s, to = self._s, request.to
         if to is SessionStage.REVIEW:
             await self._assign()
+            if workflow.patched("invite-committee"):
+                await workflow.execute_activity(
+                    activity_refs.invite_reviewers,
+                    RemindInput(
+                        session_id=s.session_id,
+                        review_deadline=s.calendar.review_deadline,
+                        at=workflow.now(),
+                    ),
+                    summary="write to each member: their films and their page",
+                    **MEMBER_MAIL,
+                )
         elif to is SessionStage.SELECTION:
             await self._rank(final=False)
         elif to is SessionStage.CONFIRMATION:

@@ -346,11 +346,8 @@ class SubmissionWorkflow:
             RecordScoreInput(
                 submission_id=self._input.submission_id,
                 session_id=self._input.session_id,
-                member_id=score.member_id,
-                score=score.score,
-                comment=score.comment,
                 at=workflow.now(),
-                actor=score.actor,
+                **score.model_dump(),
             ),
             summary=f"score from {score.member_id}",
             **DB_ACTIVITY,

@@ -1,0 +1,140 @@
+"""Reads of the committee's work, shared by the member's page (readmodels/review_page.py) and
+the messages to members (activities/committee_mail.py): who sits on a session's committee, the
+films each member still has to score, and one member's films with every score given to them.
+
+A film counts while it is under review: a film withdrawn meanwhile is no longer asked of anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.messages import FilmStage
+from models.orm import (
+    CommitteeMemberRow,
+    ReviewAssignmentRow,
+    ReviewConflictRow,
+    ScoreRow,
+    SubmissionRow,
+)
+
+UNDER_REVIEW = FilmStage.UNDER_REVIEW.value
+
+
+@dataclass
+class Progress:
+    """A member's films under review: how many, and the titles of those still without their
+    score (in title order)."""
+
+    assigned: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def scored(self) -> int:
+        return self.assigned - len(self.missing)
+
+
+async def members(db: AsyncSession, session_id: str) -> list[CommitteeMemberRow]:
+    return list(
+        await db.scalars(
+            select(CommitteeMemberRow)
+            .where(CommitteeMemberRow.session_id == session_id)
+            .order_by(CommitteeMemberRow.member_id)
+        )
+    )
+
+
+async def member(db: AsyncSession, session_id: str, member_id: str) -> CommitteeMemberRow | None:
+    return await db.get(CommitteeMemberRow, (session_id, member_id))
+
+
+async def progress(db: AsyncSession, session_id: str) -> dict[str, Progress]:
+    """Each member's progress, in one query (a session of 20,000 films has some 60,000
+    assignments: one row each, two columns wide)."""
+    rows = await db.execute(
+        select(ReviewAssignmentRow.member_id, SubmissionRow.original_title, ScoreRow.score)
+        .join(SubmissionRow, SubmissionRow.id == ReviewAssignmentRow.submission_id)
+        .outerjoin(
+            ScoreRow,
+            (ScoreRow.submission_id == ReviewAssignmentRow.submission_id)
+            & (ScoreRow.member_id == ReviewAssignmentRow.member_id),
+        )
+        .where(
+            ReviewAssignmentRow.session_id == session_id,
+            SubmissionRow.status == UNDER_REVIEW,
+        )
+        .order_by(ReviewAssignmentRow.member_id, SubmissionRow.original_title)
+    )
+    done: dict[str, Progress] = {}
+    for member_id, title, score in rows:
+        mine = done.setdefault(member_id, Progress())
+        mine.assigned += 1
+        if score is None:
+            mine.missing.append(title)
+    return done
+
+
+async def films_of(db: AsyncSession, session_id: str, member_id: str) -> list[SubmissionRow]:
+    """The films under review assigned to the member, by title."""
+    return list(
+        await db.scalars(
+            select(SubmissionRow)
+            .join(ReviewAssignmentRow, ReviewAssignmentRow.submission_id == SubmissionRow.id)
+            .where(
+                ReviewAssignmentRow.session_id == session_id,
+                ReviewAssignmentRow.member_id == member_id,
+                SubmissionRow.status == UNDER_REVIEW,
+            )
+            .order_by(SubmissionRow.original_title, SubmissionRow.id)
+        )
+    )
+
+
+async def scores_of(db: AsyncSession, submission_ids: list[str]) -> list[ScoreRow]:
+    """Every member's score of these films."""
+    if not submission_ids:
+        return []
+    return list(
+        await db.scalars(
+            select(ScoreRow)
+            .where(ScoreRow.submission_id.in_(submission_ids))
+            .order_by(ScoreRow.submission_id, ScoreRow.member_id)
+        )
+    )
+
+
+async def assigned(db: AsyncSession, session_id: str, member_id: str, submission_id: str) -> bool:
+    """Whether the film is assigned to the member (and under review)."""
+    found = await db.scalar(
+        select(SubmissionRow.id)
+        .join(ReviewAssignmentRow, ReviewAssignmentRow.submission_id == SubmissionRow.id)
+        .where(
+            ReviewAssignmentRow.session_id == session_id,
+            ReviewAssignmentRow.member_id == member_id,
+            ReviewAssignmentRow.submission_id == submission_id,
+            SubmissionRow.status == UNDER_REVIEW,
+        )
+    )
+    return found is not None
+
+
+async def conflicts_of(
+    db: AsyncSession, session_id: str, member_id: str, source: str | None = None
+) -> list[tuple[ReviewConflictRow, str]]:
+    """The member's conflicts of interest in the session (of one `source`, if given), each
+    with its film's title, by title."""
+    query = (
+        select(ReviewConflictRow, SubmissionRow.original_title)
+        .join(SubmissionRow, SubmissionRow.id == ReviewConflictRow.submission_id)
+        .where(
+            ReviewConflictRow.session_id == session_id,
+            ReviewConflictRow.member_id == member_id,
+        )
+        .order_by(SubmissionRow.original_title)
+    )
+    if source is not None:
+        query = query.where(ReviewConflictRow.source == source)
+    return [(row, title) for row, title in (await db.execute(query)).all()]

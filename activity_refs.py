@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from models.committee import ConflictResult
 from models.eligibility import EligibilityReport
 from models.followup import EndingRecord, ReportRecord
 from models.messages import (
@@ -35,6 +36,7 @@ from models.session_io import (
     AssignResult,
     CalendarChange,
     CommitteeSave,
+    DeclareInput,
     NotSelectedInput,
     RankInput,
     RankResult,
@@ -172,3 +174,10 @@ async def record_progress(data: ReportRecord) -> None: ...
 
 @activity.defn(name="record_followup_end")
 async def record_followup_end(data: EndingRecord) -> None: ...
+
+
+# --- conflicts of interest (activities/reviews.py) ----------------------------------------------
+
+
+@activity.defn(name="declare_conflict")
+async def declare_conflict(data: DeclareInput) -> ConflictResult: ...

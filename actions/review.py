@@ -1,5 +1,5 @@
-"""The selection committee's work: who sits on it, which films each member reviews, their scores
-one film at a time or by the sheet."""
+"""The selection committee's work: who sits on it, which films each member reviews, the conflicts
+of interest they declare, their scores one film at a time or by the sheet."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from gateway.context import Context
 from gateway.handles import session_update, submission_update
 from intake.batch import FieldError, RowError
 from intake.scores import SheetFile
-from models.committee import Member
+from models.committee import ConflictInput, ConflictResult, Member, Relation
 from models.messages import SubmissionState
 from models.session import CommitteeInput, ScoreInput, ScoreSheet
 from models.session_io import AssignResult
@@ -44,6 +44,33 @@ async def set_committee(ctx: Context, session_id: str, members: list[Member]) ->
 async def assign(ctx: Context, session_id: str) -> AssignResult:
     """Assign the films that became eligible since the last assignment (during review)."""
     return await session_update(ctx, session_id, SessionWorkflow.assign_reviews)
+
+
+async def declare_conflict(
+    ctx: Context,
+    session_id: str,
+    member_id: str,
+    submission_id: str,
+    relation: Relation,
+    detail: str | None,
+    actor: str | None = None,
+) -> ConflictResult:
+    """A member's conflict of interest with a film assigned to them (during review): the film
+    goes to the least-loaded free member, or is short; the member's score of it, if any, goes.
+    Declared again, it changes nothing and answers the same. `actor` is who declares it (the
+    member on their page), else the staff member at the command line."""
+    return await session_update(
+        ctx,
+        session_id,
+        SessionWorkflow.declare_conflict,
+        ConflictInput(
+            member_id=member_id,
+            submission_id=submission_id,
+            relation=relation,
+            detail=detail,
+            actor=actor or ctx.actor,
+        ),
+    )
 
 
 async def score(

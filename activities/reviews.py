@@ -1,5 +1,6 @@
-"""Activities of the session's review: the committee's assignments, members' score sheets and
-the ranking (the messages to members are activities/committee_mail.py).
+"""Activities of the session's review: the committee's assignments, the conflicts of interest
+avoided or declared, members' score sheets and the ranking (the messages to members are
+activities/committee_mail.py).
 
 A session may hold 20,000 films, so nothing here passes every film through the workflow: the
 activities read and write in bulk, and the films assigned are told through `film_decisions`.
@@ -7,21 +8,26 @@ activities read and write in bulk, and the films assigned are told through `film
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
 
 from activities.film_decisions import REVIEWABLE, DecisionActivities
 from domain.ranking import rank
-from domain.review import ReviewTarget, assign
+from domain.review import ReviewTarget, assign, declared_why, refusal, replacement
 from domain.scoring import judge_sheet
-from models.orm import ReviewAssignmentRow, ScoreRow, SubmissionRow
+from models.committee import ConflictResult, ConflictSource
+from models.orm import ReviewAssignmentRow, ReviewConflictRow, ScoreRow, SubmissionRow
 from models.ranking import ScoredFilm
 from models.session import DecisionKind, FilmDecision
 from models.session_io import (
     AssignInput,
     AssignResult,
+    DeclareInput,
     RankInput,
     RankResult,
     RecordSheetInput,
@@ -31,6 +37,22 @@ from models.sheets import SheetResult
 from store import repository
 
 
+def target_of(
+    submission_id: str, producers: list[dict[str, Any]], directors: list[dict[str, Any]]
+) -> ReviewTarget:
+    """A film as the committee's rules see it: its producers' companies and its directors."""
+    return ReviewTarget(
+        submission_id=submission_id,
+        companies=[p["company"] for p in producers],
+        people=[d["name"] for d in directors],
+    )
+
+
+def refused(why: str) -> ApplicationError:
+    """A declaration the database refuses (the session's validator cannot see assignments)."""
+    return ApplicationError(why, type="ConflictRefused", non_retryable=True)
+
+
 class ReviewActivities:
     def __init__(self, database: async_sessionmaker, client: Client) -> None:
         self._database = database
@@ -38,43 +60,27 @@ class ReviewActivities:
 
     @activity.defn
     async def assign_reviews(self, data: AssignInput) -> AssignResult:
-        """Give every reviewable film without reviewers its k members, then tell each film."""
+        """Give every reviewable film without reviewers (or only those of `data.only`, films
+        eligible late) its k members, record the conflicts of interest the assignment avoided,
+        then tell each film its reviewers and the members kept from it."""
+        assigned_query = select(ReviewAssignmentRow.submission_id).where(
+            ReviewAssignmentRow.session_id == data.session_id
+        )
+        films_query = select(
+            SubmissionRow.id, SubmissionRow.producers, SubmissionRow.directors
+        ).where(
+            SubmissionRow.session_id == data.session_id,
+            SubmissionRow.status.in_(REVIEWABLE),
+        )
+        if data.only is not None:
+            assigned_query = assigned_query.where(ReviewAssignmentRow.submission_id.in_(data.only))
+            films_query = films_query.where(SubmissionRow.id.in_(data.only))
         async with self._database.begin() as db:
-            assigned = set(
-                (
-                    await db.scalars(
-                        select(ReviewAssignmentRow.submission_id).where(
-                            ReviewAssignmentRow.session_id == data.session_id
-                        )
-                    )
-                ).all()
-            )
-            load: dict[str, int] = {}
-            for member_id in (
-                await db.scalars(
-                    select(ReviewAssignmentRow.member_id).where(
-                        ReviewAssignmentRow.session_id == data.session_id
-                    )
-                )
-            ).all():
-                load[member_id] = load.get(member_id, 0) + 1
-            films = (
-                await db.execute(
-                    select(
-                        SubmissionRow.id, SubmissionRow.producers, SubmissionRow.directors
-                    ).where(
-                        SubmissionRow.session_id == data.session_id,
-                        SubmissionRow.status.in_(REVIEWABLE),
-                    )
-                )
-            ).all()
+            assigned = set((await db.scalars(assigned_query)).all())
+            load = await repository.review_loads(db, data.session_id)
             targets = [
-                ReviewTarget(
-                    submission_id=sid,
-                    companies=[p["company"] for p in producers],
-                    people=[d["name"] for d in directors],
-                )
-                for sid, producers, directors in films
+                target_of(sid, producers, directors)
+                for sid, producers, directors in (await db.execute(films_query)).all()
                 if sid not in assigned
             ]
             result = assign(targets, data.members, data.k, load=load)
@@ -93,6 +99,29 @@ class ReviewActivities:
                 ],
                 ["submission_id", "member_id"],
             )
+            await repository.insert_ignore(
+                db,
+                ReviewConflictRow,
+                [
+                    dict(
+                        session_id=data.session_id,
+                        member_id=c.member_id,
+                        submission_id=c.submission_id,
+                        source=ConflictSource.ASSIGNMENT.value,
+                        relation=None,
+                        why=c.why,
+                        actor="wipflow",
+                        at=data.at,
+                    )
+                    for c in result.conflicts
+                ],
+                ["session_id", "member_id", "submission_id"],
+            )
+        kept: dict[str, dict[str, str]] = {}
+        for c in result.conflicts:
+            kept.setdefault(c.submission_id, {})[c.member_id] = refusal(
+                ConflictSource.ASSIGNMENT, c.why
+            )
         tells = [
             Tell(
                 submission_id=sid,
@@ -103,6 +132,7 @@ class ReviewActivities:
                     reviewers=members,
                     score_range=data.score_range,
                     reason=f"{len(members)} committee members review the film",
+                    conflicts=kept.get(sid, {}),
                 ),
             )
             for sid, members in result.reviewers.items()
@@ -117,6 +147,123 @@ class ReviewActivities:
         return AssignResult(
             assigned=len(tells), short=result.short, conflicts_avoided=len(result.conflicts)
         )
+
+    @activity.defn
+    async def declare_conflict(self, data: DeclareInput) -> ConflictResult:
+        """A member's conflict with a film assigned to them: their assignment and their score of
+        it go, the conflict is recorded with who declared it and why (and in the audit log), the
+        least-loaded free member takes the film (none free: it is short), and the film is told
+        its reviewers. Declared again, or retried, it changes nothing more and answers the same:
+        the recorded conflict is the answer, and its replacement is the member assigned the film
+        at the moment it was recorded."""
+        c = data.conflict
+        async with self._database.begin() as db:
+            recorded = await db.get(
+                ReviewConflictRow, (data.session_id, c.member_id, c.submission_id)
+            )
+            if recorded is None:
+                recorded = await self._record_declared(db, data)
+            elif recorded.source != ConflictSource.DECLARED.value:
+                raise refused(f"{c.member_id} was never assigned this film: {recorded.why}")
+            replaced_by = await db.scalar(
+                select(ReviewAssignmentRow.member_id).where(
+                    ReviewAssignmentRow.submission_id == c.submission_id,
+                    ReviewAssignmentRow.assigned_at == recorded.at,
+                )
+            )
+            reviewers = await repository.reviewers_of(db, c.submission_id)
+            kept = {
+                member: refusal(ConflictSource(source), why)
+                for member, source, why in await repository.film_conflicts(
+                    db, data.session_id, c.submission_id
+                )
+            }
+        result = ConflictResult(
+            submission_id=c.submission_id,
+            member_id=c.member_id,
+            why=recorded.why,
+            replaced_by=replaced_by,
+            reviewers=reviewers,
+        )
+        if recorded.at == data.at:  # this declaration or a retry of it: the film hears of it
+            instead = f"{replaced_by} reviews it instead" if replaced_by else "no one is free"
+            decision = FilmDecision(
+                kind=DecisionKind.UNDER_REVIEW,
+                at=data.at,
+                deadline=data.review_deadline,
+                reviewers=reviewers,
+                score_range=data.score_range,
+                reason=f"{c.member_id} declared a conflict of interest: {instead}",
+                conflicts=kept,
+            )
+            await self._decisions.tell(
+                data.session_id,
+                [Tell(submission_id=c.submission_id, decision=decision)],
+                actor=c.actor,
+                key=f"{data.session_id}:conflict:{c.member_id}:{data.at.isoformat()}",
+            )
+        return result
+
+    async def _record_declared(self, db: AsyncSession, data: DeclareInput) -> ReviewConflictRow:
+        c = data.conflict
+        film = await db.get(SubmissionRow, c.submission_id)
+        if film is None or film.session_id != data.session_id:
+            raise refused(f"{c.submission_id} is not a film of {data.session_id}")
+        if film.status not in REVIEWABLE:
+            raise refused(f"this film is {film.status}, not under review")
+        reviewers = await repository.reviewers_of(db, c.submission_id)
+        if c.member_id not in reviewers:
+            raise refused(
+                f"{c.member_id} is not assigned to this film: a conflict is declared with a "
+                f"film to review (its reviewers: {', '.join(reviewers) or 'none'})"
+            )
+        kept_out = {m for m, _, _ in await repository.film_conflicts(db, film.session_id, film.id)}
+        instead = replacement(
+            target_of(film.id, film.producers, film.directors),
+            data.members,
+            reviewers,
+            await repository.review_loads(db, data.session_id),
+            kept_out | {c.member_id},
+        )
+        for table in (ReviewAssignmentRow, ScoreRow):
+            await db.execute(
+                delete(table).where(
+                    table.submission_id == c.submission_id, table.member_id == c.member_id
+                )
+            )
+        row = ReviewConflictRow(
+            session_id=data.session_id,
+            member_id=c.member_id,
+            submission_id=c.submission_id,
+            source=ConflictSource.DECLARED.value,
+            relation=c.relation.value,
+            why=declared_why(c.relation, c.detail),
+            actor=c.actor,
+            at=data.at,
+        )
+        db.add(row)
+        if instead is not None:
+            db.add(
+                ReviewAssignmentRow(
+                    submission_id=c.submission_id,
+                    member_id=instead,
+                    session_id=data.session_id,
+                    assigned_at=data.at,
+                )
+            )
+        await repository.audit(
+            db,
+            key=f"{c.submission_id}:conflict:{c.member_id}",
+            at=data.at,
+            actor=c.actor,
+            entity_type="submission",
+            entity_id=c.submission_id,
+            action="conflict_declared",
+            reason=f"{c.member_id} {row.why}; "
+            + (f"{instead} reviews the film instead" if instead else "no member is free: short"),
+        )
+        await db.flush()
+        return row
 
     @activity.defn
     async def record_score_sheet(self, data: RecordSheetInput) -> SheetResult:
@@ -140,8 +287,14 @@ class ReviewActivities:
                     )
                 ).all()
             )
-            accepted, refused = judge_sheet(
-                sheet.member_id, sheet.scores, assigned, data.score_range
+            conflicts = {
+                sid: refusal(ConflictSource(source), why)
+                for sid, source, why in await repository.member_conflicts(
+                    db, data.session_id, sheet.member_id, [s.submission_id for s in sheet.scores]
+                )
+            }
+            accepted, rows_refused = judge_sheet(
+                sheet.member_id, sheet.scores, assigned, data.score_range, conflicts
             )
             await repository.upsert_scores(
                 db,
@@ -158,7 +311,7 @@ class ReviewActivities:
                     for s in accepted
                 ],
             )
-        return SheetResult(recorded=len(accepted), refused=refused)
+        return SheetResult(recorded=len(accepted), refused=rows_refused)
 
     @activity.defn
     async def rank_films(self, data: RankInput) -> RankResult:
@@ -202,6 +355,7 @@ class ReviewActivities:
     def all(self) -> list:
         return [
             self.assign_reviews,
+            self.declare_conflict,
             self.record_score_sheet,
             self.rank_films,
         ]

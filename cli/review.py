@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from cli.common import JsonFlag, command, emit, group, out, print_rejected, staff
+from models.committee import Relation
 
 review_app = group("review")
 
@@ -49,6 +51,60 @@ async def review_assign(session_id: str, as_json: JsonFlag = False) -> None:
             f"{result.assigned} film(s) assigned; {len(result.short)} short of reviewers; "
             f"{result.conflicts_avoided} conflict(s) of interest avoided"
         ),
+    )
+
+
+@command(review_app, "conflicts")
+async def review_conflicts(session_id: str, as_json: JsonFlag = False) -> None:
+    """The members kept from films for a conflict of interest: avoided by the assignment or
+    declared, with who recorded each and why."""
+    from readmodels.review import conflicts
+
+    async with staff() as ctx:
+        lines = await conflicts(ctx, session_id)
+
+    def render() -> None:
+        table = Table("member", "film", "source", "why", "by", "at (UTC)")
+        for c in lines:
+            table.add_row(
+                c.member_id,
+                f"{c.title} ({c.submission_id})",
+                c.source.value,
+                c.why,
+                c.actor,
+                f"{c.at:%Y-%m-%d %H:%M}",
+            )
+        out.print(table if lines else "no conflict of interest recorded")
+
+    emit(lines, as_json, render)
+
+
+@command(review_app, "conflict")
+async def review_conflict(
+    session_id: str,
+    member: Annotated[str, typer.Argument(help="The committee member's id")],
+    submission_id: str,
+    relation: Annotated[Relation, typer.Option(help="What ties the member to the film")],
+    detail: Annotated[
+        str | None, typer.Option(help="Whom: the company, the person, or what else")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """A member's conflict of interest with a film assigned to them (during review): the film
+    goes to the least-loaded free member, or is short; the member's score of it goes."""
+    from actions.review import declare_conflict
+
+    async with staff() as ctx:
+        result = await declare_conflict(ctx, session_id, member, submission_id, relation, detail)
+    instead = (
+        f"{result.replaced_by} reviews it instead"
+        if result.replaced_by
+        else "no member is free: the film is short of a reviewer"
+    )
+    emit(
+        result,
+        as_json,
+        lambda: out.print(f"{member} {result.why}: {instead}", highlight=False),
     )
 
 

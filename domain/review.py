@@ -9,13 +9,17 @@ Assignment is greedy and deterministic: the films with the fewest members free t
 first, and each takes the least-loaded free members (ties by member id). Without conflicts the
 loads differ by at most one (tests/test_review.py); a film with fewer free members than k gets all
 of them and is reported as short, never a conflicted member.
+
+A member may also declare a conflict with a film assigned to them: the film then goes to the
+member the assignment would have chosen (`replacement`), and the conflict is said in the words
+of `declared_why`; a score the member gives the film later is refused with `refusal`.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from models.committee import Member
+from models.committee import ConflictSource, Member, Relation
 from models.names import normalise_name
 
 
@@ -96,3 +100,44 @@ def assign(
         if len(chosen) < k:
             short[sid] = len(chosen)
     return Assignment(reviewers=reviewers, conflicts=conflicts, short=short)
+
+
+def declared_why(relation: Relation, detail: str | None) -> str:
+    """A declared conflict in words, as recorded and as a refused score says it:
+    (works_for, "Conflict Films S.A.") → "works for Conflict Films S.A."."""
+    whom = " ".join(detail.split()) if detail else ""
+    if relation is Relation.WORKS_FOR:
+        return f"works for {whom}" if whom else "works for one of the film's producers"
+    if relation is Relation.CREDITED:
+        return f"is credited on this film ({whom})" if whom else "is credited on this film"
+    if relation is Relation.RELATED:
+        return f"is related to {whom}" if whom else "is related to someone on the film"
+    return whom or "has a conflict of interest with this film"
+
+
+def refusal(source: ConflictSource, why: str) -> str:
+    """What a member with a conflict reads when they score the film anyway."""
+    if source is ConflictSource.DECLARED:
+        return f"conflict of interest declared: {why}"
+    return f"conflict of interest: {why}"
+
+
+def replacement(
+    target: ReviewTarget,
+    members: list[Member],
+    reviewers: list[str],
+    load: dict[str, int],
+    kept_out: set[str],
+) -> str | None:
+    """Who reviews `target` instead of a member who declared a conflict with it, by the rules of
+    `assign`: a member not already reviewing it, not kept from it (`kept_out`: the members with
+    a recorded conflict, the declaring one included) and with no conflict with it, the least
+    loaded, ties by id. None when no one is free: the film is short of a reviewer."""
+    free = [
+        m
+        for m in members
+        if m.id not in reviewers and m.id not in kept_out and conflict(m, target) is None
+    ]
+    if not free:
+        return None
+    return min(free, key=lambda m: (load.get(m.id, 0), m.id)).id

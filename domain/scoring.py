@@ -29,12 +29,16 @@ def judge_sheet(
     scores: list[SheetScore],
     assigned: dict[str, str],
     score_range: tuple[float, float],
+    conflicts: dict[str, str] | None = None,
 ) -> tuple[list[SheetScore], list[SheetRefusal]]:
     """Split a sheet into the scores to record and the rows refused, with why.
 
     `assigned` maps each film of the sheet that is assigned to this member to the film's stage:
-    only a film still under review takes a score. A film twice on one sheet is judged on its
-    first row; the second is refused rather than silently replacing it."""
+    only a film still under review takes a score. `conflicts` maps the films the member is kept
+    from for a conflict of interest to the words that say so (domain/review.py `refusal`). A
+    film twice on one sheet is judged on its first row; the second is refused rather than
+    silently replacing it."""
+    conflicts = conflicts or {}
     low, high = score_range
     accepted: list[SheetScore] = []
     refused: list[SheetRefusal] = []
@@ -44,6 +48,8 @@ def judge_sheet(
         field = "submission_id"
         if sid in seen:
             reason = "scored twice in this sheet: only its first row counts"
+        elif sid in conflicts:
+            reason = conflicts[sid]
         elif stage is None:
             reason = f"not assigned to {member_id} in this session"
         elif stage != "under_review":

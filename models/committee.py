@@ -4,6 +4,7 @@ where and in which language they are written to."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -57,3 +58,24 @@ class ConflictResult(BaseModel):
     replaced_by: str | None = Field(
         description="the member who reviews it instead, if any was free"
     )
+    reviewers: list[str] = Field(default_factory=list, description="the film's reviewers now")
+
+
+class ConflictSource(StrEnum):
+    """How a conflict came to be recorded (table `review_conflicts`)."""
+
+    ASSIGNMENT = "assignment"  # the assignment kept the member from the film
+    DECLARED = "declared"  # the member declared it with a film assigned to them
+
+
+class ConflictLine(BaseModel):
+    """One recorded conflict of interest, as staff read it (`review conflicts`)."""
+
+    member_id: str
+    submission_id: str
+    title: str
+    source: ConflictSource
+    relation: Relation | None
+    why: str
+    actor: str
+    at: datetime

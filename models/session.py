@@ -75,6 +75,9 @@ class SessionInput(BaseModel):
     screenings: dict[str, datetime] = Field(default_factory=dict, description="film -> time")
     partnering: list[str] | None = Field(None, description="lineup its partnering last heard")
     tells: int = Field(0, description="fan-outs sent, numbering their audit keys")
+    late_eligible: list[str] = Field(
+        default_factory=list, description="films eligible after a fix, still to assign"
+    )
 
 
 class SessionStatus(BaseModel):
@@ -167,6 +170,16 @@ class FilmDecision(BaseModel):
     score_range: tuple[float, float] | None = None
     screening_at: datetime | None = None
     version: int | None = Field(None, description="of the approved matches or meetings")
+    # Members kept from the film for a conflict of interest, with the words a score of theirs is
+    # refused with (domain/review.py `refusal`). Empty in decisions saved before there were any.
+    conflicts: dict[str, str] = Field(default_factory=dict, description="member id -> why")
+
+
+class FilmEligible(BaseModel):
+    """Signal `film_eligible` from a film judged eligible after a fix: the session assigns it
+    reviewers if its review has begun. Only the id: no one's personal data travels."""
+
+    submission_id: str
 
 
 class ScoreInput(BaseModel):

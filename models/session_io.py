@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from models.committee import Member
+from models.committee import ConflictInput, Member
 from models.ranking import Aggregate
 from models.session import FilmDecision, ScoreSheet
 
@@ -60,12 +60,26 @@ class AssignInput(BaseModel):
     review_deadline: datetime
     score_range: tuple[float, float]
     at: datetime
+    only: list[str] | None = Field(
+        None, description="these films (eligible late) rather than every film without reviewers"
+    )
 
 
 class AssignResult(BaseModel):
     assigned: int
     short: dict[str, int]
     conflicts_avoided: int
+
+
+class DeclareInput(BaseModel):
+    """A member's declared conflict, with what the session knows to reassign and re-tell it."""
+
+    session_id: str
+    conflict: ConflictInput
+    members: list[Member]
+    review_deadline: datetime
+    score_range: tuple[float, float]
+    at: datetime
 
 
 class RemindInput(BaseModel):

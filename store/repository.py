@@ -21,6 +21,7 @@ from models.orm import (
     EligibilityResultRow,
     ProgrammeRow,
     ReviewAssignmentRow,
+    ReviewConflictRow,
     ScoreRow,
     SessionRow,
     SubmissionRow,
@@ -241,3 +242,64 @@ async def upsert_scores(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> Non
             },
         )
         await db.execute(stmt)
+
+
+# --- the committee's review: loads and conflicts of interest -----------------------------------
+
+
+async def review_loads(db: AsyncSession, session_id: str) -> dict[str, int]:
+    """How many films each member of the session's committee is assigned."""
+    query = (
+        select(ReviewAssignmentRow.member_id, func.count())
+        .where(ReviewAssignmentRow.session_id == session_id)
+        .group_by(ReviewAssignmentRow.member_id)
+    )
+    return {member: count for member, count in (await db.execute(query)).all()}
+
+
+async def reviewers_of(db: AsyncSession, submission_id: str) -> list[str]:
+    query = (
+        select(ReviewAssignmentRow.member_id)
+        .where(ReviewAssignmentRow.submission_id == submission_id)
+        .order_by(ReviewAssignmentRow.member_id)
+    )
+    return list((await db.scalars(query)).all())
+
+
+async def film_conflicts(db: AsyncSession, session_id: str, submission_id: str) -> list[Any]:
+    """The members kept from a film, as (member_id, source, why) rows."""
+    query = (
+        select(ReviewConflictRow.member_id, ReviewConflictRow.source, ReviewConflictRow.why)
+        .where(
+            ReviewConflictRow.session_id == session_id,
+            ReviewConflictRow.submission_id == submission_id,
+        )
+        .order_by(ReviewConflictRow.member_id)
+    )
+    return list((await db.execute(query)).all())
+
+
+async def member_conflicts(
+    db: AsyncSession, session_id: str, member_id: str, submission_ids: Sequence[str]
+) -> list[Any]:
+    """The films among `submission_ids` a member is kept from, as (submission_id, source, why)."""
+    query = select(
+        ReviewConflictRow.submission_id, ReviewConflictRow.source, ReviewConflictRow.why
+    ).where(
+        ReviewConflictRow.session_id == session_id,
+        ReviewConflictRow.member_id == member_id,
+        ReviewConflictRow.submission_id.in_(set(submission_ids)),
+    )
+    return list((await db.execute(query)).all())
+
+
+async def session_conflicts(db: AsyncSession, session_id: str) -> list[Any]:
+    """Every conflict recorded in the session, with its film's title: (row, title), by film then
+    member."""
+    query = (
+        select(ReviewConflictRow, SubmissionRow.original_title)
+        .join(SubmissionRow, SubmissionRow.id == ReviewConflictRow.submission_id)
+        .where(ReviewConflictRow.session_id == session_id)
+        .order_by(ReviewConflictRow.submission_id, ReviewConflictRow.member_id)
+    )
+    return list((await db.execute(query)).all())

@@ -12,9 +12,16 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from domain.ranking import rank
-from domain.review import ReviewTarget, assign, conflict
+from domain.review import (
+    ReviewTarget,
+    assign,
+    conflict,
+    declared_why,
+    refusal,
+    replacement,
+)
 from domain.scoring import judge_sheet, split_sheet
-from models.committee import Member
+from models.committee import ConflictSource, Member, Relation
 from models.ranking import Aggregate, ScoredFilm
 from models.session import ScoreSheet
 from models.sheets import MAX_SHEET_COMMENTS, MAX_SHEET_ROWS, SheetScore
@@ -98,6 +105,66 @@ def test_without_conflicts_loads_differ_by_at_most_one(n_films, n_members, k):
     assert sum(loads) == n_films * min(k, n_members)
 
 
+# --- declared conflicts -------------------------------------------------------------------------
+
+
+def test_a_declared_conflict_is_said_from_its_relation_and_detail():
+    said = declared_why
+    assert said(Relation.WORKS_FOR, "Conflict Films S.A.") == "works for Conflict Films S.A."
+    assert said(Relation.WORKS_FOR, None) == "works for one of the film's producers"
+    assert said(Relation.CREDITED, "editor") == "is credited on this film (editor)"
+    assert said(Relation.RELATED, "  Tomás   Pérez ") == "is related to Tomás Pérez"
+    assert said(Relation.OTHER, "co-wrote an earlier draft") == "co-wrote an earlier draft"
+    assert said(Relation.OTHER, None) == "has a conflict of interest with this film"
+    declared = refusal(ConflictSource.DECLARED, said(Relation.WORKS_FOR, "Conflict Films S.A."))
+    assert declared == "conflict of interest declared: works for Conflict Films S.A."
+    film = target(1, companies=["Cine Sur"])
+    avoided = conflict(Member(id="b", name="B", company="Cine Sur"), film)
+    assert refusal(ConflictSource.ASSIGNMENT, avoided) == (
+        "conflict of interest: works for Cine Sur, a producer of this film"
+    )
+
+
+def test_the_replacement_is_the_least_loaded_free_member_ties_by_id():
+    members = [
+        Member(id="ana", name="Ana"),
+        Member(id="bruno", name="Bruno", company="Cine Sur"),  # a producer of the film
+        Member(id="carla", name="Carla"),
+        Member(id="diego", name="Diego"),
+        Member(id="elena", name="Elena"),
+    ]
+    film = target(1, companies=["Cine Sur"])
+    load = {"ana": 3, "bruno": 0, "carla": 2, "diego": 2, "elena": 5}
+    # ana declares; elena already reviews the film; bruno works for its producer.
+    chosen = replacement(film, members, ["ana", "elena"], load, kept_out={"ana"})
+    assert chosen == "carla"  # carla and diego are as loaded: by id
+    assert replacement(film, members, ["ana", "elena"], load, kept_out={"ana", "carla"}) == "diego"
+    assert replacement(film, members, ["ana", "carla", "diego", "elena"], load, {"ana"}) is None
+
+
+@given(
+    film=target_lists.filter(bool).map(lambda ts: ts[0]),
+    members=member_lists,
+    data=st.data(),
+)
+def test_a_replacement_is_free_and_no_one_freer_is_passed_over(film, members, data):
+    ids = [m.id for m in members]
+    reviewers = data.draw(st.lists(st.sampled_from(ids), unique=True))
+    kept_out = set(data.draw(st.lists(st.sampled_from(ids), unique=True)))
+    load = {m: data.draw(st.integers(0, 5)) for m in ids}
+    chosen = replacement(film, members, reviewers, load, kept_out)
+    free = [
+        m
+        for m in members
+        if m.id not in reviewers and m.id not in kept_out and conflict(m, film) is None
+    ]
+    if chosen is None:
+        assert free == []
+    else:
+        assert chosen in {m.id for m in free}
+        assert all((load[chosen], chosen) <= (load[m.id], m.id) for m in free)
+
+
 def scored(sid: str, scores, minutes=0) -> ScoredFilm:
     return ScoredFilm(
         submission_id=sid, scores=scores, submitted_at=T0 + timedelta(minutes=minutes)
@@ -170,6 +237,22 @@ def test_a_sheet_records_its_good_rows_and_says_why_of_each_other():
         "this film is withdrawn, not under review",
         "not assigned to ana in this session",
         "scored twice in this sheet: only its first row counts",
+    ]
+
+
+def test_a_sheet_row_of_a_film_kept_for_a_conflict_says_the_conflict():
+    assigned = {"s/1": "under_review"}
+    conflicts = {
+        "s/2": "conflict of interest declared: works for Conflict Films S.A.",
+        "s/3": "conflict of interest: works for Cine Sur, a producer of this film",
+    }
+    rows = [SheetScore(submission_id=f"s/{i}", score=5) for i in (1, 2, 3, 4)]
+    accepted, refused = judge_sheet("ana", rows, assigned, (0, 10), conflicts)
+    assert accepted == rows[:1]
+    assert [r.reason for r in refused] == [
+        conflicts["s/2"],
+        conflicts["s/3"],
+        "not assigned to ana in this session",
     ]
 
 

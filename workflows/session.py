@@ -23,8 +23,10 @@ few dozen events as a call of 150.
 
 Messages (all updates are validated before they are accepted):
 - updates `set_committee`, `assign_reviews`, `score_sheet` (a member's scores for many films),
-  `extend`, `advance`, `pin`, `exclude`, `confirm`, `decline`; signal `film_withdrawn` (from a
-  film's workflow); query `status`.
+  `declare_conflict` (a member's conflict with a film assigned to them: the film goes to a free
+  member), `extend`, `advance`, `pin`, `exclude`, `confirm`, `decline`; signals `film_withdrawn`
+  and `film_eligible` (from a film's workflow: eligible after a fix, assigned if in review);
+  query `status`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     import activity_refs
     from domain import selection
     from domain.selection import SelectionError
+    from models.committee import ConflictInput, ConflictResult
     from models.selection import SelectionState
     from models.session import (
         NEXT_STAGE,
@@ -48,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
         AnswerInput,
         CommitteeInput,
         ExtendInput,
+        FilmEligible,
         PinInput,
         ScoreSheet,
         SessionInput,
@@ -67,15 +71,17 @@ with workflow.unsafe.imports_passed_through():
         check_advance,
         check_answer,
         check_committee,
+        check_conflict,
         check_extend,
         check_ranking_change,
         check_score_sheet,
     )
+    from workflows.session_review import SessionReview
     from workflows.session_steps import DB_ACTIVITY, MEMBER_MAIL, SessionSteps
 
 
 @workflow.defn(name=WorkflowType.SESSION)
-class SessionWorkflow(SessionSteps):
+class SessionWorkflow(SessionSteps, SessionReview):
     @workflow.init
     def __init__(self, input: SessionInput) -> None:
         self._s = input.model_copy(deep=True)
@@ -126,6 +132,7 @@ class SessionWorkflow(SessionSteps):
         for request in self._withdrawn:
             await self._film_left(request)
         self._withdrawn.clear()
+        await self._assign_late()
         if (
             s.stage is SessionStage.REVIEW
             and s.reminded_for != s.calendar.review_deadline
@@ -178,6 +185,23 @@ class SessionWorkflow(SessionSteps):
     def film_withdrawn(self, request: AnswerInput) -> None:
         self._withdrawn.append(request)
         self._wake = True
+
+    @workflow.signal
+    def film_eligible(self, film: FilmEligible) -> None:
+        # Kept while the call is open too: the review may be starting, its assignment already
+        # read. The main loop assigns them in review and drops them otherwise.
+        if self._s.stage in (SessionStage.CALL_OPEN, SessionStage.REVIEW):
+            self._s.late_eligible.append(film.submission_id)
+        self._wake = True
+
+    @workflow.update
+    async def declare_conflict(self, request: ConflictInput) -> ConflictResult:
+        async with self._lock:
+            return await self._declare(request)
+
+    @declare_conflict.validator
+    def validate_declare_conflict(self, request: ConflictInput) -> None:
+        check_conflict(self._s, request, workflow.now())
 
     @workflow.update
     async def set_committee(self, request: CommitteeInput) -> SessionStatus:

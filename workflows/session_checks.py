@@ -13,6 +13,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain import calendar
     from domain.selection import SelectionError
+    from models.committee import ConflictInput
     from models.selection import SelectionState
     from models.session import (
         NEXT_STAGE,
@@ -51,6 +52,24 @@ def check_score_sheet(s: SessionInput, sheet: ScoreSheet, now: datetime) -> None
         raise ValueError(
             f"{sheet.member_id} is not on the committee (its members: {', '.join(members)})"
         )
+
+
+def check_conflict(s: SessionInput, request: ConflictInput, now: datetime) -> None:
+    """A member's declared conflict: during review, before its deadline, by a member of the
+    committee, with a film of this session. Whether the film is theirs the database says (the
+    activity refuses a film not assigned to them)."""
+    if s.stage is not SessionStage.REVIEW:
+        raise ValueError(f"conflicts are declared during review; the session is {s.stage}")
+    if now > s.calendar.review_deadline:
+        closed = s.calendar.review_deadline
+        raise ValueError(f"the review closed at {closed:%Y-%m-%d %H:%M} UTC")
+    members = [m.id for m in s.committee]
+    if request.member_id not in members:
+        raise ValueError(
+            f"{request.member_id} is not on the committee (its members: {', '.join(members)})"
+        )
+    if not request.submission_id.startswith(s.session_id + "/"):
+        raise ValueError(f"{request.submission_id} is not a film of {s.session_id}")
 
 
 def check_extend(s: SessionInput, request: ExtendInput, now: datetime) -> None:

@@ -14,8 +14,10 @@ Messages:
 - update `withdraw(WithdrawInput)`: the producer withdraws the film, before a final stage; a film
   holding or awaiting a slot tells its session, which offers the slot to the next film;
 - update `score(ScoreInput)`: a committee member assigned to the film scores it (again replaces);
+  a member kept from it for a conflict of interest is refused with the conflict's words;
 - signal `decide(FilmDecision)`: the session's decision about this film;
-- query `state()`: the stage, the latest rule results, deadlines, and the review.
+- query `state()`: the stage, the latest rule results, deadlines, and the review;
+- signals to its session: `film_withdrawn` (a film in play), `film_eligible` (after a fix).
 
 Search attributes: WipProgramme, WipSession and WipCountry at start; WipStage, WipStatus (whom
 the film waits for) and WipDeadline (until when) follow every stage.
@@ -28,7 +30,6 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     import activity_refs
@@ -57,13 +58,18 @@ with workflow.unsafe.imports_passed_through():
         AnswerInput,
         DecisionKind,
         FilmDecision,
+        FilmEligible,
         ScoreInput,
     )
     from models.submission import SubmissionForm
-    from shared import WorkflowType, session_workflow_id
+    from shared import WorkflowType
     from workflows.progress import publish
     from workflows.submission_fix import check_fix, merge
+    from workflows.submission_session import check_score, tell_session
     from workflows.submission_view import ANSWER_BY, stage_details, waiting_on
+
+# A film eligible after a fix tells its session (signal `film_eligible`); earlier runs did not.
+LATE_ELIGIBLE = "2026-12-late-eligible"
 
 DB_ACTIVITY = dict(
     start_to_close_timeout=timedelta(seconds=30),
@@ -141,6 +147,14 @@ class SubmissionWorkflow:
                 actor, self._fix, self._fix_deadline = self._fix.actor, None, None
 
         if self._withdrawal is None and self._stage is FilmStage.ELIGIBLE:
+            if self._check_no > 1 and workflow.patched(LATE_ELIGIBLE):
+                # Eligible after a fix: if its review has begun, the session assigns it reviewers
+                # (told before the mail, which may wait on a server).
+                await tell_session(
+                    self._input.session_id,
+                    "film_eligible",
+                    FilmEligible(submission_id=self._input.submission_id),
+                )
             await self._notify(MessageKind.ELIGIBLE)
         elif self._withdrawal is None and self._stage is FilmStage.INELIGIBLE:
             await self._notify(MessageKind.INELIGIBLE, str(self._check_no), reasons=self._failing())
@@ -260,7 +274,9 @@ class SubmissionWorkflow:
         """Follow the session's decision. The session has already written it to the database."""
         kind = decision.kind
         if kind is DecisionKind.UNDER_REVIEW:
+            # Told again when a member declares a conflict: their score goes with them.
             self._review = decision
+            self._scores = {m: v for m, v in self._scores.items() if m in decision.reviewers}
         elif kind is DecisionKind.OFFERED:
             self._offer = decision
         stage = STAGE_FOR_DECISION[kind]
@@ -286,21 +302,15 @@ class SubmissionWorkflow:
         self._enter(FilmStage.WITHDRAWN)
         if in_play:
             # The session gives the slot to the next film; it ignores films it no longer counts.
-            session = workflow.get_external_workflow_handle(
-                session_workflow_id(self._input.session_id)
+            await tell_session(
+                self._input.session_id,
+                "film_withdrawn",
+                AnswerInput(
+                    submission_id=self._input.submission_id,
+                    reason=request.reason,
+                    actor=request.actor,
+                ),
             )
-            try:
-                await session.signal(
-                    "film_withdrawn",
-                    AnswerInput(
-                        submission_id=self._input.submission_id,
-                        reason=request.reason,
-                        actor=request.actor,
-                    ),
-                )
-            except FailureError as exc:
-                # A session that has ended has no slot to give: the withdrawal stands regardless.
-                workflow.logger.warning("session did not take the withdrawal: %s", exc)
 
     def _enter(self, stage: FilmStage, decision: FilmDecision | None = None) -> None:
         self._stage = stage
@@ -357,18 +367,7 @@ class SubmissionWorkflow:
 
     @score.validator
     def validate_score(self, score: ScoreInput) -> None:
-        if self._stage is not FilmStage.UNDER_REVIEW or self._review is None:
-            raise ValueError(f"this film is {self._stage.value}, not under review")
-        if score.member_id not in self._review.reviewers:
-            raise ValueError(
-                f"{score.member_id} is not assigned to this film "
-                f"(its reviewers: {', '.join(self._review.reviewers)})"
-            )
-        low, high = self._review.score_range or (0, 10)
-        if not low <= score.score <= high:
-            raise ValueError(f"a score is between {low:g} and {high:g}, not {score.score:g}")
-        if self._review.deadline and workflow.now() > self._review.deadline:
-            raise ValueError(f"the review closed at {self._review.deadline:%Y-%m-%d %H:%M} UTC")
+        check_score(self._stage, self._review, score, workflow.now())
 
     @workflow.update
     async def submit_fix(self, fix: FixInput) -> SubmissionState:

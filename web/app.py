@@ -23,6 +23,7 @@ from web.call import router as call
 from web.fix import router as fix
 from web.pages import problem, router
 from web.report import router as report
+from web.review import router as review
 from web.security import Guard, Throttle
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -51,6 +52,7 @@ def create_app(
     app.include_router(call)
     app.include_router(award)
     app.include_router(fix)
+    app.include_router(review)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

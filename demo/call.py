@@ -5,7 +5,6 @@ is compressed to seconds."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from temporalio.client import Client, WorkflowHandle
 import devserver
 from demo import producers
 from demo.cast import COMMITTEE, CORRECTIONS, MALFORMED
+from demo.committee import committee_works
 from demo.event import follow_up, partner_up
 from intake.batch import read_batch
 from intake.generate import generate
@@ -25,16 +25,13 @@ from intake.opening import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.message_kinds import MessageKind
 from models.messages import FilmStage
-from models.orm import AuditRow, ReviewAssignmentRow, SubmissionRow
+from models.orm import AuditRow, SubmissionRow
 from models.session import (
     AdvanceInput,
     CommitteeInput,
-    ScoreInput,
-    ScoreSheet,
     SessionStage,
 )
-from models.sheets import SheetScore
-from shared import session_workflow_id, submission_workflow_id
+from shared import submission_workflow_id
 from store import repository
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
@@ -90,10 +87,11 @@ async def run_session(settings, client: Client, database, programme, year, count
 
     await _stage(handle, SessionStage.REVIEW)
     await _eligibility_table(database, row.id, say)
-    scored, left = await _committee_scores(client, database, row.id)
+    scored, left, conflicted = await committee_works(database, row.id)
     say(
-        f"the committee scored {scored} assignments, lucia film by film and the others in one "
-        f"sheet each; lucia left {left} unscored"
+        f"pablo declared a conflict of interest with {conflicted} on his page; it went to a free "
+        f"member. the committee scored {scored} films on their pages, through the links in "
+        f"their invitations; lucia left {left} unscored"
     )
     await _stage(handle, SessionStage.CONFIRMATION)
     async with database() as db:
@@ -199,44 +197,6 @@ async def _eligibility_table(database, sid: str, say) -> None:
     for status, n in sorted(counts.items()):
         table.add_row(status, str(n))
     say(table)
-
-
-async def _committee_scores(client: Client, database, sid: str) -> tuple[int, int]:
-    """Each member scores their films (a stable pseudo-random 3–10): lucia film by film, and
-    forgets two; the others each send the session one sheet of all their films."""
-    async with database() as db:
-        assignments = (
-            await db.execute(
-                select(ReviewAssignmentRow.submission_id, ReviewAssignmentRow.member_id)
-                .where(ReviewAssignmentRow.session_id == sid)
-                .order_by(ReviewAssignmentRow.submission_id)
-            )
-        ).all()
-    lucia = [a for a in assignments if a[1] == "lucia"]
-    forgotten = set(lucia[-2:])
-    scored = 0
-    sheets: dict[str, list[SheetScore]] = {}
-    for submission_id, member in assignments:
-        digest = hashlib.sha256(f"{submission_id}{member}".encode()).digest()
-        score = 3 + digest[0] % 8
-        if member != "lucia":
-            sheets.setdefault(member, []).append(
-                SheetScore(submission_id=submission_id, score=score, comment="demo score")
-            )
-        elif (submission_id, member) not in forgotten:
-            film = client.get_workflow_handle_for(
-                SubmissionWorkflow.run, submission_workflow_id(submission_id)
-            )
-            await film.execute_update(
-                SubmissionWorkflow.score,
-                ScoreInput(member_id=member, score=score, comment="demo score"),
-            )
-            scored += 1
-    session = client.get_workflow_handle_for(SessionWorkflow.run, session_workflow_id(sid))
-    for member, scores in sheets.items():
-        sheet = ScoreSheet(member_id=member, scores=scores)
-        scored += (await session.execute_update(SessionWorkflow.score_sheet, sheet)).recorded
-    return scored, len(forgotten)
 
 
 async def _confirm_promotions(

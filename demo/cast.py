@@ -10,11 +10,24 @@ from intake.generate import generate
 from models.committee import Member
 
 COMMITTEE = [
-    Member(id="lucia", name="Lucía Puenzo"),
-    Member(id="marco", name="Marco Müller", company="Cine Sur"),  # works for a producer
-    Member(id="ines", name="Inés Ortega", declared_conflicts=["Rio Bravo Films"]),
-    Member(id="pablo", name="Pablo Cruz"),
-    Member(id="sofia", name="Sofía Lara"),
+    Member(id="lucia", name="Lucía Puenzo", email="lucia@jury.example", language="es"),
+    # works for a producer
+    Member(
+        id="marco",
+        name="Marco Müller",
+        company="Cine Sur",
+        email="marco@jury.example",
+        language="fr",
+    ),
+    Member(
+        id="ines",
+        name="Inés Ortega",
+        declared_conflicts=["Rio Bravo Films"],
+        email="ines@jury.example",
+        language="es",
+    ),
+    Member(id="pablo", name="Pablo Cruz", email="pablo@jury.example", language="pt"),
+    Member(id="sofia", name="Sofía Lara", email="sofia@jury.example", language="en"),
 ]
 
 # What a producer sends back for each kind of needs-fix.

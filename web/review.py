@@ -5,7 +5,8 @@ their progress, and a conflict of interest declared where it is noticed. In the 
 (`?lang=` switches it).
 
 Each answer is posted, then the page is shown again by a redirect (a reload sends nothing twice),
-at the film answered; a refusal is shown beside its film."""
+at the film answered; a refusal is shown beside its film. Answers are throttled by film (a
+member scores a list of films at their own pace) and, as every door's, by address."""
 
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ async def give_conflict(
     detail: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
     ctx = request.app.state.ctx
-    if turned_away := await refused(request, token, csrf):
+    if turned_away := await refused(request, f"{token}:{submission_id}", csrf):
         return turned_away
     try:
         await declare_by_link(ctx, token, submission_id, relation, detail)
@@ -130,7 +131,7 @@ async def give_score(
     page_no: Annotated[int, Form()] = 1,
 ) -> Response:
     ctx = request.app.state.ctx
-    if turned_away := await refused(request, token, csrf):
+    if turned_away := await refused(request, f"{token}:{submission_id}", csrf):
         return turned_away
     try:
         await score_by_link(ctx, token, submission_id, score, comment[:5000], was)

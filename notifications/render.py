@@ -61,7 +61,8 @@ def _money(ctx: Context, value: Decimal, currency: str) -> str:
     return format_currency(value, currency, locale=ctx["lang"])
 
 
-# The words of wipflow's vocabulary that reach producers (partner kinds, post-production work).
+# The words of wipflow's vocabulary that reach producers and committee members (partner kinds,
+# post-production work, genres).
 TERMS: dict[str, dict[str, str]] = {
     "post_house": {
         "es": "postproducción",
@@ -112,6 +113,16 @@ TERMS: dict[str, dict[str, str]] = {
         "en": "subtitling",
     },
     "dcp": {"es": "DCP", "pt": "DCP", "fr": "DCP", "en": "DCP"},
+    # Genres, as a committee member's page names a film's.
+    "fiction": {"es": "ficción", "pt": "ficção", "fr": "fiction", "en": "fiction"},
+    "documentary": {
+        "es": "documental",
+        "pt": "documentário",
+        "fr": "documentaire",
+        "en": "documentary",
+    },
+    "animation": {"es": "animación", "pt": "animação", "fr": "animation", "en": "animation"},
+    "hybrid": {"es": "híbrido", "pt": "híbrido", "fr": "hybride", "en": "hybrid"},
 }
 # Country names per language, read at import like every Babel datum (see models/submission.py).
 TERRITORIES = {lang: dict(Locale(lang).territories) for lang in LANGUAGES}

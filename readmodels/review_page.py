@@ -19,7 +19,7 @@ from gateway.context import Context
 from models.orm import ScoreRow, SessionRow, SubmissionRow
 from models.programme import SessionCalendar
 from models.session import SessionStage
-from notifications.links import Link, Purpose
+from notifications.links import Link, LinkError, Purpose
 from notifications.stages import LANGUAGES
 from readmodels.answers import LinkRefused, open_link
 from store import committee, repository
@@ -121,6 +121,16 @@ async def door_of(ctx: Context, link: Link, submission_id: str, now: datetime) -
 
 def scoring_open(session: SessionRow, calendar: SessionCalendar, now: datetime) -> bool:
     return session.stage == SessionStage.REVIEW.value and now <= calendar.review_deadline
+
+
+def member_of(ctx: Context, token: str) -> str | None:
+    """Whose answers a token carries, for the throttle, if it is a member's link of ours:
+    members of one committee often share an office's address, so their answers are counted per
+    member rather than per address (a token not ours is counted by address, as at every door)."""
+    try:
+        return f"member {ctx.links.verify(token, Purpose.REVIEW).ref}"
+    except LinkError:
+        return None
 
 
 async def review_page(

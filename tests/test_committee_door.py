@@ -9,6 +9,7 @@ The tests share one session and run in order: each takes the review a step furth
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from temporalio.api.enums.v1 import EventType
 from actions.review_answers import state_of_score
 from models.orm import ReviewAssignmentRow, ScoreRow
 from notifications.links import Purpose, Signer
+from settings import PROJECT_ROOT
 from shared import submission_workflow_id
 from tests.conftest import cli_year
 from tests.doors import KEYS, door_stack
@@ -40,6 +42,7 @@ LANGUAGE = dict(zip(MEMBERS, ("es", "pt", "fr", "en"), strict=True))
 # Each language's reminder subject says how many films are still to score.
 REMINDER = {"es": "le quedan", "pt": "faltam", "fr": "restent à noter", "en": "still to score"}
 FILMS = 6
+DOCS = PROJECT_ROOT / "docs"
 MEMBER_BY_LINK = "committee member {} (signed link)"
 
 
@@ -152,7 +155,10 @@ async def test_each_member_is_invited_in_their_language_with_a_link_and_no_passw
         assert not any(password(i) in text_of(invitation) for i in range(FILMS))
 
 
-async def test_a_member_scores_from_the_mail_and_sees_the_others_only_once_scored(review, browser):
+async def test_a_member_scores_from_the_mail_and_sees_the_others_only_once_scored(
+    review, browser, tmp_path
+):
+    """With WIPFLOW_SCREENSHOTS=1 the page's picture is kept under docs/ for the README."""
     films = await reviewers(review)
     mine = sorted(f for f, members in films.items() if "ana" in members)
     shared = next(f for f in mine if "beto" in films[f])
@@ -173,6 +179,11 @@ async def test_a_member_scores_from_the_mail_and_sees_the_others_only_once_score
     await page.goto(page.url.split("?")[0] + "?show=scored")
     shown = await card(page, shared).locator(".others").inner_text()
     assert "Beto" in shown and "6" in shown and "frágil" in shown
+    await page.set_viewport_size({"width": 900, "height": 1100})
+    await page.goto(page.url.split("?")[0] + "?show=all")
+    folder = DOCS if os.environ.get("WIPFLOW_SCREENSHOTS") == "1" else tmp_path
+    await page.screenshot(path=str(folder / "committee-member.png"))
+    assert (folder / "committee-member.png").stat().st_size > 10_000
 
     async with review["db"]() as db:
         given = (

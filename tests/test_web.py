@@ -126,6 +126,34 @@ async def test_answers_are_throttled_per_link_and_per_address():
 
 
 @pytest.mark.integration
+async def test_committee_members_sharing_an_address_are_throttled_each_on_their_own():
+    """Members of a committee in one office share its address: a member's answers count against
+    that member and that film, not the office; a token not ours still counts by address."""
+    from web.security import Throttle
+
+    app = create_app(ctx=Context(SETTINGS), throttle=Throttle("10/minute", "5/minute"))
+    until = datetime.now(UTC) + timedelta(days=3)
+    members = [
+        Signer(KEYS, "k1").sign("films-in-progress/toulouse-2027", Purpose.REVIEW, m, until)
+        for m in ("ana", "beto", "caro")
+    ]
+    async with serving(app) as url, httpx.AsyncClient(base_url=url) as client:
+
+        async def post(token: str, film: str) -> int:
+            sent = await client.post(
+                f"/review/{token}/score", data={"submission_id": film, "score": "7"}
+            )
+            return sent.status_code
+
+        # 403: no form cookie, so nothing is read; 429: throttled.
+        codes = [await post(t, f"film-{i}") for t in members[:2] for i in range(5)]
+        assert codes == [403] * 10  # ten answers from one address, five per member
+        assert await post(members[0], "film-5") == 429  # ana's own allowance is spent
+        assert await post(members[2], "film-0") == 403  # caro's is not
+        assert [await post(f"not-ours-{i}", "film-0") for i in range(6)] == [403] * 5 + [429]
+
+
+@pytest.mark.integration
 async def test_a_form_without_its_cookie_is_refused_and_nothing_is_read(web):
     url = f"/answer/{token(datetime.now(UTC) + timedelta(days=3))}"
     page = await web.post(url, data={"answer": "confirm", "csrf": "forged"})

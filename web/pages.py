@@ -63,10 +63,14 @@ def problem(request: Request, status: int, lang: str | None = None) -> HTMLRespo
     )
 
 
-async def refused(request: Request, key: str, csrf: str) -> HTMLResponse | None:
+async def refused(
+    request: Request, key: str, csrf: str, address: str | None = None
+) -> HTMLResponse | None:
     """The guard every answer passes, or the page it is refused with: throttled by its link (or
-    `key`) and by address (429), and its form made by our page (the double-submit cookie: 419)."""
-    address = request.client.host if request.client else "unknown"
+    `key`) and by address, or by whom the caller names in its stead (429), and its form made by
+    our page (the double-submit cookie: 419)."""
+    if address is None:
+        address = request.client.host if request.client else "unknown"
     if not await request.app.state.throttle.allows(key, address):
         return problem(request, 429)
     if not csrf_holds(request.cookies.get(CSRF_COOKIE), csrf):

@@ -5,8 +5,9 @@ their progress, and a conflict of interest declared where it is noticed. In the 
 (`?lang=` switches it).
 
 Each answer is posted, then the page is shown again by a redirect (a reload sends nothing twice),
-at the film answered; a refusal is shown beside its film. Answers are throttled by film (a
-member scores a list of films at their own pace) and, as every door's, by address."""
+at the film answered; a refusal is shown beside its film. Answers are throttled by film and by
+member: a member scores a long list at their own pace, and a committee sharing an office's address
+does not share one allowance (readmodels/review_page.member_of)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from actions.review_answers import ScoreRefused, declare_by_link, score_by_link, state_of_score
 from models.committee import Relation
-from readmodels.review_page import ReviewPage, review_page
+from readmodels.review_page import ReviewPage, member_of, review_page
 from web.i18n import language, translations
 from web.pages import page, refused
 
@@ -106,7 +107,8 @@ async def give_conflict(
     detail: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
     ctx = request.app.state.ctx
-    if turned_away := await refused(request, f"{token}:{submission_id}", csrf):
+    member = member_of(ctx, token)
+    if turned_away := await refused(request, f"{token}:{submission_id}", csrf, member):
         return turned_away
     try:
         await declare_by_link(ctx, token, submission_id, relation, detail)
@@ -131,7 +133,8 @@ async def give_score(
     page_no: Annotated[int, Form()] = 1,
 ) -> Response:
     ctx = request.app.state.ctx
-    if turned_away := await refused(request, f"{token}:{submission_id}", csrf):
+    member = member_of(ctx, token)
+    if turned_away := await refused(request, f"{token}:{submission_id}", csrf, member):
         return turned_away
     try:
         await score_by_link(ctx, token, submission_id, score, comment[:5000], was)

@@ -54,12 +54,12 @@ def update_id(ref: str, answer: Answer) -> str:
     return f"link:{ref}:{answer.value}"
 
 
-def plain_reason(text: str) -> str:
+def plain_reason(text: str, limit: int = 1000) -> str:
     """A reason as a browser sends it, made text: CRLF line breaks as LF, other control
-    characters (Word's soft breaks, form feeds) as spaces, at most 1,000 characters."""
+    characters (Word's soft breaks, form feeds) as spaces, at most `limit` characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(c if c in "\n\t" or unicodedata.category(c) != "Cc" else " " for c in text)
-    return text.strip()[:1000]
+    return text.strip()[:limit]
 
 
 async def answer_offer(

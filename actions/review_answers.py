@@ -25,6 +25,9 @@ from readmodels.answers import open_link
 from readmodels.review_page import MemberDoor, door_of
 from workflows.submission import SubmissionWorkflow
 
+# A score's comment, as long as the command line's (models/session.ScoreInput).
+COMMENT_LIMIT = 5000
+
 
 class ScoreRefused(ActionError):
     """Why an answer was not taken: `closed` (the review is over), `range` (the score is outside
@@ -74,7 +77,7 @@ async def score_by_link(
     door = await opened(ctx, token, submission_id, now or datetime.now(UTC))
     if not door.score_min <= score <= door.score_max:
         raise ScoreRefused("range")
-    said = plain_reason(comment) or None
+    said = plain_reason(comment, COMMENT_LIMIT) or None
     request = ScoreInput(
         member_id=door.link.occurrence, score=score, comment=said, actor=member_actor(door.link)
     )

@@ -137,7 +137,7 @@ async def give_score(
     if turned_away := await refused(request, f"{token}:{submission_id}", csrf, member):
         return turned_away
     try:
-        await score_by_link(ctx, token, submission_id, score, comment[:5000], was)
+        await score_by_link(ctx, token, submission_id, score, comment, was)
     except ScoreRefused as exc:
         shown = await review_page(ctx, token, show, page_no)
         lang = language(request.query_params.get("lang"), shown.language)

@@ -26,7 +26,8 @@ class FinalState(BaseModel):
 
     films: dict[str, str]  # film key → stage
     picks: dict[str, Any]
-    outbox: dict[str, str]  # film key | stage | occurrence | recipient → status
+    # film key (or member:<id>) | stage | occurrence | recipient → status
+    outbox: dict[str, str]
 
 
 async def outcome(s: Stack, session_id: str) -> FinalState:
@@ -45,6 +46,10 @@ async def outcome(s: Stack, session_id: str) -> FinalState:
     def key(sid: str) -> str:
         return sid.removeprefix(session_id + "/")
 
+    def about(row: OutboxRow) -> str:
+        """A message's film, or the committee member it was written to."""
+        return key(row.submission_id) if row.submission_id else f"member:{row.member_id}"
+
     return FinalState(
         films={key(sid): status for sid, status in films},
         picks={
@@ -56,7 +61,7 @@ async def outcome(s: Stack, session_id: str) -> FinalState:
             "not_selected": picks.not_selected,
         },
         outbox={
-            f"{key(r.submission_id)}|{r.stage}|{r.occurrence}|{r.recipient}": r.status for r in rows
+            f"{about(r)}|{r.stage}|{r.occurrence}|{r.recipient}": r.status for r in rows
         },
     )
 

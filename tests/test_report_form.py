@@ -75,7 +75,7 @@ def test_refusals_said_in_the_readers_language():
 def link(occurrence: str) -> Link:
     at = datetime(2027, 7, 1, tzinfo=UTC)
     return Link(
-        submission_id="f",
+        subject="f",
         purpose=Purpose.REPORT,
         occurrence=occurrence,
         act_until=at,

@@ -51,14 +51,15 @@ async def declare_conflict(
     session_id: str,
     member_id: str,
     submission_id: str,
-    relation: Relation,
+    relation: Relation | str,
     detail: str | None,
     actor: str | None = None,
 ) -> ConflictResult:
     """A member's conflict of interest with a film assigned to them (during review): the film
     goes to the least-loaded free member, or is short; the member's score of it, if any, goes.
     Declared again, it changes nothing and answers the same. `actor` is who declares it (the
-    member on their page), else the staff member at the command line."""
+    member on their page), else the staff member at the command line. A relation that is none
+    of `Relation`'s is refused by its field."""
     return await session_update(
         ctx,
         session_id,

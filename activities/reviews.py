@@ -325,13 +325,18 @@ class ReviewActivities:
                 )
             ).all()
             scores: dict[str, list[float]] = {sid: [] for sid, _ in rows}
-            for sid, score in (
-                await db.execute(
-                    select(ScoreRow.submission_id, ScoreRow.score).where(
-                        ScoreRow.session_id == data.session_id
-                    )
+            # Only a member still assigned counts: a score given as its member declared a
+            # conflict with the film (and lost the assignment) may land after it was removed.
+            assigned_scores = (
+                select(ScoreRow.submission_id, ScoreRow.score)
+                .join(
+                    ReviewAssignmentRow,
+                    (ReviewAssignmentRow.submission_id == ScoreRow.submission_id)
+                    & (ReviewAssignmentRow.member_id == ScoreRow.member_id),
                 )
-            ).all():
+                .where(ScoreRow.session_id == data.session_id)
+            )
+            for sid, score in (await db.execute(assigned_scores)).all():
                 if sid in scores:
                     scores[sid].append(score)
             ranked = rank(

@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from cli.common import JsonFlag, command, emit, group, out, print_rejected, staff
-from models.committee import Relation
 
 review_app = group("review")
 
@@ -84,7 +83,12 @@ async def review_conflict(
     session_id: str,
     member: Annotated[str, typer.Argument(help="The committee member's id")],
     submission_id: str,
-    relation: Annotated[Relation, typer.Option(help="What ties the member to the film")],
+    relation: Annotated[
+        str,
+        typer.Option(
+            help="What ties the member to the film: works_for, credited, related or other"
+        ),
+    ],
     detail: Annotated[
         str | None, typer.Option(help="Whom: the company, the person, or what else")
     ] = None,

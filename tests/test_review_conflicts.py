@@ -19,13 +19,14 @@ from intake.batch import validate_records
 from intake.opening import target_of
 from intake.submit import submit_batch
 from models.committee import ConflictSource, Relation
-from models.messages import FilmStage, FixInput
+from models.messages import FilmStage, FixInput, WithdrawInput
 from models.orm import AuditRow, ReviewAssignmentRow, ScoreRow
 from models.session import AdvanceInput, ScoreInput, ScoreSheet, SessionStage
 from models.sheets import SheetScore
 from readmodels.review import conflicts
 from settings import Settings
 from shared import submission_workflow_id
+from tests.conftest import keep_history
 from tests.forms import form_dict
 from tests.test_session_workflow import COMMITTEE, Session, open_on_test_server
 from workflows.session import SessionWorkflow
@@ -240,3 +241,18 @@ async def test_a_film_fixed_during_review_is_assigned_without_review_assign(
     state = await handle.query(SubmissionWorkflow.state)
     assert len(state.reviewers) == 3
     assert (await assignments(session))[late] == state.reviewers
+
+    # Its reviewers are the session's like any other's: one declares a conflict with it.
+    ctx = staff(ts_env, ts_queue, pg_sessions)
+    member = state.reviewers[0]
+    result = await declare_conflict(ctx, session.row.id, member, late, Relation.OTHER, None)
+    await reviewers_become(session, late, result.reviewers)
+    await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="test over"))
+    await handle.result()
+    await keep_history(handle, "submission-fixed-during-review-then-withdrawn")
+    for stage in list(SessionStage)[2:]:
+        await session.handle.execute_update(
+            SessionWorkflow.advance, AdvanceInput(to=stage, reason="test")
+        )
+    assert (await session.handle.result()).stage is SessionStage.CLOSED
+    await keep_history(session.handle, "session-late-film-and-a-declared-conflict")

@@ -19,7 +19,7 @@ from intake.opening import open_session, session_input, start_session, target_of
 from intake.submit import submit_batch
 from models.committee import Member
 from models.messages import FilmStage, WithdrawInput
-from models.orm import ReviewAssignmentRow, SessionRow, SubmissionRow
+from models.orm import ReviewAssignmentRow, ReviewConflictRow, SessionRow, SubmissionRow
 from models.ranking import Aggregate, ScoredFilm
 from models.session import (
     AdvanceInput,
@@ -234,9 +234,13 @@ async def test_a_full_session_of_200_films(ts_env, ts_queue, pg_sessions, progra
     loads = [sum(m == member.id for _, m in assignments) for member in COMMITTEE]
     assert max(loads) - min(loads) <= len(eligible) // 4  # balanced around conflicts
 
-    # A member may score only the films assigned to them, within the range.
-    some_film, its_members = next(iter(per_film.items()))
-    outsider = next(m.id for m in COMMITTEE if m.id not in its_members)
+    # A member may score only the films assigned to them, within the range. (A member the
+    # assignment kept from a film reads the conflict instead: tests/test_review_conflicts.py.)
+    free_of_conflicts = ["ana", "carla", "elena"]
+    some_film, its_members = next(
+        (sid, members) for sid, members in per_film.items() if set(free_of_conflicts) - set(members)
+    )
+    outsider = next(m for m in free_of_conflicts if m not in its_members)
     film = session.client.get_workflow_handle_for(
         SubmissionWorkflow.run, submission_workflow_id(some_film)
     )
@@ -252,7 +256,17 @@ async def test_a_full_session_of_200_films(ts_env, ts_queue, pg_sessions, progra
     # A sheet is judged row by row: a score out of range, a film twice and a film not assigned
     # to the member are each refused with why; nothing of theirs is recorded.
     member = its_members[0]
-    not_theirs = next(f for f, m in per_film.items() if member not in m)
+    async with session.db() as db:
+        kept_from = set(
+            (
+                await db.scalars(
+                    select(ReviewConflictRow.submission_id).where(
+                        ReviewConflictRow.member_id == member
+                    )
+                )
+            ).all()
+        )
+    not_theirs = next(f for f, m in per_film.items() if member not in m and f not in kept_from)
     result = await session.handle.execute_update(
         SessionWorkflow.score_sheet,
         ScoreSheet(

@@ -80,6 +80,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.session_steps import DB_ACTIVITY, MEMBER_MAIL, SessionSteps
 
 
+# Films signal their session (withdrawn, eligible after a fix): a run continues as new well before
+# Temporal's cap of signals per execution, whatever its history's size.
+SIGNALS_PER_RUN = 5_000
+
+
 @workflow.defn(name=WorkflowType.SESSION)
 class SessionWorkflow(SessionSteps, SessionReview):
     @workflow.init
@@ -88,6 +93,7 @@ class SessionWorkflow(SessionSteps, SessionReview):
         self._advance: AdvanceInput | None = None
         self._withdrawn: list[AnswerInput] = []
         self._wake = False
+        self._signals = 0  # this run's, which Temporal caps (10,000) apart from its history
         # Handlers and the main loop both change the selection and run activities: one at a time.
         self._lock = asyncio.Lock()
 
@@ -98,7 +104,7 @@ class SessionWorkflow(SessionSteps, SessionReview):
             await self._sleep()
             async with self._lock:
                 await self._on_wake()
-            if workflow.info().is_continue_as_new_suggested():
+            if workflow.info().is_continue_as_new_suggested() or self._signals >= SIGNALS_PER_RUN:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(self._s)
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -183,6 +189,7 @@ class SessionWorkflow(SessionSteps, SessionReview):
 
     @workflow.signal
     def film_withdrawn(self, request: AnswerInput) -> None:
+        self._signals += 1
         self._withdrawn.append(request)
         self._wake = True
 
@@ -190,6 +197,7 @@ class SessionWorkflow(SessionSteps, SessionReview):
     def film_eligible(self, film: FilmEligible) -> None:
         # Kept while the call is open too: the review may be starting, its assignment already
         # read. The main loop assigns them in review and drops them otherwise.
+        self._signals += 1
         if self._s.stage in (SessionStage.CALL_OPEN, SessionStage.REVIEW):
             self._s.late_eligible.append(film.submission_id)
         self._wake = True

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bench.drill_retry import clock, persist
 from bench.drill_session import Plan
 from bench.drill_stack import Stack
+from demo.cast import COMMITTEE
 from models.messages import FilmStage
 from models.orm import OutboxRow, SubmissionRow
 from shared import session_workflow_id
@@ -60,9 +61,7 @@ async def outcome(s: Stack, session_id: str) -> FinalState:
             "released": {key(sid): why.value for sid, why in picks.released.items()},
             "not_selected": picks.not_selected,
         },
-        outbox={
-            f"{about(r)}|{r.stage}|{r.occurrence}|{r.recipient}": r.status for r in rows
-        },
+        outbox={f"{about(r)}|{r.stage}|{r.occurrence}|{r.recipient}": r.status for r in rows},
     )
 
 
@@ -209,7 +208,9 @@ def expected_messages(the_plan: Plan) -> set[tuple[str, str]]:
     """(film key, stage) of every message the plan implies: each film is acknowledged; a flagged
     film hears what to fix; a judged film its verdict; offers, the waitlist and its promotions,
     "not selected" below the lineup; the lineup its screening, partners and meetings. A decline,
-    a withdrawal or a confirmation asks nothing more of the producer, so it sends nothing."""
+    a withdrawal or a confirmation asks nothing more of the producer, so it sends nothing. Each
+    committee member is invited to their page when the review starts (the drill's reminder never
+    falls: staff close the review early)."""
     ranked = sorted(the_plan.expected_eligible, key=lambda k: -the_plan.quality[k])
     lineup = [*ranked[:4], *ranked[6:8]]
     stages = {
@@ -225,4 +226,5 @@ def expected_messages(the_plan: Plan) -> set[tuple[str, str]]:
         "partner_matches": lineup,
         "meeting_schedule": lineup,
     }
-    return {(key, stage) for stage, keys in stages.items() for key in keys}
+    invited = {(f"member:{m.id}", "review_invitation") for m in COMMITTEE}
+    return invited | {(key, stage) for stage, keys in stages.items() for key in keys}

@@ -159,7 +159,12 @@ class Driver:
             )
         )
         self.session_id = row.id
-        data = session_input(row, self.programme, confirm_window=CONFIRM_WINDOW)
+        # The reminder falls a minute before the review's deadline, which staff never wait for:
+        # a reminder due at once would race the scores, and a drill's messages must not depend
+        # on timing.
+        data = session_input(
+            row, self.programme, confirm_window=CONFIRM_WINDOW, reminder_lead=timedelta(minutes=1)
+        )
         self.handle = await self.retry(lambda: start_session(self.s.client, self.s.queue, data))
         members = CommitteeInput(members=COMMITTEE)
         await self.update(self.handle, SessionWorkflow.set_committee, members, id="committee")

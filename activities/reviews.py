@@ -117,11 +117,11 @@ class ReviewActivities:
                 ],
                 ["session_id", "member_id", "submission_id"],
             )
-        kept: dict[str, dict[str, str]] = {}
-        for c in result.conflicts:
-            kept.setdefault(c.submission_id, {})[c.member_id] = refusal(
-                ConflictSource.ASSIGNMENT, c.why
-            )
+            # Read back what this assignment gave: a retry after the commit tells the same films.
+            given = await repository.assignments_at(db, data.session_id, data.at)
+            kept: dict[str, dict[str, str]] = {}
+            for member, sid, why in await repository.avoided_at(db, data.session_id, data.at):
+                kept.setdefault(sid, {})[member] = refusal(ConflictSource.ASSIGNMENT, why)
         tells = [
             Tell(
                 submission_id=sid,
@@ -135,8 +135,7 @@ class ReviewActivities:
                     conflicts=kept.get(sid, {}),
                 ),
             )
-            for sid, members in result.reviewers.items()
-            if members
+            for sid, members in given.items()
         ]
         await self._decisions.tell(
             data.session_id,
@@ -145,7 +144,9 @@ class ReviewActivities:
             key=f"{data.session_id}:assign:{data.at.isoformat()}",
         )
         return AssignResult(
-            assigned=len(tells), short=result.short, conflicts_avoided=len(result.conflicts)
+            assigned=len(tells),
+            short=result.short,
+            conflicts_avoided=sum(len(members) for members in kept.values()),
         )
 
     @activity.defn

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.committee import ConflictSource
 from models.eligibility import EligibilityReport
 from models.orm import (
     AuditRow,
@@ -264,6 +265,31 @@ async def reviewers_of(db: AsyncSession, submission_id: str) -> list[str]:
         .order_by(ReviewAssignmentRow.member_id)
     )
     return list((await db.scalars(query)).all())
+
+
+async def assignments_at(db: AsyncSession, session_id: str, at: datetime) -> dict[str, list[str]]:
+    """The reviewers an assignment run gave each film (the run is known by its time)."""
+    query = (
+        select(ReviewAssignmentRow.submission_id, ReviewAssignmentRow.member_id)
+        .where(ReviewAssignmentRow.session_id == session_id, ReviewAssignmentRow.assigned_at == at)
+        .order_by(ReviewAssignmentRow.submission_id, ReviewAssignmentRow.member_id)
+    )
+    given: dict[str, list[str]] = {}
+    for sid, member in (await db.execute(query)).all():
+        given.setdefault(sid, []).append(member)
+    return given
+
+
+async def avoided_at(db: AsyncSession, session_id: str, at: datetime) -> list[Any]:
+    """The conflicts an assignment run avoided, as (member_id, submission_id, why) rows."""
+    query = select(
+        ReviewConflictRow.member_id, ReviewConflictRow.submission_id, ReviewConflictRow.why
+    ).where(
+        ReviewConflictRow.session_id == session_id,
+        ReviewConflictRow.source == ConflictSource.ASSIGNMENT.value,
+        ReviewConflictRow.at == at,
+    )
+    return list((await db.execute(query)).all())
 
 
 async def film_conflicts(db: AsyncSession, session_id: str, submission_id: str) -> list[Any]:

@@ -11,17 +11,20 @@ import asyncio
 
 import pytest
 from sqlalchemy import func, select
+from temporalio.testing import ActivityEnvironment
 
 from actions.review import declare_conflict
+from activities.reviews import ReviewActivities
 from gateway.context import Context
 from gateway.errors import ActionError
 from intake.batch import validate_records
 from intake.opening import target_of
 from intake.submit import submit_batch
-from models.committee import ConflictSource, Relation
+from models.committee import ConflictInput, ConflictSource, Relation
 from models.messages import FilmStage, FixInput, WithdrawInput
-from models.orm import AuditRow, ReviewAssignmentRow, ScoreRow
+from models.orm import AuditRow, ReviewAssignmentRow, ReviewConflictRow, ScoreRow
 from models.session import AdvanceInput, ScoreInput, ScoreSheet, SessionStage
+from models.session_io import DeclareInput
 from models.sheets import SheetScore
 from readmodels.review import conflicts
 from settings import Settings
@@ -163,6 +166,30 @@ async def test_a_declared_conflict_reassigns_the_film_and_refuses_the_members_sc
         ScoreSheet(member_id=member, scores=[SheetScore(submission_id=sid, score=7)]),
     )
     assert sheet.recorded == 0 and sheet.refused[0].reason == DECLARED
+
+    # The activity retried (same input, same time, as Temporal would retry it after its commit):
+    # the same answer, nothing more changes; the film is told again, harmlessly.
+    async with session.db() as db:
+        recorded = await db.get(ReviewConflictRow, (session.row.id, member, sid))
+    status = await session.status()
+    retried = await ActivityEnvironment().run(
+        ReviewActivities(pg_sessions, ts_env.client).declare_conflict,
+        DeclareInput(
+            session_id=session.row.id,
+            conflict=ConflictInput(
+                member_id=member,
+                submission_id=sid,
+                relation=Relation.WORKS_FOR,
+                detail="Conflict Films S.A.",
+                actor=f"{member} (member)",
+            ),
+            members=COMMITTEE,
+            review_deadline=status.calendar.review_deadline,
+            score_range=(0, 10),
+            at=recorded.at,
+        ),
+    )
+    assert retried == result and await assignments(session) == after
 
     # Declared again: the same answer, nothing more changes.
     again = await declare_conflict(

@@ -26,7 +26,9 @@ class SessionReview:
         s = self._s
         if s.stage is not SessionStage.REVIEW:  # moved on while the declaration waited its turn
             raise ApplicationError(
-                f"the review is over: the session is {s.stage}", type="ConflictRefused"
+                f"the review is over: the session is {s.stage}",
+                type="ConflictRefused",
+                non_retryable=True,
             )
         try:
             result = await workflow.execute_activity(

@@ -58,6 +58,7 @@ from temporalio.testing import WorkflowEnvironment
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.pipeline import fresh_database  # noqa: E402
+from bench.pipeline_meters import CpuMeter  # noqa: E402
 from bench.pipeline_phases import COMMITTEE, FAR, Pipeline, progress, until  # noqa: E402
 from bench.web_load import (  # noqa: E402
     Producer,
@@ -78,6 +79,7 @@ from devserver import binary  # noqa: E402
 from intake.batch import Batch, ValidRow  # noqa: E402
 from intake.opening import open_session, session_input, start_session, target_of  # noqa: E402
 from intake.submit import submit_batch  # noqa: E402
+from models.committee import Member  # noqa: E402
 from models.orm import AuditRow, OutboxRow, SessionRow  # noqa: E402
 from models.programme import Programme  # noqa: E402
 from models.selection import OfferStatus, Release  # noqa: E402
@@ -164,15 +166,74 @@ async def web_app(env: dict[str, str], port: int, log: Path, one_address: bool):
             proc.wait()
 
 
+@dataclass
+class Stack:
+    """The running stack: the dev server's client, the worker's settings, the fresh database
+    (and the meter of its backends' CPU), the web app's process and address, and the folder that
+    holds their logs (temporal.log, web.log)."""
+
+    client: Client
+    settings: Settings
+    database: async_sessionmaker
+    meter: CpuMeter
+    web: subprocess.Popen
+    base: str
+    folder: Path
+
+
+@asynccontextmanager
+async def stack(folder: Path, queue: str, one_address: bool, cached: int) -> AsyncIterator[Stack]:
+    """The whole stack on loopback, its logs and mail in `folder`: a fresh database, the dev
+    server, the production worker in this process (task queue `queue`-xxxx, `cached` workflows
+    kept) and the web app, every link signed with a key made here."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    keys = {KEY_ID: uuid.uuid4().hex + uuid.uuid4().hex}
+    async with (
+        fresh_database() as (database, meter),
+        dev_server(folder / "temporal.log") as env,
+    ):
+        url = database.kw["bind"].url.render_as_string(hide_password=False)
+        settings = Settings(
+            temporal_task_queue=f"{queue}-{uuid.uuid4().hex[:8]}",
+            database_url=url,
+            programmes_dir=folder / "programmes",
+            maildir_path=folder / "mail",
+            public_url=base,
+            link_keys=keys,
+            link_key_id=KEY_ID,
+            metrics_address="",
+            worker_cached_workflows=cached,
+        )
+        web_env = {
+            **os.environ,
+            "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+            "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+            "DATABASE_URL": url,
+            "PUBLIC_URL": base,
+            "LINK_KEYS": json.dumps(keys),
+            "LINK_KEY_ID": KEY_ID,
+            "PROGRAMMES_DIR": str(settings.programmes_dir),
+            "METRICS_ADDRESS": "",
+        }
+        async with (
+            build_worker(env.client, settings, database),
+            web_app(web_env, port, folder / "web.log", one_address) as web,
+        ):
+            yield Stack(env.client, settings, database, meter, web, base, folder)
+
+
 # --- N offers open at once ------------------------------------------------------------------------
 
 
 @dataclass
 class Session(Pipeline):
-    """One session taken to its offers, through the entry points the CLI uses."""
+    """One session taken to its review or its offers, through the entry points the CLI uses;
+    its committee is `members` (bench/committee.py gives them addresses to be written to)."""
 
     programme: Programme | None = None
     forms: list[SubmissionForm] = field(default_factory=list)
+    members: list[Member] = field(default_factory=lambda: list(COMMITTEE))
 
     async def open(self, year: int) -> None:
         now = datetime.now(UTC)
@@ -184,7 +245,7 @@ class Session(Pipeline):
         data = session_input(row, self.programme, confirm_window=CONFIRM_WINDOW)
         handle = await start_session(self.client, self.queue, data)
         await handle.execute_update(
-            SessionWorkflow.set_committee, CommitteeInput(members=COMMITTEE)
+            SessionWorkflow.set_committee, CommitteeInput(members=self.members)
         )
 
     async def submit(self, n: int) -> None:
@@ -298,61 +359,27 @@ async def settle(
 async def run(args: argparse.Namespace) -> dict:
     begun = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="wipflow-bench-web-") as tmp:
-        folder = Path(tmp)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        keys = {KEY_ID: uuid.uuid4().hex + uuid.uuid4().hex}
-        async with (
-            fresh_database() as (database, meter),
-            dev_server(folder / "temporal.log") as env,
-        ):
-            url = database.kw["bind"].url.render_as_string(hide_password=False)
-            settings = Settings(
-                temporal_task_queue=f"bench-web-{uuid.uuid4().hex[:8]}",
-                database_url=url,
-                programmes_dir=folder / "programmes",
-                maildir_path=folder / "mail",
-                public_url=base,
-                link_keys=keys,
-                link_key_id=KEY_ID,
-                metrics_address="",
-                worker_cached_workflows=max(5000, 3 * args.offers),
+        cached = max(5000, 3 * args.offers)
+        async with stack(Path(tmp), "bench-web", args.one_address, cached) as s:
+            offers = await open_offers(s.client, s.settings, s.database, args.offers, args.seed)
+            producers = plan(offers, args.seed, decline_every=10, click_every=10)
+            if args.one_address:
+                producers = [replace(p, address="127.0.0.1") for p in producers]
+            setup = time.monotonic() - begun
+            progress(f"{len(producers)} offers open after {setup:.0f} s: the baseline")
+            metrics = await server_metrics(s.folder / "temporal.log")
+            baseline, base_cpu = await measured(
+                s.meter, s.web.pid, play(s.base, producers, args.concurrency, answer=False)
             )
-            web_env = {
-                **os.environ,
-                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
-                "DATABASE_URL": url,
-                "PUBLIC_URL": base,
-                "LINK_KEYS": json.dumps(keys),
-                "LINK_KEY_ID": KEY_ID,
-                "PROGRAMMES_DIR": str(settings.programmes_dir),
-                "METRICS_ADDRESS": "",
-            }
-            log = folder / "web.log"
-            async with (
-                build_worker(env.client, settings, database),
-                web_app(web_env, port, log, args.one_address) as web,
-            ):
-                offers = await open_offers(env.client, settings, database, args.offers, args.seed)
-                producers = plan(offers, args.seed, decline_every=10, click_every=10)
-                if args.one_address:
-                    producers = [replace(p, address="127.0.0.1") for p in producers]
-                setup = time.monotonic() - begun
-                progress(f"{len(producers)} offers open after {setup:.0f} s: the baseline")
-                metrics = await server_metrics(folder / "temporal.log")
-                baseline, base_cpu = await measured(
-                    meter, web.pid, play(base, producers, args.concurrency, answer=False)
-                )
-                progress(f"baseline took {baseline.wall:.1f} s: the answers")
-                answers, answer_cpu = await measured(
-                    meter, web.pid, play(base, producers, args.concurrency, answer=True)
-                )
-                progress(f"answers took {answers.wall:.1f} s: waiting for the boards")
-                told = {h.film for h in answers.hits if h.taken}
-                recorded = await settle(env.client, database, producers, told)
-                metrics = grew(metrics, await server_metrics(folder / "temporal.log"))
-            web_log = log.read_text(errors="replace")
+            progress(f"baseline took {baseline.wall:.1f} s: the answers")
+            answers, answer_cpu = await measured(
+                s.meter, s.web.pid, play(s.base, producers, args.concurrency, answer=True)
+            )
+            progress(f"answers took {answers.wall:.1f} s: waiting for the boards")
+            told = {h.film for h in answers.hits if h.taken}
+            recorded = await settle(s.client, s.database, producers, told)
+            metrics = grew(metrics, await server_metrics(s.folder / "temporal.log"))
+        web_log = (Path(tmp) / "web.log").read_text(errors="replace")
     return report_of(
         producers,
         {"baseline": (baseline, base_cpu), "answers": (answers, answer_cpu)},

@@ -36,28 +36,20 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 # Run as a script, the project root is not on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.pipeline import fresh_database  # noqa: E402
 from bench.pipeline_phases import COMMITTEE, FAR, Pipeline, progress, until  # noqa: E402
 from bench.web_load import (  # noqa: E402
     Producer,
@@ -73,106 +65,34 @@ from bench.web_load import (  # noqa: E402
     waitlist,
     write_programmes,
 )
+from bench.web_stack import stack  # noqa: E402
 from demo.producers import LINK  # noqa: E402
-from devserver import binary  # noqa: E402
 from intake.batch import Batch, ValidRow  # noqa: E402
 from intake.opening import open_session, session_input, start_session, target_of  # noqa: E402
 from intake.submit import submit_batch  # noqa: E402
+from models.committee import Member  # noqa: E402
 from models.orm import AuditRow, OutboxRow, SessionRow  # noqa: E402
 from models.programme import Programme  # noqa: E402
 from models.selection import OfferStatus, Release  # noqa: E402
 from models.session import CommitteeInput, SessionStage  # noqa: E402
 from models.submission import SubmissionForm  # noqa: E402
 from readmodels.programmes import programme as read_programme  # noqa: E402
-from settings import PROJECT_ROOT, Settings  # noqa: E402
-from shared import SEARCH_ATTRIBUTES, session_workflow_id  # noqa: E402
-from web.serve import free_port  # noqa: E402
-from worker import build_worker  # noqa: E402
+from settings import Settings  # noqa: E402
+from shared import session_workflow_id  # noqa: E402
 from workflows.session import SessionWorkflow  # noqa: E402
 
 CONFIRM_WINDOW = timedelta(hours=6)  # nothing lapses, and no reminder falls, during the run
-KEY_ID = "bench"
-# For --one-address: the same app with a generous throttle (every request from 127.0.0.1).
-SERVE_ONE_ADDRESS = (
-    "import sys, uvicorn; from web.app import create_app; from web.security import Throttle; "
-    "uvicorn.run(create_app(throttle=Throttle('1000/minute', '100000/minute')), "
-    "host='127.0.0.1', port=int(sys.argv[1]), proxy_headers=True, log_level='info')"
-)
-
-
-# --- the stack ----------------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def dev_server(log: Path) -> AsyncIterator[WorkflowEnvironment]:
-    """The dev server, in memory; its output (the banner, its errors) goes to `log`."""
-    saved = os.dup(1), os.dup(2)
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)  # the server inherits both descriptors when it starts
-    os.dup2(out, 2)
-    try:
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=binary("temporal"),
-            search_attributes=SEARCH_ATTRIBUTES,
-            data_converter=pydantic_data_converter,
-            dev_server_log_level="error",
-        )
-    finally:
-        for fd, old in zip((1, 2), saved, strict=True):
-            os.dup2(old, fd)
-            os.close(old)
-        os.close(out)
-    try:
-        yield env
-    finally:
-        await env.shutdown()
-
-
-def spawn(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    with open(log, "wb") as out:
-        return subprocess.Popen(argv, env=env, cwd=PROJECT_ROOT, stdout=out, stderr=out)
-
-
-@asynccontextmanager
-async def web_app(env: dict[str, str], port: int, log: Path, one_address: bool):
-    """`starter.py web` as a process of its own (or, with `one_address`, the same app with a
-    generous throttle), until /healthz answers; stopped (SIGTERM) at the end."""
-    argv = [sys.executable, str(PROJECT_ROOT / "starter.py"), "web", "--port", str(port)]
-    if one_address:
-        argv = [sys.executable, "-c", SERVE_ONE_ADDRESS, str(port)]
-    proc = spawn(argv, env, log)
-    try:
-        async with httpx.AsyncClient(trust_env=False, timeout=2) as client:
-            for _ in range(300):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"the web app exited (its log: {log})")
-                try:
-                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).text == "ok":
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-            else:
-                raise TimeoutError("the web app did not answer /healthz within 60 s")
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 # --- N offers open at once ------------------------------------------------------------------------
 
 
 @dataclass
 class Session(Pipeline):
-    """One session taken to its offers, through the entry points the CLI uses."""
+    """One session taken to its review or its offers, through the entry points the CLI uses;
+    its committee is `members` (bench/committee.py gives them addresses to be written to)."""
 
     programme: Programme | None = None
     forms: list[SubmissionForm] = field(default_factory=list)
+    members: list[Member] = field(default_factory=lambda: list(COMMITTEE))
 
     async def open(self, year: int) -> None:
         now = datetime.now(UTC)
@@ -184,7 +104,7 @@ class Session(Pipeline):
         data = session_input(row, self.programme, confirm_window=CONFIRM_WINDOW)
         handle = await start_session(self.client, self.queue, data)
         await handle.execute_update(
-            SessionWorkflow.set_committee, CommitteeInput(members=COMMITTEE)
+            SessionWorkflow.set_committee, CommitteeInput(members=self.members)
         )
 
     async def submit(self, n: int) -> None:
@@ -298,61 +218,27 @@ async def settle(
 async def run(args: argparse.Namespace) -> dict:
     begun = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="wipflow-bench-web-") as tmp:
-        folder = Path(tmp)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        keys = {KEY_ID: uuid.uuid4().hex + uuid.uuid4().hex}
-        async with (
-            fresh_database() as (database, meter),
-            dev_server(folder / "temporal.log") as env,
-        ):
-            url = database.kw["bind"].url.render_as_string(hide_password=False)
-            settings = Settings(
-                temporal_task_queue=f"bench-web-{uuid.uuid4().hex[:8]}",
-                database_url=url,
-                programmes_dir=folder / "programmes",
-                maildir_path=folder / "mail",
-                public_url=base,
-                link_keys=keys,
-                link_key_id=KEY_ID,
-                metrics_address="",
-                worker_cached_workflows=max(5000, 3 * args.offers),
+        cached = max(5000, 3 * args.offers)
+        async with stack(Path(tmp), "bench-web", args.one_address, cached) as s:
+            offers = await open_offers(s.client, s.settings, s.database, args.offers, args.seed)
+            producers = plan(offers, args.seed, decline_every=10, click_every=10)
+            if args.one_address:
+                producers = [replace(p, address="127.0.0.1") for p in producers]
+            setup = time.monotonic() - begun
+            progress(f"{len(producers)} offers open after {setup:.0f} s: the baseline")
+            metrics = await server_metrics(s.folder / "temporal.log")
+            baseline, base_cpu = await measured(
+                s.meter, s.web.pid, play(s.base, producers, args.concurrency, answer=False)
             )
-            web_env = {
-                **os.environ,
-                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
-                "DATABASE_URL": url,
-                "PUBLIC_URL": base,
-                "LINK_KEYS": json.dumps(keys),
-                "LINK_KEY_ID": KEY_ID,
-                "PROGRAMMES_DIR": str(settings.programmes_dir),
-                "METRICS_ADDRESS": "",
-            }
-            log = folder / "web.log"
-            async with (
-                build_worker(env.client, settings, database),
-                web_app(web_env, port, log, args.one_address) as web,
-            ):
-                offers = await open_offers(env.client, settings, database, args.offers, args.seed)
-                producers = plan(offers, args.seed, decline_every=10, click_every=10)
-                if args.one_address:
-                    producers = [replace(p, address="127.0.0.1") for p in producers]
-                setup = time.monotonic() - begun
-                progress(f"{len(producers)} offers open after {setup:.0f} s: the baseline")
-                metrics = await server_metrics(folder / "temporal.log")
-                baseline, base_cpu = await measured(
-                    meter, web.pid, play(base, producers, args.concurrency, answer=False)
-                )
-                progress(f"baseline took {baseline.wall:.1f} s: the answers")
-                answers, answer_cpu = await measured(
-                    meter, web.pid, play(base, producers, args.concurrency, answer=True)
-                )
-                progress(f"answers took {answers.wall:.1f} s: waiting for the boards")
-                told = {h.film for h in answers.hits if h.taken}
-                recorded = await settle(env.client, database, producers, told)
-                metrics = grew(metrics, await server_metrics(folder / "temporal.log"))
-            web_log = log.read_text(errors="replace")
+            progress(f"baseline took {baseline.wall:.1f} s: the answers")
+            answers, answer_cpu = await measured(
+                s.meter, s.web.pid, play(s.base, producers, args.concurrency, answer=True)
+            )
+            progress(f"answers took {answers.wall:.1f} s: waiting for the boards")
+            told = {h.film for h in answers.hits if h.taken}
+            recorded = await settle(s.client, s.database, producers, told)
+            metrics = grew(metrics, await server_metrics(s.folder / "temporal.log"))
+        web_log = (Path(tmp) / "web.log").read_text(errors="replace")
     return report_of(
         producers,
         {"baseline": (baseline, base_cpu), "answers": (answers, answer_cpu)},

@@ -11,9 +11,10 @@ import re
 import ssl
 import time
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -52,6 +53,7 @@ SERIES = {
         'service_name="frontend',
     ),
 }
+T = TypeVar("T")  # what a phase of load returns (bench/web.py: a Run)
 MAX_SLOTS = 100  # models/programme.py: a programme's `slots` is at most 100
 
 
@@ -356,8 +358,10 @@ async def play(base: str, producers: list[Producer], concurrency: int, answer: b
     return run
 
 
-async def measured(meter: CpuMeter, web_pid: int, work) -> tuple[Run, dict[str, float]]:
-    """Run `work` (a coroutine) in a thread with an event loop of its own, away from the
+async def measured(
+    meter: CpuMeter, web_pid: int, work: Coroutine[Any, Any, T]
+) -> tuple[T, dict[str, float]]:
+    """Run `work` (a phase of load) in a thread with an event loop of its own, away from the
     worker's; the CPU seconds the web app, this process, the server and PostgreSQL spent."""
     before, web = await meter.sample(), process_cpu(web_pid)
     run = await asyncio.to_thread(asyncio.run, work)

@@ -153,15 +153,17 @@ async def review_page_of(
             raise LinkRefused(gone=False)
         programme = await repository.load_programme(db, session.programme_id)
         calendar = SessionCalendar.model_validate(session.calendar)
-        films = await committee.films_of(db, session.id, member.member_id)
-        scores = await committee.scores_of(db, [f.id for f in films])
+        # A member of a call of 2,000 films has some 500: only the page's 20 are read whole.
+        mine = await committee.assignments_of(db, session.id, member.member_id)
+        chosen = [sid for sid, scored in mine if show == "all" or (show == "scored") == scored]
+        pages = max(1, -(-len(chosen) // PER_PAGE))
+        page = min(max(page, 1), pages)
+        shown_ids = chosen[(page - 1) * PER_PAGE : page * PER_PAGE]
+        shown = await committee.films(db, shown_ids)
+        scores = await committee.scores_of(db, shown_ids)
         names = {m.member_id: m.name for m in await committee.members(db, session.id)}
         declared = await committee.conflicts_of(db, session.id, member.member_id, "declared")
-    mine = {s.submission_id: s for s in scores if s.member_id == member.member_id}
-    chosen = [f for f in films if show == "all" or (show == "scored") == (f.id in mine)]
-    pages = max(1, -(-len(chosen) // PER_PAGE))
-    page = min(max(page, 1), pages)
-    shown = chosen[(page - 1) * PER_PAGE : page * PER_PAGE]
+    given = {s.submission_id: s for s in scores if s.member_id == member.member_id}
     others: dict[str, list[OtherScore]] = {}
     for s in scores:
         if s.member_id != member.member_id:
@@ -182,12 +184,12 @@ async def review_page_of(
         score_min=programme.selection.score_min,
         score_max=programme.selection.score_max,
         may_score=scoring_open(session, calendar, now),
-        assigned=len(films),
-        scored=len(mine),
+        assigned=len(mine),
+        scored=sum(scored for _, scored in mine),
         show=show,
         page=page,
         pages=pages,
-        films=[card(f, mine.get(f.id), others.get(f.id, [])) for f in shown],
+        films=[card(f, given.get(f.id), others.get(f.id, [])) for f in shown],
         conflicts=[
             DeclaredConflict(submission_id=c.submission_id, title=title, why=c.why)
             for c, title in declared

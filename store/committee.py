@@ -77,20 +77,38 @@ async def progress(db: AsyncSession, session_id: str) -> dict[str, Progress]:
     return done
 
 
-async def films_of(db: AsyncSession, session_id: str, member_id: str) -> list[SubmissionRow]:
-    """The films under review assigned to the member, by title."""
-    return list(
-        await db.scalars(
-            select(SubmissionRow)
-            .join(ReviewAssignmentRow, ReviewAssignmentRow.submission_id == SubmissionRow.id)
-            .where(
-                ReviewAssignmentRow.session_id == session_id,
-                ReviewAssignmentRow.member_id == member_id,
-                SubmissionRow.status == UNDER_REVIEW,
-            )
-            .order_by(SubmissionRow.original_title, SubmissionRow.id)
+async def assignments_of(
+    db: AsyncSession, session_id: str, member_id: str
+) -> list[tuple[str, bool]]:
+    """The films under review assigned to the member, by title: each id, and whether the member
+    has scored it. Two columns a film: a page chooses its 20 from them and reads only those."""
+    rows = await db.execute(
+        select(SubmissionRow.id, ScoreRow.member_id.is_not(None))
+        .join(ReviewAssignmentRow, ReviewAssignmentRow.submission_id == SubmissionRow.id)
+        .outerjoin(
+            ScoreRow,
+            (ScoreRow.submission_id == ReviewAssignmentRow.submission_id)
+            & (ScoreRow.member_id == ReviewAssignmentRow.member_id),
         )
+        .where(
+            ReviewAssignmentRow.session_id == session_id,
+            ReviewAssignmentRow.member_id == member_id,
+            SubmissionRow.status == UNDER_REVIEW,
+        )
+        .order_by(SubmissionRow.original_title, SubmissionRow.id)
     )
+    return [(sid, scored) for sid, scored in rows]
+
+
+async def films(db: AsyncSession, submission_ids: list[str]) -> list[SubmissionRow]:
+    """These films, in the order given."""
+    if not submission_ids:
+        return []
+    found = {
+        f.id: f
+        for f in await db.scalars(select(SubmissionRow).where(SubmissionRow.id.in_(submission_ids)))
+    }
+    return [found[sid] for sid in submission_ids if sid in found]
 
 
 async def scores_of(db: AsyncSession, submission_ids: list[str]) -> list[ScoreRow]:

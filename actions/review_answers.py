@@ -29,7 +29,7 @@ from workflows.submission import SubmissionWorkflow
 COMMENT_LIMIT = 5000
 
 
-class ScoreRefused(ActionError):
+class ReviewRefused(ActionError):
     """Why an answer was not taken: `closed` (the review is over), `range` (the score is outside
     the programme's range), `conflict` (the member declared one: `detail` says it), `assigned`
     (the film is not the member's), or `refused` (the film's workflow said no)."""
@@ -56,11 +56,11 @@ async def opened(ctx: Context, token: str, submission_id: str, now: datetime) ->
     """The member's door for a film, refused unless the review is open and the film is theirs."""
     door = await door_of(ctx, open_link(ctx, token, Purpose.REVIEW, now), submission_id, now)
     if not door.may_score:
-        raise ScoreRefused("closed")
+        raise ReviewRefused("closed")
     if door.conflict is not None:
-        raise ScoreRefused("conflict", door.conflict)
+        raise ReviewRefused("conflict", door.conflict)
     if not door.assigned:
-        raise ScoreRefused("assigned")
+        raise ReviewRefused("assigned")
     return door
 
 
@@ -76,7 +76,7 @@ async def score_by_link(
     """Record the member's score of a film (scoring again replaces it)."""
     door = await opened(ctx, token, submission_id, now or datetime.now(UTC))
     if not door.score_min <= score <= door.score_max:
-        raise ScoreRefused("range")
+        raise ReviewRefused("range")
     said = plain_reason(comment, COMMENT_LIMIT) or None
     request = ScoreInput(
         member_id=door.link.occurrence, score=score, comment=said, actor=member_actor(door.link)
@@ -85,7 +85,7 @@ async def score_by_link(
     try:
         await submission_update(ctx, submission_id, SubmissionWorkflow.score, request, update_id)
     except ActionError as exc:
-        raise ScoreRefused("refused", str(exc)) from None
+        raise ReviewRefused("refused", str(exc)) from None
 
 
 async def declare_by_link(
@@ -110,4 +110,4 @@ async def declare_by_link(
             actor=member_actor(link),
         )
     except ActionError as exc:
-        raise ScoreRefused("refused", str(exc)) from None
+        raise ReviewRefused("refused", str(exc)) from None

@@ -1,14 +1,14 @@
 """How fast does the committee's door take scores, against the same scores sent as sheets?
 
-The real stack on loopback, as bench/web.py starts it (bench/web_stack.py): the Temporal dev
-server in memory, a fresh PostgreSQL database (dropped after), the production worker in this
-process (its mail in a throwaway Maildir) and the web app as a process of its own, served with a
-generous throttle (1,000 answers a minute per film, 100,000 per address): the door's throttle of
-60 answers a minute per address would measure the throttle, not the door, with every member on
-127.0.0.1. One session of films-in-progress with a committee of M members (an address and a
-language each) takes N generated films that pass its rules through intake and into review: each
-film goes to k = 3 members (N = 2,000, M = 12: 6,000 assignments, 500 a member), and each member's
-invitation, written to the outbox as the review starts, gives the link to their page.
+The real stack on loopback, as bench/web.py starts it (bench/web_stack.py): the Temporal dev server
+in memory, a fresh PostgreSQL database (dropped after), the production worker in this process (its
+mail in a throwaway Maildir) and the web app as a process of its own, served with a generous
+throttle (1,000 answers a minute per film, 100,000 per member): the door's throttle of 60 answers a
+minute per member (web/review.py) would measure the throttle, not the door. One session of
+films-in-progress with a committee of M members (an address and a language each) takes N generated
+films that pass its rules through intake and into review: each film goes to k = 3 members (N =
+2,000, M = 12: 6,000 assignments, 500 a member), and each member's invitation, written to the outbox
+as the review starts, gives the link to their page.
 
 Then, in the same run, from a thread with an event loop of its own, the M members at once:
 1. sheets: each member's scores of all their films sent to the session as sheets (`score_sheet`,

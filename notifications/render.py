@@ -113,7 +113,27 @@ TERMS: dict[str, dict[str, str]] = {
         "en": "subtitling",
     },
     "dcp": {"es": "DCP", "pt": "DCP", "fr": "DCP", "en": "DCP"},
-    # Genres, as a committee member's page names a film's.
+    # Where the edit stands, and the genre, as a committee member's page names a film's.
+    "assembly": {"es": "premontaje", "pt": "montagem inicial", "fr": "ours", "en": "assembly"},
+    "first_cut": {
+        "es": "primer corte",
+        "pt": "primeiro corte",
+        "fr": "premier montage",
+        "en": "first cut",
+    },
+    "rough_cut": {
+        "es": "primer armado",
+        "pt": "corte bruto",
+        "fr": "bout-à-bout",
+        "en": "rough cut",
+    },
+    "fine_cut": {"es": "corte fino", "pt": "corte fino", "fr": "montage fin", "en": "fine cut"},
+    "picture_lock": {
+        "es": "montaje cerrado",
+        "pt": "montagem fechada",
+        "fr": "montage image définitif",
+        "en": "picture lock",
+    },
     "fiction": {"es": "ficción", "pt": "ficção", "fr": "fiction", "en": "fiction"},
     "documentary": {
         "es": "documental",

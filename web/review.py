@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from actions.review_answers import ScoreRefused, declare_by_link, score_by_link, state_of_score
+from actions.review_answers import ReviewRefused, declare_by_link, score_by_link, state_of_score
 from models.committee import Relation
 from readmodels.review_page import ReviewPage, member_of, review_page
 from web.i18n import language, translations
@@ -41,7 +41,7 @@ def relation_names(lang: str) -> dict[Relation, str]:
     }
 
 
-def refusal_text(lang: str, exc: ScoreRefused) -> str:
+def refusal_text(lang: str, exc: ReviewRefused) -> str:
     _ = translations(lang).gettext
     if exc.why == "closed":
         return _("The review is closed: your scores can no longer change.")
@@ -112,7 +112,7 @@ async def give_conflict(
         return turned_away
     try:
         await declare_by_link(ctx, token, submission_id, relation, detail)
-    except ScoreRefused as exc:
+    except ReviewRefused as exc:
         if exc.why != "conflict":  # declared already (a double click): shown as recorded
             shown = await review_page(ctx, token, "todo", 1)
             lang = language(request.query_params.get("lang"), shown.language)
@@ -138,7 +138,7 @@ async def give_score(
         return turned_away
     try:
         await score_by_link(ctx, token, submission_id, score, comment, was)
-    except ScoreRefused as exc:
+    except ReviewRefused as exc:
         shown = await review_page(ctx, token, show, page_no)
         lang = language(request.query_params.get("lang"), shown.language)
         status = 422 if exc.why == "range" else 409

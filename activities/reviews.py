@@ -53,6 +53,22 @@ def refused(why: str) -> ApplicationError:
     return ApplicationError(why, type="ConflictRefused", non_retryable=True)
 
 
+def under_review(
+    data: AssignInput | DeclareInput, reviewers: list[str], reason: str, kept: dict[str, str]
+) -> FilmDecision:
+    """What a film under review is told: its reviewers, until when, in which range, and the
+    members kept from it for a conflict of interest (member → what their score would read)."""
+    return FilmDecision(
+        kind=DecisionKind.UNDER_REVIEW,
+        at=data.at,
+        deadline=data.review_deadline,
+        reviewers=reviewers,
+        score_range=data.score_range,
+        reason=reason,
+        conflicts=kept,
+    )
+
+
 class ReviewActivities:
     def __init__(self, database: async_sessionmaker, client: Client) -> None:
         self._database = database
@@ -125,14 +141,11 @@ class ReviewActivities:
         tells = [
             Tell(
                 submission_id=sid,
-                decision=FilmDecision(
-                    kind=DecisionKind.UNDER_REVIEW,
-                    at=data.at,
-                    deadline=data.review_deadline,
-                    reviewers=members,
-                    score_range=data.score_range,
-                    reason=f"{len(members)} committee members review the film",
-                    conflicts=kept.get(sid, {}),
+                decision=under_review(
+                    data,
+                    members,
+                    f"{len(members)} committee members review the film",
+                    kept.get(sid, {}),
                 ),
             )
             for sid, members in given.items()
@@ -188,15 +201,8 @@ class ReviewActivities:
         )
         if recorded.at == data.at:  # this declaration or a retry of it: the film hears of it
             instead = f"{replaced_by} reviews it instead" if replaced_by else "no one is free"
-            decision = FilmDecision(
-                kind=DecisionKind.UNDER_REVIEW,
-                at=data.at,
-                deadline=data.review_deadline,
-                reviewers=reviewers,
-                score_range=data.score_range,
-                reason=f"{c.member_id} declared a conflict of interest: {instead}",
-                conflicts=kept,
-            )
+            why = f"{c.member_id} declared a conflict of interest: {instead}"
+            decision = under_review(data, reviewers, why, kept)
             await self._decisions.tell(
                 data.session_id,
                 [Tell(submission_id=c.submission_id, decision=decision)],

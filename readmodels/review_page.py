@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.context import Context
-from models.orm import ScoreRow, SessionRow, SubmissionRow
-from models.programme import SessionCalendar
+from models.orm import CommitteeMemberRow, ScoreRow, SessionRow, SubmissionRow
+from models.programme import Programme, SessionCalendar
 from models.session import SessionStage
 from notifications.links import Link, LinkError, Purpose
 from notifications.stages import LANGUAGES
@@ -99,14 +101,29 @@ class MemberDoor(BaseModel):
     conflict: str | None
 
 
+class MemberAt(NamedTuple):
+    """The session a member's link opens, the member, the programme and the calendar as they
+    stand now."""
+
+    session: SessionRow
+    member: CommitteeMemberRow
+    programme: Programme
+    calendar: SessionCalendar
+
+
+async def member_at(db: AsyncSession, link: Link) -> MemberAt:
+    """What a member's link opens, refused (403) if the session or the member is not ours."""
+    session = await db.get(SessionRow, link.subject)
+    member = await committee.member(db, link.subject, link.occurrence)
+    if session is None or member is None:
+        raise LinkRefused(gone=False)
+    programme = await repository.load_programme(db, session.programme_id)
+    return MemberAt(session, member, programme, SessionCalendar.model_validate(session.calendar))
+
+
 async def door_of(ctx: Context, link: Link, submission_id: str, now: datetime) -> MemberDoor:
     async with ctx.database() as db:
-        session = await db.get(SessionRow, link.subject)
-        member = await committee.member(db, link.subject, link.occurrence)
-        if session is None or member is None:
-            raise LinkRefused(gone=False)
-        programme = await repository.load_programme(db, session.programme_id)
-        calendar = SessionCalendar.model_validate(session.calendar)
+        session, member, programme, calendar = await member_at(db, link)
         assigned = await committee.assigned(db, session.id, member.member_id, submission_id)
         conflicts = await committee.conflicts_of(db, session.id, member.member_id)
     return MemberDoor(
@@ -147,12 +164,7 @@ async def review_page_of(
     those scored, all) and which `page` of them."""
     show = show if show in SHOWS else "todo"
     async with ctx.database() as db:
-        session = await db.get(SessionRow, link.subject)
-        member = await committee.member(db, link.subject, link.occurrence)
-        if session is None or member is None:
-            raise LinkRefused(gone=False)
-        programme = await repository.load_programme(db, session.programme_id)
-        calendar = SessionCalendar.model_validate(session.calendar)
+        session, member, programme, calendar = await member_at(db, link)
         # A member of a call of 2,000 films has some 500: only the page's 20 are read whole.
         mine = await committee.assignments_of(db, session.id, member.member_id)
         chosen = [sid for sid, scored in mine if show == "all" or (show == "scored") == scored]

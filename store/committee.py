@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.messages import FilmStage
@@ -51,21 +51,28 @@ async def member(db: AsyncSession, session_id: str, member_id: str) -> Committee
     return await db.get(CommitteeMemberRow, (session_id, member_id))
 
 
-async def progress(db: AsyncSession, session_id: str) -> dict[str, Progress]:
-    """Each member's progress, in one query (a session of 20,000 films has some 60,000
-    assignments: one row each, two columns wide)."""
-    rows = await db.execute(
-        select(ReviewAssignmentRow.member_id, SubmissionRow.original_title, ScoreRow.score)
+def under_review(*columns) -> Select:
+    """The assignments of films under review, each with its member's score if given: `columns`
+    of the three tables, for the caller to narrow and order."""
+    return (
+        select(*columns)
+        .select_from(ReviewAssignmentRow)
         .join(SubmissionRow, SubmissionRow.id == ReviewAssignmentRow.submission_id)
         .outerjoin(
             ScoreRow,
             (ScoreRow.submission_id == ReviewAssignmentRow.submission_id)
             & (ScoreRow.member_id == ReviewAssignmentRow.member_id),
         )
-        .where(
-            ReviewAssignmentRow.session_id == session_id,
-            SubmissionRow.status == UNDER_REVIEW,
-        )
+        .where(SubmissionRow.status == UNDER_REVIEW)
+    )
+
+
+async def progress(db: AsyncSession, session_id: str) -> dict[str, Progress]:
+    """Each member's progress, in one query (a session of 20,000 films has some 60,000
+    assignments: one row each, two columns wide)."""
+    rows = await db.execute(
+        under_review(ReviewAssignmentRow.member_id, SubmissionRow.original_title, ScoreRow.score)
+        .where(ReviewAssignmentRow.session_id == session_id)
         .order_by(ReviewAssignmentRow.member_id, SubmissionRow.original_title)
     )
     done: dict[str, Progress] = {}
@@ -83,17 +90,10 @@ async def assignments_of(
     """The films under review assigned to the member, by title: each id, and whether the member
     has scored it. Two columns a film: a page chooses its 20 from them and reads only those."""
     rows = await db.execute(
-        select(SubmissionRow.id, ScoreRow.member_id.is_not(None))
-        .join(ReviewAssignmentRow, ReviewAssignmentRow.submission_id == SubmissionRow.id)
-        .outerjoin(
-            ScoreRow,
-            (ScoreRow.submission_id == ReviewAssignmentRow.submission_id)
-            & (ScoreRow.member_id == ReviewAssignmentRow.member_id),
-        )
+        under_review(SubmissionRow.id, ScoreRow.member_id.is_not(None))
         .where(
             ReviewAssignmentRow.session_id == session_id,
             ReviewAssignmentRow.member_id == member_id,
-            SubmissionRow.status == UNDER_REVIEW,
         )
         .order_by(SubmissionRow.original_title, SubmissionRow.id)
     )

@@ -97,6 +97,28 @@ def back_to(token: str, request: Request, show: str, page_no: int, film: str, **
     return f"/review/{token}?{urlencode(query)}#{anchor(film)}"
 
 
+async def guard(request: Request, token: str, film: str, csrf: str) -> Response | None:
+    """Every door's guard (web/pages.refused), counting a member's answers by film and as the
+    member's, not the address's."""
+    member = member_of(request.app.state.ctx, token)
+    return await refused(request, f"{token}:{film}", csrf, member)
+
+
+async def refusal_page(
+    request: Request,
+    token: str,
+    exc: ReviewRefused,
+    film: str,
+    show: str = "todo",
+    page_no: int = 1,
+) -> HTMLResponse:
+    """The page again, the refusal beside its film (or above, if the film is not on it)."""
+    shown = await review_page(request.app.state.ctx, token, show, page_no)
+    lang = language(request.query_params.get("lang"), shown.language)
+    status = 422 if exc.why == "range" else 409
+    return member_page(request, shown, status, film, refusal_text(lang, exc))
+
+
 @router.post("/review/{token}/conflict", response_class=HTMLResponse)
 async def give_conflict(
     request: Request,
@@ -106,17 +128,13 @@ async def give_conflict(
     csrf: Annotated[str, Form(max_length=100)] = "",
     detail: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    ctx = request.app.state.ctx
-    member = member_of(ctx, token)
-    if turned_away := await refused(request, f"{token}:{submission_id}", csrf, member):
+    if turned_away := await guard(request, token, submission_id, csrf):
         return turned_away
     try:
-        await declare_by_link(ctx, token, submission_id, relation, detail)
+        await declare_by_link(request.app.state.ctx, token, submission_id, relation, detail)
     except ReviewRefused as exc:
         if exc.why != "conflict":  # declared already (a double click): shown as recorded
-            shown = await review_page(ctx, token, "todo", 1)
-            lang = language(request.query_params.get("lang"), shown.language)
-            return member_page(request, shown, 409, submission_id, refusal_text(lang, exc))
+            return await refusal_page(request, token, exc, submission_id)
     return RedirectResponse(back_to(token, request, "todo", 1, submission_id, declared=1), 303)
 
 
@@ -132,15 +150,10 @@ async def give_score(
     show: Annotated[str, Form(max_length=10)] = "todo",
     page_no: Annotated[int, Form()] = 1,
 ) -> Response:
-    ctx = request.app.state.ctx
-    member = member_of(ctx, token)
-    if turned_away := await refused(request, f"{token}:{submission_id}", csrf, member):
+    if turned_away := await guard(request, token, submission_id, csrf):
         return turned_away
     try:
-        await score_by_link(ctx, token, submission_id, score, comment, was)
+        await score_by_link(request.app.state.ctx, token, submission_id, score, comment, was)
     except ReviewRefused as exc:
-        shown = await review_page(ctx, token, show, page_no)
-        lang = language(request.query_params.get("lang"), shown.language)
-        status = 422 if exc.why == "range" else 409
-        return member_page(request, shown, status, submission_id, refusal_text(lang, exc))
+        return await refusal_page(request, token, exc, submission_id, show, page_no)
     return RedirectResponse(back_to(token, request, show, page_no, submission_id), 303)

@@ -41,33 +41,28 @@ def check_committee(s: SessionInput, request: CommitteeInput) -> None:
         )
 
 
-def check_score_sheet(s: SessionInput, sheet: ScoreSheet, now: datetime) -> None:
+def check_reviewing(s: SessionInput, member_id: str, what: str, now: datetime) -> None:
+    """A member's act of review (`what`: "scores are given"): during review, before its
+    deadline, by a member of the committee."""
     if s.stage is not SessionStage.REVIEW:
-        raise ValueError(f"scores are given during review; the session is {s.stage}")
+        raise ValueError(f"{what} during review; the session is {s.stage}")
     if now > s.calendar.review_deadline:
         closed = s.calendar.review_deadline
         raise ValueError(f"the review closed at {closed:%Y-%m-%d %H:%M} UTC")
     members = [m.id for m in s.committee]
-    if sheet.member_id not in members:
-        raise ValueError(
-            f"{sheet.member_id} is not on the committee (its members: {', '.join(members)})"
-        )
+    if member_id not in members:
+        raise ValueError(f"{member_id} is not on the committee (its members: {', '.join(members)})")
+
+
+def check_score_sheet(s: SessionInput, sheet: ScoreSheet, now: datetime) -> None:
+    check_reviewing(s, sheet.member_id, "scores are given", now)
 
 
 def check_conflict(s: SessionInput, request: ConflictInput, now: datetime) -> None:
     """A member's declared conflict: during review, before its deadline, by a member of the
     committee, with a film of this session. Whether the film is theirs the database says (the
     activity refuses a film not assigned to them)."""
-    if s.stage is not SessionStage.REVIEW:
-        raise ValueError(f"conflicts are declared during review; the session is {s.stage}")
-    if now > s.calendar.review_deadline:
-        closed = s.calendar.review_deadline
-        raise ValueError(f"the review closed at {closed:%Y-%m-%d %H:%M} UTC")
-    members = [m.id for m in s.committee]
-    if request.member_id not in members:
-        raise ValueError(
-            f"{request.member_id} is not on the committee (its members: {', '.join(members)})"
-        )
+    check_reviewing(s, request.member_id, "conflicts are declared", now)
     if not request.submission_id.startswith(s.session_id + "/"):
         raise ValueError(f"{request.submission_id} is not a film of {s.session_id}")
 

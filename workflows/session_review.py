@@ -6,6 +6,8 @@ like those of `session_steps.py`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
@@ -13,12 +15,13 @@ with workflow.unsafe.imports_passed_through():
     import activity_refs
     from models.committee import ConflictInput, ConflictResult
     from models.session import SessionInput, SessionStage
-    from models.session_io import AssignInput, DeclareInput
-    from workflows.session_steps import DB_ACTIVITY, FAN_OUT
+    from models.session_io import AssignResult, DeclareInput
+    from workflows.session_steps import DB_ACTIVITY
 
 
 class SessionReview:
     _s: SessionInput
+    _assign: Callable[..., Awaitable[AssignResult]]  # SessionSteps's
 
     async def _declare(self, request: ConflictInput) -> ConflictResult:
         """Reassign the film of a member who declares a conflict with it, then keep the film in
@@ -61,18 +64,6 @@ class SessionReview:
         pending, s.late_eligible = s.late_eligible, []
         if not pending or s.stage is not SessionStage.REVIEW:
             return
-        await workflow.execute_activity(
-            activity_refs.assign_reviews,
-            AssignInput(
-                session_id=s.session_id,
-                members=s.committee,
-                k=s.selection.reviews_per_film,
-                review_deadline=s.calendar.review_deadline,
-                score_range=(s.selection.score_min, s.selection.score_max),
-                at=workflow.now(),
-                only=pending,
-            ),
-            summary=f"assign {len(pending)} film(s) eligible after a fix",
-            **FAN_OUT,
+        await self._assign(
+            only=pending, summary=f"assign {len(pending)} film(s) eligible after a fix"
         )
-        s.tells += 1

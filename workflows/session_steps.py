@@ -123,7 +123,10 @@ class SessionSteps:
         self._advance = None
         self._show()
 
-    async def _assign(self) -> AssignResult:
+    async def _assign(
+        self, only: list[str] | None = None, summary: str = "assign films to committee members"
+    ) -> AssignResult:
+        """Give reviewers to every eligible film without them (or to the films `only` names)."""
         s = self._s
         result = await workflow.execute_activity(
             activity_refs.assign_reviews,
@@ -134,8 +137,9 @@ class SessionSteps:
                 review_deadline=s.calendar.review_deadline,
                 score_range=(s.selection.score_min, s.selection.score_max),
                 at=workflow.now(),
+                only=only,
             ),
-            summary="assign films to committee members",
+            summary=summary,
             **FAN_OUT,
         )
         s.tells += 1

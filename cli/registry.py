@@ -68,6 +68,7 @@ ENTRIES: dict[str, Entry] = {
     "review": Entry(("cli.review",), "The selection committee: members, assignments, scores."),
     "selection": Entry(("cli.selection",), "The ranking and the offers: pin, exclude, run."),
     "producer": Entry(("cli.selection",), "A producer's answers: confirm, decline, withdraw."),
+    "staff": Entry(("cli.staff",), "Staff accounts: who may sign in, with which role."),
 }
 
 

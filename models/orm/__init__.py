@@ -1,5 +1,6 @@
 """The relational record: programmes, sessions, submissions and their eligibility, the
-committee's work, the outbox, partnering and follow-up, and the audit log, one module each.
+committee's work, the outbox, partnering and follow-up, staff accounts, and the audit log, one
+module each.
 
 Temporal holds each workflow's live state; the database holds what staff and statistics need across
 thousands of submissions and many years. Every write an activity makes is keyed so that a retry or
@@ -13,6 +14,7 @@ from models.orm.followup import FollowUpRow, MilestoneRow, SaleRow
 from models.orm.messages import EmbargoRow, OutboxRow
 from models.orm.partnering import AwardGrantRow, MatchRow, MeetingRow, PartneringRunRow, PartnerRow
 from models.orm.review import CommitteeMemberRow, ReviewAssignmentRow, ReviewConflictRow, ScoreRow
+from models.orm.staff import StaffRow
 
 __all__ = [
     "AuditRow",
@@ -36,6 +38,7 @@ __all__ = [
     "SaleRow",
     "ScoreRow",
     "SessionRow",
+    "StaffRow",
     "SubmissionRow",
     "UtcDateTime",
 ]

@@ -1,0 +1,85 @@
+"""Staff accounts, as an admin keeps them from the command line: add one, disable one. Each is in
+the audit trail with the admin who did it; a password is hashed with argon2id (argon2-cffi, its
+salt in the hash) and never kept, printed or logged. An account is disabled, never deleted: the
+names in the audit trail keep their account."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+
+from gateway.context import Context
+from gateway.errors import ActionError
+from models.orm import StaffRow
+from models.staff import PASSWORD_MAX, PASSWORD_MIN, StaffInput, StaffLine
+from readmodels.staff import line_of
+from store import repository
+
+# argon2-cffi's defaults: argon2id, RFC 9106's low-memory profile (64 MiB, 3 passes).
+HASHER = PasswordHasher()
+
+
+def check_password(password: str) -> None:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise ActionError(
+            f"password: {PASSWORD_MIN} to {PASSWORD_MAX} characters, not {len(password)}"
+        )
+    if password.strip() != password:
+        raise ActionError("password: no space at its start or end (a copy and paste's mark)")
+
+
+async def add_staff(ctx: Context, account: StaffInput, password: str) -> StaffLine:
+    """A new staff account, active; refused if the address has one (active or not)."""
+    check_password(password)
+    email = account.email.lower()
+    now = datetime.now(UTC)
+    async with ctx.database.begin() as db:
+        if await db.get(StaffRow, email) is not None:
+            raise ActionError(f"{email} already has a staff account (staff list shows it)")
+        row = StaffRow(
+            email=email,
+            name=account.name,
+            role=account.role.value,
+            password_hash=HASHER.hash(password),
+            active=True,
+            created_at=now,
+            created_by=ctx.actor,
+        )
+        db.add(row)
+        await repository.audit(
+            db,
+            key=f"staff:{email}:added",
+            at=now,
+            actor=ctx.actor,
+            entity_type="staff",
+            entity_id=email,
+            action="staff_added",
+            to_state=account.role.value,
+            reason=f"{account.name}, {account.role.value}",
+        )
+    return line_of(row)
+
+
+async def disable_staff(ctx: Context, email: str, reason: str) -> StaffLine:
+    """The account can no longer sign in; its record stays. Disabling it again changes
+    nothing."""
+    now = datetime.now(UTC)
+    async with ctx.database.begin() as db:
+        row = await db.get(StaffRow, email.lower())
+        if row is None:
+            raise ActionError(f"no staff account for {email.lower()}")
+        if row.active:
+            row.active, row.disabled_at = False, now
+            await repository.audit(
+                db,
+                key=f"staff:{row.email}:disabled:{now.isoformat()}",
+                at=now,
+                actor=ctx.actor,
+                entity_type="staff",
+                entity_id=row.email,
+                action="staff_disabled",
+                from_state=row.role,
+                reason=reason,
+            )
+    return line_of(row)

@@ -18,17 +18,19 @@ from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 
 
-async def starter(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+async def starter(env: dict[str, str], *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """`starter.py args` as staff type it, `stdin` on its standard input: exit code, out, err."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "starter.py",
         *args,
         cwd=PROJECT_ROOT,
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), 120)
     return proc.returncode, out.decode(), err.decode()
 
 

@@ -5,43 +5,28 @@ address, role or password is refused by its field and writes nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from models.orm import AuditRow, StaffRow
-from settings import PROJECT_ROOT
+from tests.test_cli import starter
 
 pytestmark = pytest.mark.integration
 
 PASSWORD = "a long pass phrase of ours"
 
 
-async def starter(pg_url: str, *args: str, stdin: str = "") -> tuple[int, str, str]:
-    env = {**os.environ, "DATABASE_URL": pg_url, "STAFF_ACTOR": "Marta Ruiz"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "starter.py",
-        *args,
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), 120)
-    return proc.returncode, out.decode(), err.decode()
+def env(pg_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": pg_url, "STAFF_ACTOR": "Marta Ruiz"}
 
 
 async def add(pg_url: str, email: str, role: str = "programmer", password: str = PASSWORD):
     return await starter(
-        pg_url,
+        env(pg_url),
         *["staff", "add", email, "--name", "Iván Giroud", "--role", role],
         *["--password-stdin", "--json"],
         stdin=password + "\n",
@@ -66,14 +51,14 @@ async def test_an_admin_adds_lists_and_disables_an_account(pg_url, pg_sessions):
     assert PasswordHasher().verify(account.password_hash, PASSWORD)
     assert [(a.action, a.actor) for a in trail] == [("staff_added", "Marta Ruiz (staff)")]
 
-    code, out, _ = await starter(pg_url, "staff", "list", "--json")
+    code, out, _ = await starter(env(pg_url), "staff", "list", "--json")
     listed = {s["email"]: s for s in json.loads(out)}
     assert code == 0 and listed["ivan@cinelatino.example"]["role"] == "programmer"
     assert "password_hash" not in listed["ivan@cinelatino.example"]
 
     for _ in range(2):  # disabling again changes nothing more
         code, out, err = await starter(
-            pg_url, "staff", "disable", "IVAN@cinelatino.example", "--reason", "left", "--json"
+            env(pg_url), "staff", "disable", "IVAN@cinelatino.example", "--reason", "left", "--json"
         )
         assert code == 0 and json.loads(out)["active"] is False, err
     account, trail = await rows(pg_sessions, "ivan@cinelatino.example")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 
 from gateway.context import Context
 from gateway.errors import ActionError
@@ -82,4 +83,30 @@ async def disable_staff(ctx: Context, email: str, reason: str) -> StaffLine:
                 from_state=row.role,
                 reason=reason,
             )
+    return line_of(row)
+
+
+class SignInRefused(ActionError):
+    """An address and password that open no account: unknown, disabled or wrong, alike (the
+    page says which of them nobody)."""
+
+    def __init__(self) -> None:
+        super().__init__("wrong address or password")
+
+
+# Checked against when the address has no account, so that an unknown address takes as long
+# to refuse as a wrong password (the time tells nothing).
+_NOBODY = HASHER.hash("no account has this password")
+
+
+async def sign_in(ctx: Context, email: str, password: str) -> StaffLine:
+    """The active account the address and password open, or SignInRefused."""
+    async with ctx.database() as db:
+        row = await db.get(StaffRow, email.strip().lower())
+    try:
+        HASHER.verify(row.password_hash if row else _NOBODY, password)
+    except VerificationError:
+        raise SignInRefused() from None
+    if row is None or not row.active:
+        raise SignInRefused()
     return line_of(row)

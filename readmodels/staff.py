@@ -26,3 +26,11 @@ async def staff_accounts(ctx: Context) -> list[StaffLine]:
     async with ctx.database() as db:
         rows = await db.scalars(select(StaffRow).order_by(StaffRow.email))
         return [line_of(r) for r in rows]
+
+
+async def active_account(ctx: Context, email: str) -> StaffLine | None:
+    """The account of a signed-in address, if it is still active: a disabled account's cookie
+    opens nothing from its next request on."""
+    async with ctx.database() as db:
+        row = await db.get(StaffRow, email)
+    return line_of(row) if row is not None and row.active else None

@@ -25,6 +25,7 @@ from web.pages import problem, router
 from web.report import router as report
 from web.review import router as review
 from web.security import Guard, Throttle
+from web.staff import router as staff
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -53,6 +54,7 @@ def create_app(
     app.include_router(award)
     app.include_router(fix)
     app.include_router(review)
+    app.include_router(staff)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

@@ -1,11 +1,14 @@
 """What every response carries and every request is held to: security headers (a strict
 Content-Security-Policy, no framing, no referrer: a link's token never leaves in a Referer), a
-body limit, and the double-submit cookie that protects every form from cross-site posting."""
+body limit, the double-submit cookie that protects every form from cross-site posting, and the
+signed cookie that says which staff member signed in."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -13,6 +16,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 1024 * 1024  # a form of answers, not an upload
 CSRF_COOKIE = "wipflow_csrf"
+STAFF_COOKIE = "wipflow_staff"
+# A staff member signs in once a working day.
+STAFF_SESSION = timedelta(hours=12)
 HEADERS = {
     "content-security-policy": (
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -99,3 +105,32 @@ def new_csrf() -> str:
 
 def csrf_holds(cookie: str | None, field: str | None) -> bool:
     return bool(cookie) and bool(field) and secrets.compare_digest(cookie, field)
+
+
+class StaffSessions:
+    """The staff's sign-in cookie: the address, signed with time (itsdangerous) under the link
+    keys with a salt of its own, good for STAFF_SESSION. A key's id travels with it, so rotating
+    the keys keeps staff signed in until the old key is dropped. Whether the account is still
+    active is asked on every request (readmodels/staff.active_account), not kept here."""
+
+    SALT = "wipflow.staff"
+
+    def __init__(self, keys: dict[str, str], current: str) -> None:
+        self._current = current
+        self._serializers = {
+            kid: URLSafeTimedSerializer(key, salt=self.SALT) for kid, key in keys.items()
+        }
+
+    def issue(self, email: str) -> str:
+        return f"{self._current}.{self._serializers[self._current].dumps(email)}"
+
+    def holder(self, cookie: str | None) -> str | None:
+        """The address a cookie names, if we signed it within STAFF_SESSION."""
+        kid, _, signed = (cookie or "").partition(".")
+        serializer = self._serializers.get(kid)
+        if serializer is None:
+            return None
+        try:
+            return serializer.loads(signed, max_age=int(STAFF_SESSION.total_seconds()))
+        except BadSignature:
+            return None

@@ -25,8 +25,12 @@ router = APIRouter()
 
 
 def sessions(request: Request) -> StaffSessions:
-    settings = request.app.state.ctx.settings
-    return StaffSessions(keys_of(settings), settings.link_key_id)
+    """The app's signer of staff cookies, made once from its settings' keys."""
+    state = request.app.state
+    if not hasattr(state, "staff_sessions"):
+        settings = state.ctx.settings
+        state.staff_sessions = StaffSessions(keys_of(settings), settings.link_key_id)
+    return state.staff_sessions
 
 
 async def signed_in(request: Request) -> StaffLine | None:
@@ -106,11 +110,14 @@ async def show_home(request: Request) -> Response:
 
 
 @router.get("/staff/outbox", response_class=HTMLResponse)
-async def show_outbox(request: Request, session: str) -> Response:
-    """A session's messages as `notifications outbox` lists them: to whom, what, how it went."""
+async def show_outbox(request: Request, session: str = "") -> Response:
+    """A session's messages as `notifications outbox` lists them: to whom, what, how it went.
+    Without a session (the language switcher's link keeps only the language), the staff's home."""
     member = await signed_in(request)
     if member is None:
         return to_sign_in(request)
+    if not session:
+        return RedirectResponse("/staff/", 303)
     lines = await outbox(request.app.state.ctx, session)
     lang = language(request.query_params.get("lang"), None)
     return page(

@@ -4,13 +4,12 @@ assignment avoided beside those declared."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from tests.conftest import cli_year, running_worker
-from tests.forms import committee, form_dict
+from tests.forms import committee
 from tests.test_cli import starter
-from tests.test_cli_sessions import ok, refused
+from tests.test_cli_sessions import enter_films, ok, refused
 
 
 async def test_staff_declare_a_conflict_and_read_them_all(
@@ -35,25 +34,7 @@ async def test_staff_declare_a_conflict_and_read_them_all(
             )
         )
         await ok(env, "review", "members", sid, str(members))
-        entries = tmp_path / "entries.json"
-        entries.write_text(
-            json.dumps(
-                [
-                    form_dict(
-                        original_title=f"Film {i}",
-                        producers=[{"company": f"Casa {i}", "country": "AR", "share_pct": 100}],
-                    )
-                    for i in range(3)
-                ]
-            )
-        )
-        films = [
-            e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]
-        ]
-        for _ in range(100):
-            if (await ok(env, "session", "status", sid))["counts"]["eligible"] == 3:
-                break
-            await asyncio.sleep(0.3)
+        films, _ = await enter_films(env, sid, tmp_path, 3)
         assert "conflicts are declared during review" in await refused(
             env, "review", "conflict", sid, "ana", films[0], "--relation", "other"
         )

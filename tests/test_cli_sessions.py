@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 from temporalio.client import Client
 
@@ -20,6 +21,32 @@ async def ok(env: dict[str, str], *args: str):
     code, out, err = await starter(env, *args, "--json")
     assert code == 0, err
     return json.loads(out)
+
+
+async def enter_films(
+    env: dict[str, str], sid: str, folder: Path, n: int
+) -> tuple[list[str], dict]:
+    """`n` eligible films entered from a file, each from a company of its own; their ids, and the
+    session's board once every one is judged eligible (or after 30 s)."""
+    entries = folder / "entries.json"
+    entries.write_text(
+        json.dumps(
+            [
+                form_dict(
+                    original_title=f"Film {i}",
+                    producers=[{"company": f"Casa {i}", "country": "AR", "share_pct": 100}],
+                )
+                for i in range(n)
+            ]
+        )
+    )
+    films = [e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]]
+    for _ in range(100):
+        status = await ok(env, "session", "status", sid)
+        if status["counts"]["eligible"] == n:
+            break
+        await asyncio.sleep(0.3)
+    return films, status
 
 
 async def refused(env: dict[str, str], *args: str) -> str:
@@ -92,26 +119,7 @@ async def test_a_session_from_the_command_line(env_for, local_env, pg_sessions, 
             "dani",
         ]
 
-        entries = tmp_path / "entries.json"
-        entries.write_text(
-            json.dumps(
-                [
-                    form_dict(
-                        original_title=f"Film {i}",
-                        producers=[{"company": f"Casa {i}", "country": "AR", "share_pct": 100}],
-                    )
-                    for i in range(9)
-                ]
-            )
-        )
-        films = [
-            e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]
-        ]
-        for _ in range(100):
-            status = await ok(env, "session", "status", sid)
-            if status["counts"]["eligible"] == 9:
-                break
-            await asyncio.sleep(0.3)
+        films, status = await enter_films(env, sid, tmp_path, 9)
         assert status["stage"] == "call_open" and status["counts"]["submitted"] == 9
 
         assert "only move to the next stage" not in await refused(

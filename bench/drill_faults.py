@@ -1,5 +1,8 @@
 """A drill's faults: the worker killed, PostgreSQL's connections cut, the mail server gone or
-refusing, the Temporal server restarted on its file; each at random moments from a seeded RNG."""
+refusing, the Temporal server restarted on its file; each at random moments from a seeded RNG.
+
+A fault, once begun, ends: the loop is told to stop between faults (`calm`), never cancelled in
+the middle of one, so a session that ends while the server is down does not leave it down."""
 
 from __future__ import annotations
 
@@ -16,10 +19,20 @@ from bench.drill_retry import T
 from bench.drill_stack import Stack
 
 
-async def kill_worker(s: Stack, rng: random.Random, times: int, gap: tuple[float, float]) -> None:
+async def pause(calm: asyncio.Event, seconds: float) -> bool:
+    """Wait before the next fault; False when the session ended meanwhile (no more faults)."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(calm.wait(), seconds)
+    return not calm.is_set()
+
+
+async def kill_worker(
+    s: Stack, calm: asyncio.Event, rng: random.Random, times: int, gap: tuple[float, float]
+) -> None:
     """SIGKILL the worker at random moments and start it again at once, `times` times."""
     for i in range(times):
-        await asyncio.sleep(rng.uniform(*gap))
+        if not await pause(calm, rng.uniform(*gap)):
+            return
         s.worker.kill()
         s.kills.append(time.time())
         s.note(f"worker killed ({i + 1}/{times})")
@@ -40,19 +53,25 @@ async def terminate_backends(admin_dsn: str, database: str) -> int:
     return sum(bool(r[0]) for r in rows)
 
 
-async def cut_database(s: Stack, rng: random.Random, times: int, gap: tuple[float, float]) -> None:
+async def cut_database(
+    s: Stack, calm: asyncio.Event, rng: random.Random, times: int, gap: tuple[float, float]
+) -> None:
     """Terminate every connection to the session's database at random moments."""
     for i in range(times):
-        await asyncio.sleep(rng.uniform(*gap))
+        if not await pause(calm, rng.uniform(*gap)):
+            return
         cut = await terminate_backends(s.admin_dsn, s.database_name)
         s.note(f"cut {cut} database connections ({i + 1}/{times})")
 
 
-async def smtp_outages(s: Stack, rng: random.Random, times: int, down: float) -> None:
+async def smtp_outages(
+    s: Stack, calm: asyncio.Event, rng: random.Random, times: int, down: float
+) -> None:
     """The mail server goes away for `down` seconds (connections refused), then, the next time,
     stays up but answers 451 to every recipient; and so on, `times` times."""
     for i in range(times):
-        await asyncio.sleep(rng.uniform(2, 6))
+        if not await pause(calm, rng.uniform(2, 6)):
+            return
         if i % 2 == 0:
             s.smtp.stop()
             s.note(f"SMTP server stopped ({i + 1}/{times})")
@@ -66,11 +85,19 @@ async def smtp_outages(s: Stack, rng: random.Random, times: int, down: float) ->
         s.note("SMTP server back")
 
 
-async def restart_server(s: Stack, rng: random.Random, times: int, down: float) -> None:
+async def restart_server(
+    s: Stack,
+    calm: asyncio.Event,
+    rng: random.Random,
+    times: int,
+    gap: tuple[float, float],
+    down: float,
+) -> None:
     """Kill the Temporal dev server and start it again on the same file and port; the worker is
     started again if it gave up meanwhile."""
     for i in range(times):
-        await asyncio.sleep(rng.uniform(3, 8))
+        if not await pause(calm, rng.uniform(*gap)):
+            return
         s.server.kill()
         s.note(f"Temporal dev server killed ({i + 1}/{times})")
         await asyncio.sleep(down)
@@ -88,25 +115,30 @@ FAULTS: dict[str, Callable[..., Awaitable[None]]] = {
 }
 
 
-def fault(name: str, rng: random.Random, times: int) -> Callable[[Stack], Awaitable[None]]:
+Fault = Callable[[Stack, asyncio.Event], Awaitable[None]]
+
+
+def fault(name: str, rng: random.Random, times: int) -> Fault:
     """A drill's fault loop, `times` faults: kills every 2-6 s (a worker takes a few seconds to
     start); connection cuts every 0.2-1 s (most find the pool idle, a few cut a query); mail
-    outages of 8 s (past the mail activity's first retry, at 5 s); server restarts after 2 s."""
+    outages of 8 s (past the mail activity's first retry, at 5 s); server restarts every 1-5 s,
+    down 2 s each (a short session must still meet one)."""
     settings: dict[str, dict[str, Any]] = {
         "kill": {"gap": (2, 6)},
         "pg": {"gap": (0.2, 1.0)},
         "smtp": {"down": 8},
-        "server": {"down": 2},
+        "server": {"gap": (1, 5), "down": 2},
     }
-    return lambda s: FAULTS[name](s, rng, times, **settings[name])
+    return lambda s, calm: FAULTS[name](s, calm, rng, times, **settings[name])
 
 
-async def during(work: Awaitable[T], fault: Awaitable[None]) -> T:
-    """Run the session while the fault loop does its worst; the faults stop when it is done."""
-    faults = asyncio.ensure_future(fault)
+async def during(work: Awaitable[T], s: Stack, fault: Fault) -> T:
+    """Run the session while the fault loop does its worst; when it is done, the loop finishes
+    the fault it is in (a server killed is started again) and makes no other."""
+    calm = asyncio.Event()
+    faults = asyncio.ensure_future(fault(s, calm))
     try:
         return await work
     finally:
-        faults.cancel()
-        with suppress(asyncio.CancelledError):
-            await faults
+        calm.set()
+        await faults

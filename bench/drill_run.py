@@ -6,10 +6,9 @@ Shared by `tests/test_drills.py` (short, for CI) and `bench/drills.py` (longer, 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bench.drill_faults import during
+from bench.drill_faults import Fault, during
 from bench.drill_outcome import Delivery, FinalState, delivery, differences, reached, settled
 from bench.drill_retry import persist
 from bench.drill_session import Driver, Plan
@@ -48,14 +47,14 @@ async def run_drill(
     the_plan: Plan,
     year: int,
     reference: FinalState | None,
-    fault: Callable[[Stack], Awaitable[None]] | None,
+    fault: Fault | None,
     name: str,
 ) -> tuple[FinalState, Report]:
     """One session under `fault` (none: the reference run), compared with `reference`."""
     started = time.monotonic()
     driver = Driver(s, programme, year, the_plan)
     work = driver.run()
-    session_id = await (during(work, fault(s)) if fault else work)
+    session_id = await (during(work, s, fault) if fault else work)
     await s.worker.revive()
     if reference is not None:
         await reached(s, session_id, reference)

@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     link_key_id: str = "k1"
     link_keys_file: Path = PROJECT_ROOT / "var" / "link-keys.json"
 
+    # The master keys that seal what goes to Temporal (codec/), by id (JSON: {"p2": "...", "p1":
+    # "..."}, each 32 random bytes in url-safe base64); `payload_key_id` seals, every other key
+    # still opens what it sealed: a key is rotated by adding one and moving the id. Unset, one key
+    # is made once and kept in `payload_keys_file`.
+    payload_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    payload_key_id: str = "p1"
+    payload_keys_file: Path = PROJECT_ROOT / "var" / "payload-keys.json"
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -77,6 +77,16 @@ def followup_workflow_id(submission_id: str) -> str:
     return f"followup/{submission_id}"
 
 
+PER_SESSION = ("session", "submission", "partnering", "followup", "award")
+
+
+def session_of_workflow(workflow_id: str) -> str | None:
+    """The session a workflow serves, read from its id (`submission/<programme>/<session>/...`
+    -> `<programme>/<session>`); None for a workflow of no one session."""
+    kind, *rest = workflow_id.split("/")
+    return "/".join(rest[:2]) if kind in PER_SESSION and len(rest) >= 2 else None
+
+
 def award_workflow_id(grant_id: str) -> str:
     """`grant_id` is `<session>/<award>/<film key>`: one workflow per film an award went to."""
     return f"award/{grant_id}"

@@ -1,5 +1,6 @@
-"""One way to reach Temporal for the worker, the starter and the tests: same converter, same
-search attributes, and a connection error that says what to do."""
+"""One way to reach Temporal for the worker, the starter and the tests: same converter (payloads
+sealed by codec/, the sessions' data keys in the database), same search attributes, and a
+connection error that says what to do."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
@@ -19,9 +21,9 @@ from temporalio.common import (
     WorkflowIDConflictPolicy,
     WorkflowIDReusePolicy,
 )
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
+from codec.converter import data_converter
 from settings import Settings
 from shared import (
     COUNTRY,
@@ -40,12 +42,16 @@ class TemporalUnavailable(RuntimeError):
     pass
 
 
-async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+async def connect(
+    settings: Settings, database: async_sessionmaker, runtime: Runtime | None = None
+) -> Client:
+    """A client that seals what it sends under the settings' master keys and the sessions' data
+    keys kept in `database`."""
     try:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter(settings, database),
             runtime=runtime,
         )
     except RuntimeError as exc:

@@ -109,13 +109,14 @@ def _runtime(settings: Settings) -> Runtime | None:
 
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
-    client = await connect(settings, _runtime(settings))
-    added = await ensure_search_attributes(client, settings.temporal_namespace)
-    if added:
-        log.info("registered search attributes %s", ", ".join(added))
     engine = make_engine(settings.database_url)
     try:
-        worker = build_worker(client, settings, make_sessionmaker(engine))
+        database = make_sessionmaker(engine)
+        client = await connect(settings, database, _runtime(settings))
+        added = await ensure_search_attributes(client, settings.temporal_namespace)
+        if added:
+            log.info("registered search attributes %s", ", ".join(added))
+        worker = build_worker(client, settings, database)
         async with worker:
             log.info(
                 "worker polling task queue %r on %s (namespace %r), database %s",

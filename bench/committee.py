@@ -48,7 +48,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 
 # Run as a script, the project root is not on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -159,9 +159,11 @@ class Load:
     errors: list[str] = field(default_factory=list)
 
 
-async def by_sheets(target: str, session_id: str, films: dict[str, list[str]]) -> Load:
+async def by_sheets(
+    target: str, converter: DataConverter, session_id: str, films: dict[str, list[str]]
+) -> Load:
     """Every member's scores as sheets sent to the session, the members at once."""
-    client = await Client.connect(target, data_converter=pydantic_data_converter)
+    client = await Client.connect(target, data_converter=converter)
     handle = client.get_workflow_handle_for(SessionWorkflow.run, session_workflow_id(session_id))
     load = Load()
 
@@ -273,7 +275,9 @@ async def run(films: int, members: int, seed: int = 11) -> dict[str, Any]:
             progress(f"{total} assignments after {setup:.0f} s: the sheets")
             target = s.client.service_client.config.target_host
             sheets, sheet_cpu = await measured(
-                s.meter, s.web.pid, by_sheets(target, session.session_id, assigned)
+                s.meter,
+                s.web.pid,
+                by_sheets(target, s.client.data_converter, session.session_id, assigned),
             )
             progress(f"sheets took {sheets.wall:.1f} s: the pages")
             pages, page_cpu = await measured(s.meter, s.web.pid, by_pages(links, assigned))

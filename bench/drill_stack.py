@@ -24,11 +24,11 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.drill_retry import clock, until
+from codec.converter import data_converter
 from devserver import binary
-from settings import PROJECT_ROOT
+from settings import PROJECT_ROOT, Settings
 from shared import SEARCH_ATTRIBUTES, TYPE_NAMES
 
 
@@ -261,7 +261,8 @@ async def stack(
     try:
         smtp.start()
         await server.start()
-        client = await Client.connect(server.address, data_converter=pydantic_data_converter)
+        converter = data_converter(Settings(), database)
+        client = await Client.connect(server.address, data_converter=converter)
         await worker.start()
         name = database_url.rsplit("/", 1)[1]
         yield Stack(client, database, server, worker, smtp, queue, name, admin_dsn)

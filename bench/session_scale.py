@@ -28,11 +28,11 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy import select
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from codec.converter import data_converter  # noqa: E402
 from devserver import binary  # noqa: E402
 from intake.batch import validate_records  # noqa: E402
 from intake.generate import generate  # noqa: E402
@@ -168,7 +168,7 @@ async def main(sizes: list[int]) -> None:
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=binary("temporal"),
             search_attributes=SEARCH_ATTRIBUTES,
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter(Settings(), database),
         )
         try:
             settings = Settings(temporal_task_queue="bench")

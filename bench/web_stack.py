@@ -19,11 +19,12 @@ from pathlib import Path
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from bench.pipeline import fresh_database
 from bench.pipeline_meters import CpuMeter
+from codec.converter import data_converter
 from devserver import binary
 from settings import PROJECT_ROOT, Settings
 from shared import SEARCH_ATTRIBUTES
@@ -41,7 +42,7 @@ SERVE_ONE_ADDRESS = (
 
 
 @asynccontextmanager
-async def dev_server(log: Path) -> AsyncIterator[WorkflowEnvironment]:
+async def dev_server(log: Path, converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """The dev server, in memory; its output (the banner, its errors) goes to `log`."""
     saved = os.dup(1), os.dup(2)
     out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -51,7 +52,7 @@ async def dev_server(log: Path) -> AsyncIterator[WorkflowEnvironment]:
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=binary("temporal"),
             search_attributes=SEARCH_ATTRIBUTES,
-            data_converter=pydantic_data_converter,
+            data_converter=converter,
             dev_server_log_level="error",
         )
     finally:
@@ -126,7 +127,7 @@ async def stack(folder: Path, queue: str, one_address: bool, cached: int) -> Asy
     keys = {KEY_ID: uuid.uuid4().hex + uuid.uuid4().hex}
     async with (
         fresh_database() as (database, meter),
-        dev_server(folder / "temporal.log") as env,
+        dev_server(folder / "temporal.log", data_converter(Settings(), database)) as env,
     ):
         url = database.kw["bind"].url.render_as_string(hide_password=False)
         settings = Settings(

@@ -29,7 +29,7 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
         say(devserver.ensure_server(settings))
         say(devserver.ensure_worker())
         say(devserver.ensure_web(settings))
-        client = await connect(settings)
+        client = await connect(settings, database)
         programme = load_programme(settings.programmes_dir / "films-in-progress.toml")
         sid = session_id(programme, "toulouse", year)
         async with database() as db:

@@ -24,10 +24,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from playwright.async_api import Page, async_playwright
+from temporalio.client import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from settings import get_settings  # noqa: E402
+from store.db import make_engine, make_sessionmaker  # noqa: E402
 from temporal_client import connect  # noqa: E402
 
 COLUMNS = ["Status", "Workflow ID", "WipStage", "WipStatus", "WipDeadline", "WipCountry"]
@@ -51,7 +53,16 @@ class NotShown(AssertionError):
 
 async def pick_submission(session_id: str) -> str:
     """A film of the session that went furthest: confirmed if any, else any submission."""
-    client = await connect(get_settings())
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        client = await connect(settings, make_sessionmaker(engine))
+        return await first_submission(client, session_id)
+    finally:
+        await engine.dispose()
+
+
+async def first_submission(client: Client, session_id: str) -> str:
     for stage in ("confirmed", "offered", "eligible", None):
         query = f'WipSession="{session_id}" AND WorkflowType="SubmissionWorkflow"'
         if stage:

@@ -67,7 +67,7 @@ class Context:
         async with self._connecting:
             if self._client is None:
                 try:
-                    self._client = await connect(self.settings)
+                    self._client = await connect(self.settings, self.database)
                 except TemporalUnavailable as exc:
                     raise ActionError(str(exc)) from None
         return self._client

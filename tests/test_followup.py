@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from actions.followup import reopen_followup
@@ -221,7 +220,7 @@ async def test_history_stays_bounded_and_replays(ts_env, ts_queue, pg_sessions, 
     history = await latest.fetch_history()
     assert len(history.events) <= HISTORY_LIMIT + 60
     await Replayer(
-        workflows=[FollowUpWorkflow], data_converter=pydantic_data_converter
+        workflows=[FollowUpWorkflow], data_converter=ts_env.client.data_converter
     ).replay_workflow(history)
     await keep_history(latest, "followup-monthly-reports")
 

@@ -24,7 +24,7 @@ import pytest
 import pytest_asyncio
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from devserver import binary
@@ -57,13 +57,13 @@ def free_port() -> int:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def ui_env() -> AsyncIterator[tuple[WorkflowEnvironment, str]]:
+async def ui_env(converter: DataConverter) -> AsyncIterator[tuple[WorkflowEnvironment, str]]:
     """A dev server with its UI, as `make demo` runs it, on ports of its own."""
     ui_port = free_port()
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=SEARCH_ATTRIBUTES,
-        data_converter=pydantic_data_converter,
+        data_converter=converter,
         ui=True,
         ui_port=ui_port,
         dev_server_extra_args=[

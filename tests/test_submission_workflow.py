@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.worker import Replayer
 
@@ -215,7 +214,7 @@ async def test_histories_replay_on_the_current_code(ts_env, ts_queue, pg_session
     await handles[0].execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="r"))
     for handle in handles:
         await handle.result()
-    replayer = Replayer(workflows=[SubmissionWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[SubmissionWorkflow], data_converter=ts_env.client.data_converter)
     for handle in handles:
         await replayer.replay_workflow(await handle.fetch_history())
 

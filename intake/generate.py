@@ -199,6 +199,7 @@ def _one(rng: random.Random, index: int) -> dict[str, Any]:
         "contact": {
             "name": _person(rng),
             "email": f"contact{index}@example.org",
+            "phone": f"+33 5 61 {index:04d} 77",
             "language": rng.choice(["es", "pt", "fr", "en"]) if country != "BR" else "pt",
         },
     }

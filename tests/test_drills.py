@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -36,21 +37,50 @@ def the_plan() -> Plan:
     return plan(load_fip(), FILMS, FILM_SEED)
 
 
+@pytest.fixture(scope="module")
+def reference_files(tmp_path_factory) -> Path:
+    """Where the undisturbed run keeps its dev server's database file (and WAL) and logs."""
+    return tmp_path_factory.mktemp("reference")
+
+
 @pytest_asyncio.fixture(scope="module")
-async def reference(pg_url, pg_sessions, the_plan, tmp_path_factory) -> FinalState:
+async def reference(pg_url, pg_sessions, the_plan, reference_files) -> FinalState:
     """The session undisturbed, checked against what the domain's rules say of it."""
     try:
         binary("temporal")
     except FileNotFoundError as exc:
         require(False, str(exc))
-    directory = tmp_path_factory.mktemp("reference")
-    async with stack(directory, pg_url, pg_sessions, PG_ADMIN_DSN) as s:
+    async with stack(reference_files, pg_url, pg_sessions, PG_ADMIN_DSN) as s:
         final, report = await run_drill(
             s, load_fip(), the_plan, next(YEARS), None, None, "reference"
         )
     assert sanity(the_plan, final) == []
     assert report.delivery.exactly_once and report.delivery.received == len(final.outbox)
     return final
+
+
+def test_the_temporal_servers_files_hold_no_producers_address_phone_or_password(
+    reference, reference_files, the_plan
+):
+    """After a whole session, the dev server's SQLite file and its WAL hold the session (its
+    workflow ids, a control that the search finds what is there) and none of its producers'
+    addresses, phones or screener passwords: the codec sealed them before they left."""
+    stored = b"".join(p.read_bytes() for p in reference_files.glob("temporal.db*"))
+    assert len(list(reference_files.glob("temporal.db*"))) >= 2  # the file and its WAL
+    secrets = {
+        secret
+        for film in the_plan.films
+        for secret in (
+            film["contact"]["email"],
+            film["contact"].get("phone"),
+            film["screener"].get("password"),
+            *(p.get("contact_email") for p in film["producers"]),
+        )
+        if secret
+    }
+    assert len(secrets) >= 3 * len(the_plan.films)
+    assert next(iter(reference.films)).encode() in stored  # a film's key, in its workflow id
+    assert sorted(s for s in secrets if s.encode() in stored) == []
 
 
 async def drill(

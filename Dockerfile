@@ -16,6 +16,7 @@ COPY cli cli
 COPY readmodels readmodels
 COPY actions actions
 COPY gateway gateway
+COPY codec codec
 COPY web web
 COPY notifications notifications
 COPY templates templates

@@ -161,15 +161,18 @@ def test_the_web_app_runs_from_the_same_image_and_signs_with_the_workers_key():
     assert f"{port}:{port}" in web["ports"]
     assert urlsplit(env_of("web")["PUBLIC_URL"]).port == int(port)
     # The links the worker signs, the web app verifies: one key file, on one shared volume.
-    assert env_of("web")["LINK_KEYS_FILE"] == env_of("worker")["LINK_KEYS_FILE"]
+    # So do the payloads the worker seals, which the web app opens (a film's page, the codec
+    # endpoint): one master key file beside it.
     shared = {v.split(":")[0] for v in web["volumes"]} & {
         v.split(":")[0] for v in worker["volumes"]
     }
-    assert any(
-        env_of("web")["LINK_KEYS_FILE"].startswith(v.split(":")[1])
-        for v in web["volumes"]
-        if v.split(":")[0] in shared
-    )
+    for keys in ("LINK_KEYS_FILE", "PAYLOAD_KEYS_FILE"):
+        assert env_of("web")[keys] == env_of("worker")[keys]
+        assert any(
+            env_of("web")[keys].startswith(v.split(":")[1])
+            for v in web["volumes"]
+            if v.split(":")[0] in shared
+        )
     help_text = subprocess.run(
         [sys.executable, "starter.py", "web", "--help"],
         cwd=PROJECT_ROOT,

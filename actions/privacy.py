@@ -7,9 +7,11 @@ the codec's to make unreadable (per-session keys, `privacy forget-key`)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from pydantic import BaseModel
 from temporalio.client import (
+    Client,
     Schedule,
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
@@ -17,6 +19,7 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleUpdate,
 )
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.privacy import ErasureFacts, refusal
 from gateway.context import Context
@@ -62,8 +65,8 @@ class RetentionSchedule(BaseModel):
 
     programme_id: str
     schedule_id: str
-    not_selected_months: int
-    created: bool  # False: it existed and was updated to the programme file
+    not_selected_months: int | None  # None: the programme keeps its films' data
+    state: Literal["created", "updated", "removed"]
 
 
 # Once a day; a film due today is erased by tomorrow at the latest.
@@ -72,14 +75,24 @@ EVERY = timedelta(days=1)
 
 async def schedule_retention(ctx: Context) -> list[RetentionSchedule]:
     """Create, or bring up to date, `retention/<programme>` for every programme whose file sets
-    a retention; each runs the retention workflow once a day on this worker's task queue."""
+    a retention; each runs the retention workflow once a day on this worker's task queue. A
+    programme whose file no longer sets one loses its schedule."""
     client = await ctx.client()
     done = []
     for programme in load_programmes(ctx.settings.programmes_dir).values():
         months = programme.retention.not_selected_months
-        if months is None:
-            continue
         sid = retention_schedule_id(programme.id)
+        if months is None:
+            if await _remove(client, sid):
+                done.append(
+                    RetentionSchedule(
+                        programme_id=programme.id,
+                        schedule_id=sid,
+                        not_selected_months=None,
+                        state="removed",
+                    )
+                )
+            continue
         action = ScheduleActionStartWorkflow(
             WorkflowType.RETENTION.value,
             RetentionInput(programme_id=programme.id, not_selected_months=months),
@@ -90,19 +103,27 @@ async def schedule_retention(ctx: Context) -> list[RetentionSchedule]:
         schedule = Schedule(action=action, spec=spec)
         try:
             await client.create_schedule(sid, schedule)
-            created = True
+            state = "created"
         except ScheduleAlreadyRunningError:
             # The programme file may have changed its months: the schedule follows it.
             await client.get_schedule_handle(sid).update(
                 lambda _, new=schedule: ScheduleUpdate(schedule=new)
             )
-            created = False
+            state = "updated"
         done.append(
             RetentionSchedule(
-                programme_id=programme.id,
-                schedule_id=sid,
-                not_selected_months=months,
-                created=created,
+                programme_id=programme.id, schedule_id=sid, not_selected_months=months, state=state
             )
         )
     return done
+
+
+async def _remove(client: Client, schedule_id: str) -> bool:
+    """Delete the schedule; False if there was none."""
+    try:
+        await client.get_schedule_handle(schedule_id).delete()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True

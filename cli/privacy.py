@@ -63,7 +63,7 @@ def render_schedules(done: list[RetentionSchedule]) -> None:
         table.add_row(
             s.programme_id,
             s.schedule_id,
-            f"{s.not_selected_months} months after the session",
-            "created" if s.created else "updated",
+            f"{s.not_selected_months} months after the session" if s.not_selected_months else "",
+            s.state,
         )
     out.print(table)

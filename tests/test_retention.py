@@ -25,7 +25,7 @@ from models.retention import EraseDueInput
 from settings import Settings
 from shared import retention_schedule_id
 from store import repository
-from tests.conftest import new_session, running_worker
+from tests.conftest import keep_history, new_session, running_worker
 from tests.forms import make_form
 
 
@@ -122,8 +122,10 @@ async def test_the_schedule_runs_the_retention_when_triggered(
             described = await handle.describe()
             action = described.info.recent_actions[-1].action
             assert isinstance(action, ScheduleActionExecutionStartWorkflow)
-            result = await client.get_workflow_handle(action.workflow_id).result()
+            run = client.get_workflow_handle(action.workflow_id)
+            result = await run.result()
             assert result["erased"] == 2 and old.id in result["sessions"]
+            await keep_history(run, "retention-triggered")
         finally:
             # The programme's file drops its retention: its schedule goes.
             for path in ctx.settings.programmes_dir.glob("*.toml"):

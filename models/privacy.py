@@ -78,7 +78,7 @@ ERASED_COLUMNS: dict[str, tuple[str, ...]] = {
 UNSENT = ("pending", "held")
 UNSENT_BECOMES = "erased"
 SCRUBBED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "audit_log": ("actor", "reason"),
+    "audit_log": ("actor", "reason"),  # the film's rows and its session's
     "eligibility_results": ("reason",),
     "scores": ("comment",),
     "review_conflicts": ("why",),

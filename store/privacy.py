@@ -95,7 +95,12 @@ async def erase_film(
         result.params = privacy.erase_params(result.params)
     for table, columns in privacy.SCRUBBED_COLUMNS.items():
         t = _table(table)
-        where = (t.c.entity_id == sid) if table == "audit_log" else (t.c.submission_id == sid)
+        # The session's own audit rows too: a pin's or a note's reason may name the film's people.
+        where = (
+            t.c.entity_id.in_((sid, row.session_id))
+            if table == "audit_log"
+            else (t.c.submission_id == sid)
+        )
         await _scrub_column(db, table, columns, where, values)
     await repository.audit(
         db,
@@ -107,7 +112,7 @@ async def erase_film(
         action="erased",
         from_state=row.status,
         to_state=row.status,
-        reason=reason,
+        reason=privacy.scrub(reason, values),  # "María asked": the reason, not the name
     )
 
 

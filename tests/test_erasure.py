@@ -17,6 +17,7 @@ from models.orm import AwardGrantRow, FollowUpRow, OutboxRow, ScoreRow, Submissi
 from models.privacy import ERASED
 from readmodels.stats import figures
 from settings import Settings
+from store import repository
 from tests.test_retention import enter
 
 
@@ -76,6 +77,16 @@ async def test_a_selected_film_is_erased_once_nobody_waits_on_its_producer(pg_se
             created_at=now,
         )
         db.add_all([followup, grant, score, held])
+        await repository.audit(
+            db,
+            key=f"{session.id}:note:{film}",
+            at=now,
+            actor="Marta (staff)",
+            entity_type="session",
+            entity_id=session.id,
+            action="pinned",
+            reason=f"pinned: {contact} called the office",
+        )
     ctx = Context(Settings(), database=pg_sessions, actor="tester")
 
     with pytest.raises(ActionError, match="follow-up is following.*close it first"):
@@ -87,7 +98,7 @@ async def test_a_selected_film_is_erased_once_nobody_waits_on_its_producer(pg_se
     async with pg_sessions.begin() as db:
         (await db.get(AwardGrantRow, f"{film}/prize")).due_at = None
 
-    done = await erase(ctx, film, "the producer asked")
+    done = await erase(ctx, film, f"{contact} asked")
     assert not done.already
     assert (await erase(ctx, film, "twice")).already
 
@@ -98,6 +109,11 @@ async def test_a_selected_film_is_erased_once_nobody_waits_on_its_producer(pg_se
     assert score.score == 8.5 and score.comment == f"{ERASED} should cut the prologue"
     assert grant.reason == f"to {ERASED}'s daring film" and grant.share_pct == 100
     assert held.status == "erased" and held.recipient == held.text == ERASED
+    async with pg_sessions() as db:
+        trail = {a.action: a.reason for a in await repository.audit_trail(db, session.id)}
+        trail |= {a.action: a.reason for a in await repository.audit_trail(db, film)}
+    assert trail["pinned"] == f"pinned: {ERASED} called the office"
+    assert trail["erased"] == f"{ERASED} asked"
 
     found = await figures(ctx, "films-in-progress", [session.id], None)
     assert (found.stats.films, found.stats.premiered, found.stats.erased) == (1, 1, 1)

@@ -31,7 +31,7 @@ from store import privacy as store
 
 
 class Erasure(BaseModel):
-    """What `privacy erase` did: erased now, or found erased on an earlier date."""
+    """What `privacy erase` did: erased now, or found erased on an earlier date (and why then)."""
 
     submission_id: str
     erased_at: datetime
@@ -50,8 +50,12 @@ async def erase(ctx: Context, submission_id: str, reason: str, actor: str | None
         if row is None:
             raise ActionError(f"no submission {submission_id!r}")
         if row.erased_at is not None:
+            first = await store.erasure_reason(db, submission_id)
             return Erasure(
-                submission_id=submission_id, erased_at=row.erased_at, already=True, reason=reason
+                submission_id=submission_id,
+                erased_at=row.erased_at,
+                already=True,
+                reason=first or "",
             )
         if why := refusal(submission_id, ErasureFacts(row.status, followup, waiting)):
             raise ActionError(why)

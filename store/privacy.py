@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import privacy
 from models.orm import (
+    AuditRow,
     AwardGrantRow,
     Base,
     EligibilityResultRow,
@@ -43,6 +44,15 @@ async def film_for_erasure(
         .where(AwardGrantRow.submission_id == submission_id, AwardGrantRow.due_at.is_not(None))
     )
     return row, followup, waiting or 0
+
+
+async def erasure_reason(db: AsyncSession, submission_id: str) -> str | None:
+    """Why the film was erased, as its audit row says."""
+    return await db.scalar(
+        select(AuditRow.reason).where(
+            AuditRow.entity_id == submission_id, AuditRow.action == "erased"
+        )
+    )
 
 
 def _table(name: str) -> Table:

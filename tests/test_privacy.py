@@ -101,6 +101,7 @@ async def test_erase_a_film_and_the_session_goes_on(env_for, local_env, pg_sessi
         assert f"already erased on {erased['erased_at'][:10]}" in out and "nothing changed" in out
         again = await ok(env, "privacy", "erase", film, "--reason", "again")
         assert again["already"] is True and again["erased_at"] == erased["erased_at"]
+        assert again["reason"] == "the producer asked (art. 17)"
 
         # No personal value of the film is left anywhere in the database; the other film's are.
         after = await database_text(pg_sessions)

@@ -31,6 +31,7 @@ from models.partnering_io import (
     PlanInput,
     ProposeInput,
 )
+from models.retention import EraseDueInput, EraseDueResult
 from models.session_io import (
     AssignInput,
     AssignResult,
@@ -181,3 +182,10 @@ async def record_followup_end(data: EndingRecord) -> None: ...
 
 @activity.defn(name="declare_conflict")
 async def declare_conflict(data: DeclareInput) -> ConflictResult: ...
+
+
+# --- retention (activities/privacy.py) ------------------------------------------------------------
+
+
+@activity.defn(name="erase_due")
+async def erase_due(data: EraseDueInput) -> EraseDueResult: ...

@@ -40,6 +40,7 @@ class WorkflowType(StrEnum):
     PARTNERING = "PartneringWorkflow"
     AWARD = "AwardWorkflow"
     FOLLOW_UP = "FollowUpWorkflow"
+    RETENTION = "RetentionWorkflow"
 
 
 class Status(StrEnum):
@@ -90,3 +91,8 @@ def session_of_workflow(workflow_id: str) -> str | None:
 def award_workflow_id(grant_id: str) -> str:
     """`grant_id` is `<session>/<award>/<film key>`: one workflow per film an award went to."""
     return f"award/{grant_id}"
+
+
+def retention_schedule_id(programme_id: str) -> str:
+    """The schedule that erases a programme's films past its retention (one per programme)."""
+    return f"retention/{programme_id}"

@@ -30,6 +30,7 @@ from activities.match_runs import MatchingActivities
 from activities.meeting_runs import MeetingActivities
 from activities.notify import NotifyActivities
 from activities.partnering import PartneringActivities
+from activities.privacy import PrivacyActivities
 from activities.reviews import ReviewActivities
 from activities.session_records import SessionRecordActivities
 from activities.submissions import SubmissionActivities
@@ -40,6 +41,7 @@ from temporal_client import connect, ensure_search_attributes, metrics_runtime
 from workflows.award import AwardWorkflow
 from workflows.followup import FollowUpWorkflow
 from workflows.partnering import PartneringWorkflow
+from workflows.retention import RetentionWorkflow
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
 
@@ -51,6 +53,7 @@ WORKFLOWS = [
     PartneringWorkflow,
     AwardWorkflow,
     FollowUpWorkflow,
+    RetentionWorkflow,
 ]
 
 
@@ -69,6 +72,7 @@ def activities(client: Client, settings: Settings, database: async_sessionmaker)
         *NotifyActivities(database, mailer, settings.mail_from, settings=settings).all(),
         *CommitteeMailActivities(database, mailer, settings.mail_from, settings).all(),
         *FollowUpActivities(database, client).all(),
+        *PrivacyActivities(database).all(),
     ]
 
 

@@ -69,6 +69,9 @@ ENTRIES: dict[str, Entry] = {
     "selection": Entry(("cli.selection",), "The ranking and the offers: pin, exclude, run."),
     "producer": Entry(("cli.selection",), "A producer's answers: confirm, decline, withdraw."),
     "staff": Entry(("cli.staff",), "Staff accounts: who may sign in, with which role."),
+    "privacy": Entry(
+        ("cli.privacy",), "Personal data: erase a film's, and the programmes' retention."
+    ),
 }
 
 

@@ -101,6 +101,13 @@ def render(found: Figures) -> None:
         soft_wrap=True,
     )
 
+    if s.erased:
+        out.print(
+            f"  {s.erased} of these films' personal data was erased: they are counted, anonymously",
+            highlight=False,
+            soft_wrap=True,
+        )
+
     table = Table(
         "session", "films", "finished", "premiered", "following", "stalled", "closed", "months"
     )

@@ -107,6 +107,8 @@ async def submission_show(submission_id: str, as_json: JsonFlag = False) -> None
 
     def render() -> None:
         render_state(view)
+        if view.erased_at:
+            out.print(f"personal data erased on {view.erased_at.astimezone(UTC):%Y-%m-%d}")
         render_timeline(view.timeline)
 
     emit(view, as_json, render)

@@ -59,6 +59,7 @@ class FilmRecord(BaseModel):
     territories: dict[str, list[str]] = Field(
         default_factory=dict, description="deal kind (distribution|tv|sales) -> territories"
     )
+    erased: bool = Field(False, description="its personal data was erased; it still counts")
 
     @property
     def finished(self) -> bool:
@@ -107,6 +108,9 @@ class ProgrammeStats(Outcomes):
     with_distribution: int = Field(0, description="films with a distributor somewhere")
     with_tv: int = Field(0, description="films with a TV sale somewhere")
     with_sales_agent: int = Field(0, description="films with a sales agent")
+    erased: int = Field(
+        0, description="films counted here whose personal data was erased (privacy erase)"
+    )
     distribution_by_territory: dict[str, int] = Field(
         default_factory=dict, description="films with a distributor, per territory (WW: world)"
     )
@@ -181,6 +185,7 @@ def programme_stats(programme_id: str, records: Sequence[FilmRecord]) -> Program
         with_distribution=sum(bool(r.territories.get("distribution")) for r in records),
         with_tv=sum(bool(r.territories.get("tv")) for r in records),
         with_sales_agent=sum(bool(r.territories.get("sales")) for r in records),
+        erased=sum(r.erased for r in records),
         distribution_by_territory=_by_territory(records, "distribution"),
         tv_by_territory=_by_territory(records, "tv"),
         by_session=by_session,
@@ -223,7 +228,7 @@ def to_csv(stats: ProgrammeStats) -> str:
     writer.writerow(("programme", p, "sessions", stats.sessions))
     for metric in OUTCOME_METRICS:
         writer.writerow(("programme", p, metric, figure(getattr(stats, metric))))
-    for metric in ("with_distribution", "with_tv", "with_sales_agent"):
+    for metric in ("with_distribution", "with_tv", "with_sales_agent", "erased"):
         writer.writerow(("programme", p, metric, getattr(stats, metric)))
     for s in stats.by_session:
         writer.writerow(("session", s.session_id, "year", s.year))

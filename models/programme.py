@@ -28,6 +28,7 @@ from pydantic import (
 from models.choices import AwardStep
 from models.followup import Cadence
 from models.partnering_config import PartneringConfig
+from models.retention import Retention
 
 # Latin American countries and territories (ISO 3166-1 alpha-2); a programme may narrow or widen it.
 LATIN_AMERICA = (
@@ -282,6 +283,9 @@ class Programme(_Strict):
     awards: list[AwardConfig] = []
     followup: Cadence = Field(
         Cadence(), description="how often selected films report after the session"
+    )
+    retention: Retention = Field(
+        Retention(), description="when films' personal data is erased by itself"
     )
 
     @model_validator(mode="after")

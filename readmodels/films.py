@@ -13,8 +13,10 @@ from temporalio.service import RPCError
 
 from gateway.context import Context
 from gateway.handles import not_reachable, submission_handle
-from models.messages import SubmissionState
-from models.orm import OutboxRow, ScoreRow
+from models.eligibility import EligibilityReport
+from models.messages import FilmStage, SubmissionState
+from models.orm import OutboxRow, ScoreRow, SubmissionRow
+from models.privacy import ERASED
 from store import repository
 from workflows.submission import SubmissionWorkflow
 
@@ -30,9 +32,11 @@ class Moment(BaseModel):
 
 
 class FilmView(SubmissionState):
-    """`submission show`: the film's state, then its timeline, oldest first."""
+    """`submission show`: the film's state, then its timeline, oldest first; for a film whose
+    personal data was erased, when (its anonymous record, read from the database alone)."""
 
     timeline: list[Moment]
+    erased_at: datetime | None = None
 
 
 async def timeline(db: AsyncSession, submission_id: str) -> list[Moment]:
@@ -73,7 +77,9 @@ async def timeline(db: AsyncSession, submission_id: str) -> list[Moment]:
             kind="message",
             what=f"{m.stage} ({m.language}) {m.status}",
             actor="wipflow",
-            detail=f"to {m.recipient}: {m.subject}"
+            detail=None
+            if m.recipient == ERASED
+            else f"to {m.recipient}: {m.subject}"
             + (f" — {m.last_error}" if m.status == "failed" and m.last_error else ""),
         )
         for m in sent
@@ -90,8 +96,35 @@ async def with_recorded_scores(db: AsyncSession, state: SubmissionState) -> Subm
     return state.model_copy(update={"scores": dict((await db.execute(given)).all())})
 
 
+async def anonymous(db: AsyncSession, row: SubmissionRow) -> FilmView:
+    """An erased film as the database keeps it: its stage, its last check's outcomes, its
+    reviewers and scores, its timeline. Its workflow is not asked: its state holds the withdrawal's
+    words, and its history may be unreadable once the session's key is forgotten."""
+    results = await repository.eligibility_results(db, row.id)
+    check_no = max((r.check_no for r in results), default=0)
+    last = [r.result() for r in results if r.check_no == check_no]
+    state = SubmissionState(
+        submission_id=row.id,
+        session_id=row.session_id,
+        title=row.original_title,
+        stage=FilmStage(row.status),
+        check_no=check_no,
+        outcome=EligibilityReport(check_no=check_no, results=last).outcome if last else None,
+        results=last,
+        fix_deadline=None,
+        withdrawn_reason=None,
+        reviewers=await repository.reviewers_of(db, row.id),
+    )
+    state = await with_recorded_scores(db, state)
+    return FilmView(**dict(state), timeline=await timeline(db, row.id), erased_at=row.erased_at)
+
+
 async def film(ctx: Context, submission_id: str) -> FilmView:
     """Where one film stands (stage, each rule's outcome and reason) and its timeline."""
+    async with ctx.database() as db:
+        row = await db.get(SubmissionRow, submission_id)
+        if row is not None and row.erased_at is not None:
+            return await anonymous(db, row)
     handle = await submission_handle(ctx, submission_id)
     try:
         state = await handle.query(SubmissionWorkflow.state)

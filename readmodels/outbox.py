@@ -25,7 +25,7 @@ class OutboxLine(BaseModel):
     language: str
     recipient: str
     subject: str
-    status: str  # pending, held, sent or failed
+    status: str  # pending, held, sent, failed, or erased (its film's data erased before it went)
     attempts: int
     last_error: str | None
     sent_at: str | None  # ISO 8601, as the database returned it

@@ -50,6 +50,7 @@ async def load_records(
         select(
             FollowUpRow,
             SubmissionRow.original_title,
+            SubmissionRow.erased_at,
             SessionRow.timezone,
             SessionRow.calendar,
         )
@@ -69,7 +70,7 @@ async def load_records(
         territories.setdefault(submission_id, {}).setdefault(kind, []).append(territory)
 
     records = []
-    for followup, title, timezone, calendar in films:
+    for followup, title, erased_at, timezone, calendar in films:
         year = session_year(followup.session_id, calendar.get("event_start"))
         # --since is applied here: the year is part of the session's id, not a column.
         if since is not None and year < since:
@@ -88,6 +89,7 @@ async def load_records(
                 premiere_festival=followup.premiere_festival,
                 premiere_on=followup.premiere_on,
                 territories=territories.get(followup.submission_id, {}),
+                erased=erased_at is not None,
             )
         )
     return records

@@ -49,5 +49,5 @@ def test_the_activities_keep_the_names_histories_know_them_by():
         *("rank_films", "tell_films", "tell_not_selected", "open_partnering", "propose_matches"),
         *("override_match", "approve_run", "plan_meetings", "grant_award", "record_award_step"),
         *("start_followups", "record_progress", "record_followup_end", "invite_reviewers"),
-        "declare_conflict",
+        *("declare_conflict", "erase_due"),
     }

@@ -2,7 +2,7 @@
 a master key; emptied when the session's key is forgotten (crypto-shredding).
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -75,6 +75,9 @@ class SubmissionRow(Base):
     aggregate_score: Mapped[float | None]
     submitted_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    erased_at: Mapped[datetime | None] = mapped_column(
+        comment="when its personal data was erased; none while it is kept"
+    )
 
 
 class EligibilityResultRow(Base):

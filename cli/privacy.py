@@ -1,9 +1,9 @@
 """Personal data: a film's erased on request, and the programmes' retention schedules.
 
-    privacy erase films-in-progress/toulouse-2027/la-sirga-1a2b3c4d5e --reason "producer's request"
-    privacy schedule     # retention/<programme> for every programme whose file sets a retention
-
-More commands join this group (`privacy forget-key SESSION`, the codec's)."""
+privacy erase films-in-progress/toulouse-2027/la-sirga-1a2b3c4d5e --reason "producer's request"
+privacy schedule     # retention/<programme> for every programme whose file sets a retention
+privacy forget-key films-in-progress/toulouse-2027 --reason "closed two years ago"
+"""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from cli.common import CliError, JsonFlag, command, emit, group, out, staff
 
 if TYPE_CHECKING:
     from actions.privacy import Erasure, RetentionSchedule
+    from models.session_keys import ForgottenKey
 
 privacy_app = group("privacy")
 
@@ -67,3 +68,28 @@ def render_schedules(done: list[RetentionSchedule]) -> None:
             s.state,
         )
     out.print(table)
+
+
+@command(privacy_app, "forget-key")
+async def privacy_forget_key(
+    session_id: str,
+    reason: Annotated[str, typer.Option(help="Why (a retention, a request): the audit keeps it")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Forget a closed session's data key: what it sealed in Temporal can no longer be read."""
+    from actions.session_keys import forget_session_key
+
+    async with staff() as ctx:
+        done = await forget_session_key(ctx, session_id, reason)
+    emit(done, as_json, lambda: render_forgotten(done))
+
+
+def render_forgotten(done: ForgottenKey) -> None:
+    when = f"{done.at:%Y-%m-%d %H:%M} UTC"
+    if done.keys:
+        out.print(
+            f"{done.session_id}: data key forgotten on {when}; its payloads in Temporal can no "
+            "longer be read (its board, films and figures still can)"
+        )
+    else:
+        out.print(f"{done.session_id}: data key already forgotten on {when}; nothing changed")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.service import RPCError, RPCStatusCode
 
 from gateway.context import Context
@@ -18,7 +19,7 @@ from models.programme import SessionCalendar
 from models.selection import Decision, OfferStatus, Release
 from models.session import SessionStage, SessionStatus
 from shared import partnering_workflow_id
-from store import repository
+from store import committee, keys, repository
 from workflows.partnering import PartneringWorkflow
 from workflows.session import SessionWorkflow
 
@@ -92,6 +93,9 @@ class Board(BaseModel):
 
 
 async def session_status(ctx: Context, session_id: str) -> SessionStatus:
+    async with ctx.database() as db:
+        if await keys.forgotten_on(db, session_id):
+            return await recorded_status(db, session_id)
     handle = await session_handle(ctx, session_id)
     try:
         return await handle.query(SessionWorkflow.status)
@@ -99,8 +103,34 @@ async def session_status(ctx: Context, session_id: str) -> SessionStatus:
         raise ActionError(f"no session {session_id!r} ({exc.message})") from None
 
 
+async def recorded_status(db: AsyncSession, session_id: str) -> SessionStatus:
+    """A session whose data key was forgotten, as the database keeps it: its stage, calendar,
+    slots and committee (the workflow's own state, its pins and picks, no longer opens; each
+    film's end is in its row and the counts)."""
+    row = await repository.get_session(db, session_id)
+    if row is None:
+        raise ActionError(f"no session {session_id!r}")
+    return SessionStatus(
+        session_id=row.id,
+        programme_id=row.programme_id,
+        name=row.name,
+        stage=SessionStage(row.stage),
+        calendar=SessionCalendar.model_validate(row.calendar),
+        slots=row.slots,
+        committee=[m.member_id for m in await committee.members(db, session_id)],
+        pins={},
+        excludes={},
+        provisional=[],
+        picks=None,
+    )
+
+
 async def partnering_status(ctx: Context, session_id: str) -> PartneringStatus | None:
-    """Where the session's partnering stands, once its lineup opened it."""
+    """Where the session's partnering stands, once its lineup opened it; nothing once the
+    session's data key is forgotten (its state no longer opens)."""
+    async with ctx.database() as db:
+        if await keys.forgotten_on(db, session_id):
+            return None
     client = await ctx.client()
     handle = client.get_workflow_handle_for(
         PartneringWorkflow.run, partnering_workflow_id(session_id)

@@ -17,7 +17,7 @@ from models.eligibility import EligibilityReport
 from models.messages import FilmStage, SubmissionState
 from models.orm import OutboxRow, ScoreRow, SubmissionRow
 from models.privacy import ERASED
-from store import repository
+from store import keys, repository
 from workflows.submission import SubmissionWorkflow
 
 
@@ -97,9 +97,10 @@ async def with_recorded_scores(db: AsyncSession, state: SubmissionState) -> Subm
 
 
 async def anonymous(db: AsyncSession, row: SubmissionRow) -> FilmView:
-    """An erased film as the database keeps it: its stage, its last check's outcomes, its
-    reviewers and scores, its timeline. Its workflow is not asked: its state holds the withdrawal's
-    words, and its history may be unreadable once the session's key is forgotten."""
+    """A film as the database keeps it: its stage, its last check's outcomes, its reviewers and
+    scores, its timeline. For an erased film, whose workflow is not asked (its state holds the
+    withdrawal's words), and for a film of a session whose data key was forgotten, whose
+    workflow's history no longer opens."""
     results = await repository.eligibility_results(db, row.id)
     check_no = max((r.check_no for r in results), default=0)
     last = [r.result() for r in results if r.check_no == check_no]
@@ -123,7 +124,9 @@ async def film(ctx: Context, submission_id: str) -> FilmView:
     """Where one film stands (stage, each rule's outcome and reason) and its timeline."""
     async with ctx.database() as db:
         row = await db.get(SubmissionRow, submission_id)
-        if row is not None and row.erased_at is not None:
+        if row is not None and (
+            row.erased_at is not None or await keys.forgotten_on(db, row.session_id)
+        ):
             return await anonymous(db, row)
     handle = await submission_handle(ctx, submission_id)
     try:

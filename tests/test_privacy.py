@@ -9,10 +9,14 @@ import asyncio
 import json
 import uuid
 
+import pytest
 from sqlalchemy import text
+from temporalio.client import Client
 
+from codec.converter import data_converter
 from models.orm import Base, SubmissionRow
 from models.privacy import ERASED
+from settings import Settings
 from tests.conftest import cli_year, running_worker
 from tests.forms import form_dict
 from tests.test_cli import starter
@@ -155,3 +159,68 @@ async def test_erase_a_film_and_the_session_goes_on(env_for, local_env, pg_sessi
         assert "no submission" in await refused(
             env, "privacy", "erase", f"{sid}/nope", "--reason", "x"
         )
+
+
+async def test_a_closed_sessions_key_forgotten_leaves_its_histories_unreadable(
+    env_for, local_env, pg_sessions, tmp_path
+):
+    """`privacy forget-key`: refused while the session or any of its workflows runs; once it
+    is closed, its payloads in Temporal no longer open (the codec says why), a second time
+    changes nothing, and its board, films and figures read as before."""
+    year, tag = cli_year(), uuid.uuid4().hex[:6]
+    async with running_worker(local_env.client, pg_sessions) as queue:
+        env = env_for(queue)
+        sid = (await ok(env, "session", "open", "films-in-progress", "toulouse", year))[
+            "session_id"
+        ]
+        entries = tmp_path / "entries.json"
+        entries.write_text(json.dumps([entry(i, tag) for i in range(2)], ensure_ascii=False))
+        films = [
+            e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]
+        ]
+        err = await refused(env, "privacy", "forget-key", sid, "--reason", "too soon")
+        assert f"session {sid} is at call_open" in err and "once the session is closed" in err
+        for film in films:
+            await ok(env, "submission", "withdraw", film, "--reason", "changed plans")
+        for _ in range(6):  # review, selection, confirmation, event, follow-up, closed
+            await ok(env, "session", "advance", sid, "--reason", "to its end")
+        assert (await ok(env, "session", "status", sid))["stage"] == "closed"
+        for _ in range(100):  # the last workflows (the films', the partnering) end
+            running = await local_env.client.count_workflows(
+                f'WipSession="{sid}" AND ExecutionStatus="Running"'
+            )
+            if not running.count:
+                break
+            await asyncio.sleep(0.3)
+        handle = local_env.client.get_workflow_handle(f"submission/{films[0]}")
+        assert (await handle.query("state"))["stage"] == "withdrawn"
+
+        forgotten = await ok(env, "privacy", "forget-key", sid, "--reason", "retention: 2 years")
+        assert forgotten["keys"] == 1 and forgotten["session_id"] == sid
+        again = await ok(env, "privacy", "forget-key", sid, "--reason", "again")
+        assert again["keys"] == 0 and again["at"] == forgotten["at"]
+
+        # A fresh process (the codec holds an opened key for a minute) cannot read its history.
+        cold = await Client.connect(
+            local_env.client.service_client.config.target_host,
+            data_converter=data_converter(Settings(), pg_sessions),
+        )
+        with pytest.raises(Exception, match=f"session {sid} was forgotten on"):
+            await cold.get_workflow_handle(f"submission/{films[0]}").result()
+
+        # Everything the database holds of the session still reads.
+        shown = await ok(env, "submission", "show", films[0])
+        assert shown["stage"] == "withdrawn" and shown["title"] == f"Película {tag} 0"
+        assert (await ok(env, "session", "status", sid))["counts"]["withdrawn"] == 2
+        await ok(env, "stats", "films-in-progress", "--session", f"toulouse-{year}")
+        async with pg_sessions() as db:
+            audit = (
+                await db.execute(
+                    text(
+                        "SELECT reason FROM audit_log "
+                        "WHERE entity_id = :id AND action = 'session_key_forgotten'"
+                    ),
+                    {"id": sid},
+                )
+            ).all()
+        assert [a.reason for a in audit] == ["retention: 2 years"]

@@ -1,0 +1,84 @@
+"""Walking an audit chain: the first row that does not hold, and what differs.
+
+A chain holds when its rows, in `seq` order, are numbered 1, 2, 3 ... with no gap, each row's
+hash is the hash of its own content and of the hash the previous row carries, and the first row
+links to GENESIS. Pure: the rows are handed in (`readmodels.audit` reads them), so the rules can
+be tried on any chain, forged ones included (tests/test_audit_chain.py).
+
+What a walk can tell apart, naming the row at fault:
+- changed: a row's content no longer matches its own hash (an UPDATE of any field);
+- missing: a gap in the numbering (a DELETE), named by the row after the gap and the numbers
+  that are gone; or a first row that links to something other than GENESIS;
+- inserted: a row the next one skips (the next row links to the row before it);
+- relinked: a row whose content matches a hash that is not the one the next row recorded for
+  it (the row rewritten along with its hash, or a row after it removed and the rest renumbered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from models.audit_chain import GENESIS, Break, ChainReport, Link, link_hash
+
+
+def _break(kind: str, row: Link, detail: str) -> Break:
+    return Break(
+        kind=kind,
+        id=row.id,
+        seq=row.seq,
+        entity_id=row.entity_id,
+        action=row.action,
+        detail=detail,
+    )
+
+
+def _first_break(links: Sequence[Link]) -> Break | None:
+    # A row's hash -> its index, for the rows walked so far (the chain's start before them).
+    where: dict[str, int] = {GENESIS: -1}
+    for i, row in enumerate(links):
+        prev = links[i - 1] if i else None
+        expected_seq = prev.seq + 1 if prev else 1
+        if row.seq > expected_seq:
+            gone = (
+                f"row {expected_seq} is"
+                if row.seq == expected_seq + 1
+                else f"rows {expected_seq} to {row.seq - 1} are"
+            )
+            return _break("missing", row, f"{gone} missing before it")
+        if row.seq < expected_seq:
+            return _break("inserted", row, f"numbered {row.seq} where {expected_seq} was due")
+        if link_hash(row.model_dump(), row.prev_hash) != row.row_hash:
+            return _break("changed", row, "its content no longer matches its hash")
+        expected_prev = prev.row_hash if prev else GENESIS
+        if row.prev_hash != expected_prev:
+            if row.prev_hash in where:
+                before = where[row.prev_hash]
+                to = f"row {links[before].seq}" if before >= 0 else "the chain's start"
+                return _break(
+                    "inserted",
+                    links[before + 1],
+                    f"not in the chain: row {row.seq} (id {row.id}) links past it, to {to}",
+                )
+            if prev is None:
+                return _break("missing", row, "the first row links to a row that is not there")
+            return _break(
+                "relinked",
+                prev,
+                f"its hash is not the one row {row.seq} (id {row.id}) recorded for it: "
+                "it was rewritten with a new hash, or a row after it was removed and the rest "
+                "renumbered",
+            )
+        where[row.row_hash] = i
+    return None
+
+
+def verify(chain: str, links: Sequence[Link]) -> ChainReport:
+    """Walk `links` (one chain's rows in `seq` order) and report the first row that breaks it."""
+    head = links[-1] if links else None
+    return ChainReport(
+        chain=chain,
+        rows=len(links),
+        head_seq=head.seq if head else 0,
+        head_hash=head.row_hash if head else GENESIS,
+        broken=_first_break(links),
+    )

@@ -53,9 +53,7 @@ def _chain_existing_rows() -> None:
         seq, prev = heads.get(chain, (0, GENESIS))
         row_hash = link_hash(dict(row), prev)
         heads[chain] = (seq + 1, row_hash)
-        links.append(
-            {"row_id": row["id"], "c": chain, "s": seq + 1, "p": prev, "h": row_hash}
-        )
+        links.append({"row_id": row["id"], "c": chain, "s": seq + 1, "p": prev, "h": row_hash})
     if links:
         conn.execute(
             audit.update()

@@ -69,6 +69,7 @@ ENTRIES: dict[str, Entry] = {
     "selection": Entry(("cli.selection",), "The ranking and the offers: pin, exclude, run."),
     "producer": Entry(("cli.selection",), "A producer's answers: confirm, decline, withdraw."),
     "staff": Entry(("cli.staff",), "Staff accounts: who may sign in, with which role."),
+    "audit": Entry(("cli.audit",), "The audit trail: is a session's chain intact, its head."),
 }
 
 

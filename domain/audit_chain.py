@@ -12,6 +12,9 @@ What a walk can tell apart, naming the row at fault:
 - inserted: a row the next one skips (the next row links to the row before it);
 - relinked: a row whose content matches a hash that is not the one the next row recorded for
   it (the row rewritten along with its hash, or a row after it removed and the rest renumbered).
+
+A chain rewritten whole from some row to its head, every hash recomputed, or cut at its end,
+still holds by itself; only a head kept elsewhere shows it (`kept`): rewritten, or cut.
 """
 
 from __future__ import annotations
@@ -72,13 +75,39 @@ def _first_break(links: Sequence[Link]) -> Break | None:
     return None
 
 
-def verify(chain: str, links: Sequence[Link]) -> ChainReport:
-    """Walk `links` (one chain's rows in `seq` order) and report the first row that breaks it."""
+def _against_kept(links: Sequence[Link], seq: int, kept_hash: str) -> Break | None:
+    """A head kept outside the database (`audit head`): its row must still carry its hash."""
+    if seq > len(links):
+        last = links[-1] if links else None
+        return Break(
+            kind="cut",
+            id=last.id if last else 0,
+            seq=last.seq if last else 0,
+            entity_id=last.entity_id if last else "",
+            action=last.action if last else "",
+            detail=f"the chain ends before row {seq}, the head kept: its last rows were removed",
+        )
+    row = links[seq - 1]
+    if row.row_hash != kept_hash:
+        return _break(
+            "rewritten",
+            row,
+            "its hash is not the one kept for it: the chain was rewritten from here or before",
+        )
+    return None
+
+
+def verify(chain: str, links: Sequence[Link], kept: tuple[int, str] | None = None) -> ChainReport:
+    """Walk `links` (one chain's rows in `seq` order) and report the first row that breaks it;
+    with `kept` (a head's number and hash printed earlier), also that the chain still holds it."""
     head = links[-1] if links else None
+    broken = _first_break(links)
+    if broken is None and kept is not None:
+        broken = _against_kept(links, *kept)
     return ChainReport(
         chain=chain,
         rows=len(links),
         head_seq=head.seq if head else 0,
         head_hash=head.row_hash if head else GENESIS,
-        broken=_first_break(links),
+        broken=broken,
     )

@@ -90,7 +90,7 @@ class Link(BaseModel):
 class Break(BaseModel):
     """The first row of a chain that does not hold: which, and what differs."""
 
-    kind: str  # changed | missing | inserted | relinked
+    kind: str  # changed | missing | inserted | relinked; against a kept head: rewritten | cut
     id: int
     seq: int
     entity_id: str

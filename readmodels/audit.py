@@ -16,8 +16,9 @@ from models.orm import AuditRow
 from store import repository
 
 
-async def audit_chain(ctx: Context, chain: str) -> ChainReport:
-    """The chain of session `chain` (or of the staff accounts, `staff`), walked."""
+async def audit_chain(ctx: Context, chain: str, kept: tuple[int, str] | None = None) -> ChainReport:
+    """The chain of session `chain` (or of the staff accounts, `staff`), walked; and checked
+    against `kept`, a head printed earlier (its number and hash), if given."""
     async with ctx.database() as db:
         if chain != STAFF_CHAIN and await repository.get_session(db, chain) is None:
             raise LookupError(
@@ -27,4 +28,4 @@ async def audit_chain(ctx: Context, chain: str) -> ChainReport:
             select(AuditRow).where(AuditRow.chain == chain).order_by(AuditRow.seq)
         )
         links = [Link.model_validate(row, from_attributes=True) for row in rows]
-    return verify(chain, links)
+    return verify(chain, links, kept)

@@ -230,7 +230,13 @@ async def test_audit_verify_after_a_real_session_then_names_a_changed_and_a_remo
     code, out, err = await starter(env, "audit", "verify", sid)
     assert (code, out.strip()) == (0, f"{sid}: {len(trail)} rows, chain intact"), err
     code, out, _ = await starter(env, "audit", "head", sid)
-    assert (code, out.split()) == (0, [sid, str(len(trail)), trail[-1].row_hash])
+    kept = f"{len(trail)}:{trail[-1].row_hash}"
+    assert (code, out.split()) == (0, [sid, kept])
+    assert (await starter(env, "audit", "verify", sid, "--kept", kept))[0] == 0
+    code, out, _ = await starter(env, "audit", "verify", sid, "--kept", "9" + kept)
+    assert code == 1 and f"cut: the chain ends before row 9{len(trail)}" in out
+    code, _, err = await starter(env, "audit", "verify", sid, "--kept", "12:abc")
+    assert code == 1 and "--kept '12:abc': expected SEQ:HASH" in err
 
     changed = next(r for r in trail[len(trail) // 2 :] if r.entity_type == "submission")
     async with pg_sessions.begin() as db:

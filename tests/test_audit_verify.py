@@ -125,6 +125,24 @@ def test_a_row_rewritten_with_a_new_hash_is_named(cs, data):
     assert (broken.kind, broken.id, broken.seq) == ("relinked", links[i].id, i + 1)
 
 
+@given(contents.filter(lambda cs: len(cs) >= 2), st.data())
+def test_a_chain_rewritten_to_its_head_or_cut_shows_only_against_a_kept_head(cs, data):
+    """Every hash recomputed from a changed row on, or the last rows removed: the chain holds by
+    itself, and the head kept before names the rewritten row, or says the chain was cut."""
+    rows = [row(i, c) for i, c in enumerate(cs)]
+    links = linked(rows)
+    kept = (len(links), links[-1].row_hash)
+    i = data.draw(st.integers(0, len(rows) - 1))
+    rewritten = linked([*rows[:i], rows[i] | {"reason": "rewritten"}, *rows[i + 1 :]])
+    assert verify(CHAIN, rewritten).broken is None
+    broken = verify(CHAIN, rewritten, kept).broken
+    assert (broken.kind, broken.seq) == ("rewritten", len(links))
+    cut = links[: data.draw(st.integers(0, len(links) - 1))]
+    assert verify(CHAIN, cut).broken is None
+    assert verify(CHAIN, cut, kept).broken.kind == "cut"
+    assert verify(CHAIN, links, kept).broken is None
+
+
 def test_an_empty_chain_holds():
     report = verify(CHAIN, [])
     assert report.broken is None and (report.rows, report.head_hash) == (0, GENESIS)

@@ -46,7 +46,8 @@ async def lock_chain(db: AsyncSession, chain: str) -> None:
             {"cls": LOCK_CLASS, "chain": chain},
         )
     else:
-        await db.execute(update(AuditRow).where(text("1 = 0")).values(seq=AuditRow.seq))
+        table = AuditRow.__table__  # a Core statement: nothing for the ORM to synchronise
+        await db.execute(update(table).where(text("1 = 0")).values(seq=table.c.seq))
 
 
 async def head(db: AsyncSession, chain: str) -> tuple[int, str]:

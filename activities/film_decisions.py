@@ -18,11 +18,11 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.messages import FilmStage
-from models.orm import AuditRow, SubmissionRow
+from models.orm import SubmissionRow
 from models.session import STAGE_FOR_DECISION, DecisionKind, FilmDecision
 from models.session_io import NotSelectedInput, Tell, TellInput
 from shared import submission_workflow_id
-from store import repository
+from store import audit as audit_chain
 
 SIGNAL_CONCURRENCY = 50
 PAGE = 500
@@ -101,9 +101,8 @@ class DecisionActivities:
                         .where(SubmissionRow.id.in_(ids))
                         .values(status=status.value, updated_at=at)
                     )
-                await repository.insert_ignore(
+                await audit_chain.append(
                     db,
-                    AuditRow,
                     [
                         dict(
                             idempotency_key=f"{key}:{t.submission_id}:{t.decision.kind.value}",
@@ -118,7 +117,6 @@ class DecisionActivities:
                         )
                         for t in page
                     ],
-                    ["idempotency_key"],
                 )
             await asyncio.gather(*(signal(t) for t in page))
             activity.heartbeat(start + len(page))

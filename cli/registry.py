@@ -72,6 +72,7 @@ ENTRIES: dict[str, Entry] = {
     "privacy": Entry(
         ("cli.privacy",), "Personal data: erase a film's, and the programmes' retention."
     ),
+    "audit": Entry(("cli.audit",), "The audit trail: is a session's chain intact, its head."),
 }
 
 

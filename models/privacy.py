@@ -77,8 +77,9 @@ ERASED_COLUMNS: dict[str, tuple[str, ...]] = {
 # A message not sent yet (pending a retry, held under an embargo) has no one left to go to.
 UNSENT = ("pending", "held")
 UNSENT_BECOMES = "erased"
+# (The audit log's actor and reason, of the film's rows and its session's, are scrubbed too, and
+# redacted so that its chain still holds: models/audit_chain.PERSONAL, store/privacy.py.)
 SCRUBBED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "audit_log": ("actor", "reason"),  # the film's rows and its session's
     "eligibility_results": ("reason",),
     "scores": ("comment",),
     "review_conflicts": ("why",),

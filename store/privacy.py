@@ -104,14 +104,8 @@ async def erase_film(
     for result in results:
         result.params = privacy.erase_params(result.params)
     for table, columns in privacy.SCRUBBED_COLUMNS.items():
-        t = _table(table)
-        # The session's own audit rows too: a pin's or a note's reason may name the film's people.
-        where = (
-            t.c.entity_id.in_((sid, row.session_id))
-            if table == "audit_log"
-            else (t.c.submission_id == sid)
-        )
-        await _scrub_column(db, table, columns, where, values)
+        await _scrub_column(db, table, columns, _table(table).c.submission_id == sid, values)
+    redacted = await _redact_audit(db, (sid, row.session_id), values)
     await repository.audit(
         db,
         key=f"erased:{sid}",
@@ -123,7 +117,24 @@ async def erase_film(
         from_state=row.status,
         to_state=row.status,
         reason=privacy.scrub(reason, values),  # "María asked": the reason, not the name
+        redacts=redacted,
     )
+
+
+async def _redact_audit(db: AsyncSession, entities: Sequence[str], values: set[str]) -> list[int]:
+    """The film's audit rows and its session's (a pin's or a note's reason may name the film's
+    people) without the film's values; each row changed drops its salt, so its actor and reason
+    are no longer checked against their commitments (models/audit_chain.py). Their seqs, for
+    the erasure's own row to list."""
+    rows = await db.scalars(select(AuditRow).where(AuditRow.entity_id.in_(entities)))
+    redacted = []
+    for audit in rows:
+        actor = privacy.scrub(audit.actor, values)
+        reason = privacy.scrub(audit.reason, values)
+        if (actor, reason) != (audit.actor, audit.reason):
+            audit.actor, audit.reason, audit.salt = actor, reason, None
+            redacted.append(audit.seq)
+    return sorted(redacted)
 
 
 async def ended_sessions(db: AsyncSession, programme_id: str) -> dict[str, datetime]:

@@ -28,18 +28,8 @@ from models.orm import (
     SubmissionRow,
 )
 from models.programme import Programme
-
-# PostgreSQL's protocol numbers a statement's parameters in 16 bits (asyncpg refuses more than
-# 32,767) and SQLite allows 32,766: a multi-row statement is cut into batches below both. The
-# 20,000-film benchmark met it: 12,000 eligible films' review assignments, three members each,
-# were 146,000 parameters in one INSERT.
-MAX_PARAMETERS = 32_000
-
-
-def batches(rows: Sequence[dict[str, Any]]) -> list[Sequence[dict[str, Any]]]:
-    """`rows` in runs short enough for one statement each (all rows have the same columns)."""
-    size = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
+from store import audit as audit_chain
+from store.statements import batches
 
 
 async def insert_ignore(
@@ -101,7 +91,10 @@ async def audit(
     from_state: str | None = None,
     to_state: str | None = None,
     reason: str | None = None,
+    redacts: list[int] | None = None,
 ) -> bool:
+    """Append one row to the audit log (its chain: `store.audit`); False if its key was there.
+    An erasure's row names in `redacts` the rows of its chain whose actor or reason it cleared."""
     row = dict(
         idempotency_key=key,
         at=at,
@@ -112,8 +105,9 @@ async def audit(
         from_state=from_state,
         to_state=to_state,
         reason=reason,
+        redacts=redacts,
     )
-    return await insert_ignore(db, AuditRow, [row], ["idempotency_key"]) == 1
+    return await audit_chain.append(db, [row]) == 1
 
 
 async def insert_submission(db: AsyncSession, row: dict[str, Any]) -> bool:

@@ -145,6 +145,11 @@ async def test_erase_a_film_and_the_session_goes_on(env_for, local_env, pg_sessi
             ).all()
         assert len(audit) == 1 and audit[0].reason == "the producer asked (art. 17)"
         assert audit[0].from_state == "withdrawn" and "(staff)" in audit[0].actor
+        # ... and the session's audit chain still holds: the rows that named the film's people
+        # (its submission by the contact's address, the withdrawal "María asked to leave") were
+        # redacted, and the erasure's row lists them.
+        chain = await ok(env, "audit", "verify", sid)
+        assert chain["broken"] is None and chain["redacted"] >= 2
 
         # The rest of the session still works: the board counts it, the other films are whole.
         board = await ok(env, "session", "status", sid)

@@ -14,6 +14,7 @@ from sqlalchemy import func, inspect, select
 from intake.opening import SessionExistsError, open_session
 from models.eligibility import EligibilityReport, Outcome, RuleResult
 from models.orm import AuditRow, Base, SessionRow, SubmissionRow
+from store import audit as audit_chain
 from store import db as store_db
 from store import repository
 from tests.conftest import PG_ADMIN_DSN, new_session
@@ -229,12 +230,19 @@ async def large_write(sessions, session_id: str) -> None:
     ]
     for expected in (12_000, 0):  # the first attempt, then a retry that writes nothing
         async with sessions.begin() as db:
-            assert await repository.insert_ignore(db, AuditRow, rows, ["idempotency_key"]) == (
-                expected
-            )
+            assert await audit_chain.append(db, rows) == expected
     async with sessions() as db:
         written = select(func.count()).where(AuditRow.idempotency_key.like(f"{session_id}:bulk:%"))
         assert await db.scalar(written) == 12_000
+        # One chain, numbered without a gap: the retry appended no second link.
+        assert await audit_chain.head(db, session_id) == (
+            12_000,
+            await db.scalar(
+                select(AuditRow.row_hash).where(
+                    AuditRow.idempotency_key == f"{session_id}:bulk:11999"
+                )
+            ),
+        )
 
 
 async def test_a_write_larger_than_one_statement_allows_on_postgresql(pg_sessions, programmes):

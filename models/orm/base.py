@@ -54,4 +54,5 @@ class Base(DeclarativeBase):
         dict[str, Any]: Json,
         list[dict[str, Any]]: Json,
         list[str]: Json,
+        list[int]: Json,
     }

@@ -112,10 +112,15 @@ class EligibilityResultRow(Base):
 
 
 class AuditRow(Base):
-    """Who did what, when, from which state to which, and why. Append-only."""
+    """Who did what, when, from which state to which, and why. Append-only, and chained: each row
+    is number `seq` of its `chain` (its session, or `staff`) and carries the hash of its content
+    and of the row before it (`models.audit_chain`), so an edit made afterwards shows."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity_type", "entity_id", "at"),
+        UniqueConstraint("chain", "seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
@@ -127,3 +132,15 @@ class AuditRow(Base):
     from_state: Mapped[str | None] = mapped_column(String(30))
     to_state: Mapped[str | None] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
+    chain: Mapped[str] = mapped_column(String(130), comment="the session's id, or staff")
+    seq: Mapped[int] = mapped_column(Integer, comment="1, 2, 3 ... within the chain")
+    prev_hash: Mapped[str] = mapped_column(String(64), comment="the previous row's row_hash")
+    row_hash: Mapped[str] = mapped_column(String(64), comment="SHA-256 of content and prev_hash")
+    salt: Mapped[str | None] = mapped_column(
+        String(32), comment="the commitments' salt; NULL once an erasure redacted the row"
+    )
+    actor_commit: Mapped[str] = mapped_column(String(64), comment="SHA-256 of salt and actor")
+    reason_commit: Mapped[str] = mapped_column(String(64), comment="SHA-256 of salt and reason")
+    redacts: Mapped[list[int] | None] = mapped_column(
+        comment="an erasure's row: the seqs of the chain's rows it redacted"
+    )

@@ -237,4 +237,5 @@ def test_a_personal_field_changed_while_its_salt_is_kept_is_named():
     )
     links[0] = links[0].model_copy(update={"reason": "another reason"})
     broken = verify(CHAIN, links).broken
-    assert (broken.kind, broken.detail) == ("changed", "its reason no longer matches its commitment")
+    assert broken.kind == "changed"
+    assert broken.detail == "its reason no longer matches its commitment"

@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
+from sqlalchemy import select
 
+from domain.roles import refusal
 from gateway.context import Context
 from gateway.errors import ActionError
 from models.orm import StaffRow
-from models.staff import PASSWORD_MAX, PASSWORD_MIN, StaffInput, StaffLine
+from models.staff import PASSWORD_MAX, PASSWORD_MIN, Role, StaffInput, StaffLine
 from readmodels.staff import line_of
 from store import repository
 
@@ -109,4 +111,34 @@ async def sign_in(ctx: Context, email: str, password: str) -> StaffLine:
         raise SignInRefused() from None
     if row is None or not row.active:
         raise SignInRefused()
+    return line_of(row)
+
+
+async def acting_account(ctx: Context, command: str) -> StaffLine | None:
+    """The staff account a command line acts for, checked before `command` touches anything.
+
+    Once an active staff account exists, the context must name one (`--as` or STAFF_ACTOR, by
+    its address), active, whose role may run `command` (domain/roles.py); else a refusal that
+    says who, which role and which command. With no active account (a fresh install, the demo)
+    there is nobody to check against: None, and the command runs as it always did."""
+    named = (ctx.named or "").strip().lower()
+    async with ctx.database() as db:
+        anyone = await db.scalar(select(StaffRow.email).where(StaffRow.active).limit(1))
+        row = await db.get(StaffRow, named) if anyone and named else None
+    if anyone is None:
+        return None
+    if not named:
+        raise ActionError(
+            f"`{command}` refused: staff accounts exist, so say which is yours with "
+            "--as EMAIL (or STAFF_ACTOR)"
+        )
+    if row is None:
+        raise ActionError(
+            f"`{command}` refused: {named!r} has no staff account (--as or STAFF_ACTOR names "
+            "yours by its e-mail address; staff list shows them)"
+        )
+    if not row.active:
+        raise ActionError(f"`{command}` refused: the staff account {row.email} is disabled")
+    if why := refusal(row.email, Role(row.role), command):
+        raise ActionError(why)
     return line_of(row)

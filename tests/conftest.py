@@ -25,7 +25,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import pytest
@@ -59,7 +59,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 KINDS = ("unit", "integration", "browser")
 # A test that requests one of these (directly or through another fixture) needs a server.
 SERVER_FIXTURES = frozenset(
-    {"pg_url", "pg_engine", "pg_sessions", "ts_env", "ts_queue", "local_env", "env_for"}
+    {"pg_url", "pg_engine", "pg_sessions", "own_pg", "ts_env", "ts_queue", "local_env", "env_for"}
 )
 BROWSER_FIXTURES = frozenset({"browser", "page", "playwright"})
 
@@ -154,9 +154,9 @@ def programmes() -> dict[str, Programme]:
     return load_programmes(PROJECT_ROOT / "programmes")
 
 
-@pytest_asyncio.fixture(scope="session")
-async def pg_url() -> AsyncIterator[str]:
-    """A fresh database on the local PostgreSQL, migrated to head, dropped afterwards."""
+@asynccontextmanager
+async def fresh_database() -> AsyncIterator[str]:
+    """A fresh database on the local PostgreSQL, migrated to head, dropped afterwards: its URL."""
     name = f"wipflow_test_{uuid.uuid4().hex[:10]}"
     try:
         admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
@@ -173,6 +173,29 @@ async def pg_url() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def pg_url() -> AsyncIterator[str]:
+    async with fresh_database() as url:
+        yield url
+
+
+class OwnDatabase(NamedTuple):
+    url: str
+    sessions: async_sessionmaker
+
+
+@pytest_asyncio.fixture(scope="module")
+async def own_pg() -> AsyncIterator[OwnDatabase]:
+    """A database of the module's own. Once an active staff account exists, every command must
+    name one whose role allows it: a module that adds accounts keeps them from the run's others."""
+    async with fresh_database() as url:
+        engine = store_db.make_engine(url)
+        try:
+            yield OwnDatabase(url, store_db.make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -1,6 +1,5 @@
 """The staff's board and a film's timeline, on the real stack: the dev server, the production
-worker, the web app under uvicorn, PostgreSQL (a database of this module's own: its staff
-accounts decide who may run commands) and Debian's Chromium. A session is taken to its
+worker, the web app under uvicorn, PostgreSQL and Debian's Chromium. A session is taken to its
 provisional ranking from the command line; then a read-only member signs in, reads the board
 and a film's timeline, and finds there what `session status` and `submission show` print. The
 same member is refused a command that would change the session, in their role's words; a
@@ -15,6 +14,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from actions.staff import disable_staff
+from gateway.context import Context
+from settings import Settings
 from tests.doors import door_stack
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok
@@ -23,7 +25,7 @@ from tests.test_committee_door import review_started
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 PASSWORD = "tablero de la sesión 2027"
-ADMIN, READER, PROGRAMMER = (f"{n}@cinelatino.example" for n in ("marta", "lea", "pablo"))
+ADMIN, READER, PROGRAMMER = (f"{n}@cinelatino.example" for n in ("ines", "lea", "pablo"))
 
 
 async def add(env: dict[str, str], email: str, role: str) -> None:
@@ -37,10 +39,13 @@ async def add(env: dict[str, str], email: str, role: str) -> None:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def board(local_env, own_pg, tmp_path_factory) -> AsyncIterator[dict[str, Any]]:
+async def board(local_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncIterator[dict[str, Any]]:
     """Six films scored by the committee, the session in selection with its provisional
-    ranking; then three accounts, the admin first, as on a fresh install."""
-    async with door_stack(local_env, own_pg.url, own_pg.sessions) as stack:
+    ranking; then three accounts, the admin first, as on a fresh install. The accounts are
+    disabled after: the run's other modules share this database (and its sealed payloads'
+    keys, so a database of this module's own would not open the dev server's payloads), and an
+    active account would hold their commands to its rule."""
+    async with door_stack(local_env, pg_url, pg_sessions) as stack:
         started = await review_started(stack.env, tmp_path_factory.mktemp("board"))
         sid, films = started["session_id"], started["ids"]
         for i, film in enumerate(films):
@@ -51,7 +56,12 @@ async def board(local_env, own_pg, tmp_path_factory) -> AsyncIterator[dict[str, 
         as_admin = {**stack.env, "STAFF_ACTOR": ADMIN}
         await add(as_admin, READER, "read_only")
         await add(as_admin, PROGRAMMER, "programmer")
-        yield {"url": stack.url, "env": stack.env, "session_id": sid, "films": films}
+        try:
+            yield {"url": stack.url, "env": stack.env, "session_id": sid, "films": films}
+        finally:
+            ctx = Context(Settings(database_url=pg_url), database=pg_sessions)
+            for email in (READER, PROGRAMMER, ADMIN):
+                await disable_staff(ctx, email, "the test is over")
 
 
 def as_(board, email: str) -> dict[str, str]:

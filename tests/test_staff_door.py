@@ -61,8 +61,12 @@ async def door(pg_url, pg_sessions, programmes) -> AsyncIterator[dict[str, Any]]
         )
     account = StaffInput(email="marta@cinelatino.example", name="Marta Ruiz", role="programmer")
     await add_staff(ctx, account, PASSWORD)
-    async with serving(create_app(ctx=ctx)) as url:
-        yield {"url": url, "ctx": ctx, "session_id": session.id}
+    try:
+        async with serving(create_app(ctx=ctx)) as url:
+            yield {"url": url, "ctx": ctx, "session_id": session.id}
+    finally:
+        # An active account holds every command of the run's other modules to its rule.
+        await disable_staff(ctx, account.email, "the test is over")
 
 
 async def test_staff_sign_in_to_read_a_sessions_outbox(door, browser):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from domain.roles import refusal
 from gateway.context import Context
@@ -119,10 +119,14 @@ async def acting_account(ctx: Context, command: str) -> StaffLine | None:
 
     Once an active staff account exists, the context must name one (`--as` or STAFF_ACTOR, by
     its address), active, whose role may run `command` (domain/roles.py); else a refusal that
-    says who, which role and which command. With no active account (a fresh install, the demo)
-    there is nobody to check against: None, and the command runs as it always did."""
+    says who, which role and which command. With no active account (a fresh install, the demo,
+    a database not yet migrated to have accounts) there is nobody to check against: None, and
+    the command runs as it always did."""
     named = (ctx.named or "").strip().lower()
     async with ctx.database() as db:
+        schema = await db.connection()
+        if not await schema.run_sync(lambda c: inspect(c).has_table(StaffRow.__tablename__)):
+            return None
         anyone = await db.scalar(select(StaffRow.email).where(StaffRow.active).limit(1))
         row = await db.get(StaffRow, named) if anyone and named else None
     if anyone is None:

@@ -9,11 +9,14 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.roles import refusal
 from gateway.context import Context
 from gateway.errors import ActionError
 from models.orm import StaffRow
-from models.staff import PASSWORD_MAX, PASSWORD_MIN, StaffInput, StaffLine
+from models.staff import PASSWORD_MAX, PASSWORD_MIN, Role, StaffInput, StaffLine
 from readmodels.staff import line_of
 from store import repository
 
@@ -38,6 +41,14 @@ async def add_staff(ctx: Context, account: StaffInput, password: str) -> StaffLi
     async with ctx.database.begin() as db:
         if await db.get(StaffRow, email) is not None:
             raise ActionError(f"{email} already has a staff account (staff list shows it)")
+        if (
+            account.role is not Role.ADMIN
+            and await db.scalar(select(StaffRow.email).limit(1)) is None
+        ):
+            raise ActionError(
+                f"role: the first staff account must be an admin, not {account.role.value} "
+                "(from it on, only an admin adds accounts)"
+            )
         row = StaffRow(
             email=email,
             name=account.name,
@@ -70,6 +81,11 @@ async def disable_staff(ctx: Context, email: str, reason: str) -> StaffLine:
         row = await db.get(StaffRow, email.lower())
         if row is None:
             raise ActionError(f"no staff account for {email.lower()}")
+        if row.active and row.role == Role.ADMIN and await active_admins(db) == 1:
+            raise ActionError(
+                f"{row.email} is the last active admin: add another admin first, or nobody "
+                "could manage staff accounts again"
+            )
         if row.active:
             row.active, row.disabled_at = False, now
             await repository.audit(
@@ -84,6 +100,11 @@ async def disable_staff(ctx: Context, email: str, reason: str) -> StaffLine:
                 reason=reason,
             )
     return line_of(row)
+
+
+async def active_admins(db: AsyncSession) -> int:
+    query = select(func.count()).where(StaffRow.active, StaffRow.role == Role.ADMIN.value)
+    return await db.scalar(query) or 0
 
 
 class SignInRefused(ActionError):
@@ -109,4 +130,39 @@ async def sign_in(ctx: Context, email: str, password: str) -> StaffLine:
         raise SignInRefused() from None
     if row is None or not row.active:
         raise SignInRefused()
+    return line_of(row)
+
+
+async def acting_account(ctx: Context, command: str) -> StaffLine | None:
+    """The staff account a command line acts for, checked before `command` touches anything.
+
+    Once a staff account exists, the context must name one (`--as` or STAFF_ACTOR, by its
+    address), active, whose role may run `command` (domain/roles.py); else a refusal that says
+    who, which role and which command. With no account at all (a fresh install, the demo, a
+    database not yet migrated to have accounts) there is nobody to check against: None, and the
+    command runs as it always did. Accounts are disabled, never deleted, and the last active
+    admin cannot be disabled: once the first account is made, the command line stays closed."""
+    named = (ctx.named or "").strip().lower()
+    async with ctx.database() as db:
+        schema = await db.connection()
+        if not await schema.run_sync(lambda c: inspect(c).has_table(StaffRow.__tablename__)):
+            return None
+        anyone = await db.scalar(select(StaffRow.email).limit(1))
+        row = await db.get(StaffRow, named) if anyone and named else None
+    if anyone is None:
+        return None
+    if not named:
+        raise ActionError(
+            f"`{command}` refused: staff accounts exist, so say which is yours with "
+            "--as EMAIL (or STAFF_ACTOR)"
+        )
+    if row is None:
+        raise ActionError(
+            f"`{command}` refused: {named!r} has no staff account (--as or STAFF_ACTOR names "
+            "yours by its e-mail address; staff list shows them)"
+        )
+    if not row.active:
+        raise ActionError(f"`{command}` refused: the staff account {row.email} is disabled")
+    if why := refusal(row.email, Role(row.role), command):
+        raise ActionError(why)
     return line_of(row)

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 
 
 class Acting:
-    """Who this run of the command line acts as (`--as`), for the layer's context."""
+    """Who this run of the command line acts as (`--as`), for the layer's context, and the
+    command it runs, named as typed ("session advance"), for the roles' check."""
 
     name: str | None = None
+    command: str = "starter.py"
 
 
 @app.callback()
@@ -39,8 +41,9 @@ def root(
         str | None,
         typer.Option(
             "--as",
-            help="Your name, as the audit trail records what you do (default: STAFF_ACTOR, "
-            "else your login).",
+            help="Your staff account's e-mail address, as the audit trail records what you do "
+            "and your role allows it (default: STAFF_ACTOR; with no staff account yet, any "
+            "name, else your login).",
         ),
     ] = None,
 ) -> None:
@@ -52,7 +55,7 @@ def root(
 def group(name: str, help: str | None = None) -> typer.Typer:
     """A group of commands; its help is the registry's (cli/registry.py), which lists it before
     its module is imported."""
-    sub = typer.Typer(no_args_is_help=True, help=help or ENTRIES[name].help)
+    sub = typer.Typer(name=name, no_args_is_help=True, help=help or ENTRIES[name].help)
     app.add_typer(sub, name=name)
     return sub
 
@@ -74,10 +77,13 @@ def command(group: typer.Typer, name: str | None = None):
     """Register an async command whose known failures end as one clear line and exit code 1."""
 
     def register(fn: Callable[..., Coroutine[Any, Any, None]]):
+        typed = " ".join(n for n in (group.info.name, name or fn.__name__.replace("_", "-")) if n)
+
         @wraps(fn)
         def run(*args, **kwargs) -> None:
             import asyncio  # here: a help screen need not load it
 
+            Acting.command = typed
             try:
                 asyncio.run(fn(*args, **kwargs))
             except Exception as exc:
@@ -159,10 +165,15 @@ def plain(data: Any) -> Any:
 @asynccontextmanager
 async def staff() -> AsyncIterator[Context]:
     """The layer's context for one command: its settings, and the database and Temporal client
-    it opens only when an action needs them."""
+    it opens only when an action needs them. Before the command acts through it, the staff member
+    it acts for is checked (actions/staff.acting_account): once staff accounts exist, an active
+    one whose role allows the command, recorded by its address; before, anyone, as today."""
+    from actions.staff import acting_account
     from gateway.context import context
 
     async with context(actor=Acting.name) as ctx:
+        if account := await acting_account(ctx, Acting.command):
+            ctx.acting_as(account.email)
         yield ctx
 
 

@@ -46,11 +46,20 @@ class Context:
         return self._database
 
     @property
+    def named(self) -> str | None:
+        """Whom the staff member said they are: `--as`, else STAFF_ACTOR (an account's address
+        once staff accounts exist)."""
+        return self._actor or self.settings.staff_actor
+
+    def acting_as(self, email: str) -> None:
+        """The staff account this context acts for, once checked: the audit trail names it."""
+        self._actor = email
+
+    @property
     def actor(self) -> str:
-        """Who the audit trail names for what staff do through this context: `--as`, else
-        STAFF_ACTOR, else the login name, marked as staff."""
-        name = self._actor or self.settings.staff_actor or getpass.getuser()
-        return f"{name} (staff)"
+        """Who the audit trail names for what staff do through this context: the account, else
+        `--as`, else STAFF_ACTOR, else the login name, marked as staff."""
+        return f"{self.named or getpass.getuser()} (staff)"
 
     def on_behalf_of(self, whom: str) -> str:
         """A producer's or the jury's decision that staff enter for them: both are recorded."""

@@ -1,9 +1,9 @@
 """Staff accounts: who may sign in to the staff's side of wipflow, with which role.
 
-A role says what its holder may do once signed in: `admin` everything, staff accounts included;
-`programmer` run sessions (the commands and pages that change them); `read_only` read the boards,
-timelines and outboxes. The sign-in itself (pages, cookies, the codec endpoint behind it) is the
-next step of issue 18; an account is already what it will check.
+A role says what its holder may do: `admin` everything, staff accounts and privacy included;
+`programmer` run sessions (the commands that change them); `read_only` read the boards,
+timelines and outboxes. domain/roles.py holds that table; the command line checks it for the
+account it acts for, and every role may read the staff's pages once signed in.
 """
 
 from __future__ import annotations

@@ -25,12 +25,13 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 import pytest
 import pytest_asyncio
 from google.protobuf import json_format
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import IndexedValueType
@@ -45,7 +46,7 @@ from codec.converter import data_converter
 from codec.payloads import ENCODING
 from devserver import binary
 from intake.opening import open_session
-from models.orm import SessionRow
+from models.orm import SessionRow, StaffRow
 from models.programme import Programme, load_programmes
 from settings import PROJECT_ROOT, Settings
 from shared import SEARCH_ATTRIBUTES
@@ -59,7 +60,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 KINDS = ("unit", "integration", "browser")
 # A test that requests one of these (directly or through another fixture) needs a server.
 SERVER_FIXTURES = frozenset(
-    {"pg_url", "pg_engine", "pg_sessions", "ts_env", "ts_queue", "local_env", "env_for"}
+    {"pg_url", "pg_engine", "pg_sessions", "own_pg", "ts_env", "ts_queue", "local_env", "env_for"}
 )
 BROWSER_FIXTURES = frozenset({"browser", "page", "playwright"})
 
@@ -154,9 +155,9 @@ def programmes() -> dict[str, Programme]:
     return load_programmes(PROJECT_ROOT / "programmes")
 
 
-@pytest_asyncio.fixture(scope="session")
-async def pg_url() -> AsyncIterator[str]:
-    """A fresh database on the local PostgreSQL, migrated to head, dropped afterwards."""
+@asynccontextmanager
+async def fresh_database() -> AsyncIterator[str]:
+    """A fresh database on the local PostgreSQL, migrated to head, dropped afterwards: its URL."""
     name = f"wipflow_test_{uuid.uuid4().hex[:10]}"
     try:
         admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
@@ -173,6 +174,29 @@ async def pg_url() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def pg_url() -> AsyncIterator[str]:
+    async with fresh_database() as url:
+        yield url
+
+
+class OwnDatabase(NamedTuple):
+    url: str
+    sessions: async_sessionmaker
+
+
+@pytest_asyncio.fixture(scope="module")
+async def own_pg() -> AsyncIterator[OwnDatabase]:
+    """A database of the module's own. Once a staff account exists, every command must
+    name one whose role allows it: a module that adds accounts keeps them from the run's others."""
+    async with fresh_database() as url:
+        engine = store_db.make_engine(url)
+        try:
+            yield OwnDatabase(url, store_db.make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -329,3 +353,11 @@ async def opened_payloads(node: Any, codec: PayloadCodec | None) -> Any:
         [opened] = await codec.decode([payload])
         return json_format.MessageToDict(opened)
     return {key: await opened_payloads(value, codec) for key, value in node.items()}
+
+
+async def forget_staff(database: async_sessionmaker, emails: list[str]) -> None:
+    """A module's staff accounts deleted at its end (the app disables, never deletes): the
+    run's other modules share this database, and once any account exists every command must
+    name one."""
+    async with database.begin() as db:
+        await db.execute(delete(StaffRow).where(StaffRow.email.in_(emails)))

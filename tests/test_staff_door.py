@@ -20,7 +20,7 @@ from models.orm import OutboxRow
 from models.staff import StaffInput
 from settings import Settings
 from store import repository
-from tests.conftest import new_session
+from tests.conftest import forget_staff, new_session
 from tests.test_store import submission_row
 from web.app import create_app
 from web.security import STAFF_COOKIE
@@ -59,10 +59,15 @@ async def door(pg_url, pg_sessions, programmes) -> AsyncIterator[dict[str, Any]]
                 created_at=datetime.now(UTC),
             )
         )
+    admin = StaffInput(email="dir@cinelatino.example", name="Directora", role="admin")
     account = StaffInput(email="marta@cinelatino.example", name="Marta Ruiz", role="programmer")
+    await add_staff(ctx, admin, PASSWORD)  # the first account is an admin's
     await add_staff(ctx, account, PASSWORD)
-    async with serving(create_app(ctx=ctx)) as url:
-        yield {"url": url, "ctx": ctx, "session_id": session.id}
+    try:
+        async with serving(create_app(ctx=ctx)) as url:
+            yield {"url": url, "ctx": ctx, "session_id": session.id}
+    finally:
+        await forget_staff(pg_sessions, [admin.email, account.email])
 
 
 async def test_staff_sign_in_to_read_a_sessions_outbox(door, browser):

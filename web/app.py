@@ -26,6 +26,7 @@ from web.report import router as report
 from web.review import router as review
 from web.security import Guard, Throttle
 from web.staff import router as staff
+from web.staff_board import router as staff_board
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -55,6 +56,7 @@ def create_app(
     app.include_router(fix)
     app.include_router(review)
     app.include_router(staff)
+    app.include_router(staff_board)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

@@ -1,8 +1,8 @@
 """The staff's side of the web app, behind sign-in: a staff member signs in with the address and
 password of their account (`starter.py staff add`), gets a signed cookie good for a working day,
-and reads what the command line shows, read-only: a session's outbox here, more to come (issue
-18). A page asked for without a valid cookie, or with the cookie of an account disabled since,
-sends to the sign-in page, which then comes back to it."""
+and reads what the command line shows, read-only: a session's outbox here, its board and its
+films' timelines in web/staff_board.py. A page asked for without a valid cookie, or with the
+cookie of an account disabled since, sends to the sign-in page, which then comes back to it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,120 @@
+"""The words of the staff's board and film pages (web/staff_board.py,
+templates/web/staff_board.html.j2, staff_film.html.j2)."""
+
+T: dict[str, dict[str, str]] = {
+    "A session's board": {
+        "es": "El tablero de una sesión",
+        "pt": "O painel de uma sessão",
+        "fr": "Le tableau d’une session",
+    },
+    "Answer by (UTC)": {
+        "es": "Responder antes de (UTC)",
+        "pt": "Responder até (UTC)",
+        "fr": "Réponse avant (UTC)",
+    },
+    "Being checked": {"es": "En revisión", "pt": "Em verificação", "fr": "En vérification"},
+    "Board of %(session)s": {
+        "es": "Tablero de %(session)s",
+        "pt": "Painel de %(session)s",
+        "fr": "Tableau de %(session)s",
+    },
+    "Calendar (UTC)": {
+        "es": "Calendario (UTC)",
+        "pt": "Calendário (UTC)",
+        "fr": "Calendrier (UTC)",
+    },
+    "Call opens": {
+        "es": "Abre la convocatoria",
+        "pt": "Abre a chamada",
+        "fr": "Ouverture de l’appel",
+    },
+    "Committee: %(members)s": {
+        "es": "Comité: %(members)s",
+        "pt": "Comitê: %(members)s",
+        "fr": "Comité : %(members)s",
+    },
+    "Deadline": {"es": "Cierre", "pt": "Prazo", "fr": "Date limite"},
+    "Detail": {"es": "Detalle", "pt": "Detalhe", "fr": "Détail"},
+    "Eligible": {"es": "Elegibles", "pt": "Elegíveis", "fr": "Éligibles"},
+    "Film": {"es": "Película", "pt": "Filme", "fr": "Film"},
+    "Fix by %(when)s UTC": {
+        "es": "Corregir antes del %(when)s UTC",
+        "pt": "Corrigir até %(when)s UTC",
+        "fr": "À corriger avant le %(when)s UTC",
+    },
+    "Ineligible": {"es": "No elegibles", "pt": "Não elegíveis", "fr": "Non éligibles"},
+    "Need a fix": {"es": "Por corregir", "pt": "A corrigir", "fr": "À corriger"},
+    "Not selected: %(n)s": {
+        "es": "No seleccionadas: %(n)s",
+        "pt": "Não selecionados: %(n)s",
+        "fr": "Non sélectionnés : %(n)s",
+    },
+    "Offer to answer by %(when)s UTC": {
+        "es": "Oferta por responder antes del %(when)s UTC",
+        "pt": "Oferta a responder até %(when)s UTC",
+        "fr": "Offre à laquelle répondre avant le %(when)s UTC",
+    },
+    "Offers": {"es": "Ofertas", "pt": "Ofertas", "fr": "Offres"},
+    "Offers go out": {
+        "es": "Salen las ofertas",
+        "pt": "Saem as ofertas",
+        "fr": "Envoi des offres",
+    },
+    "Outcome": {"es": "Resultado", "pt": "Resultado", "fr": "Résultat"},
+    "Partnering: matching %(matching)s (v%(mv)s), meetings %(meetings)s (v%(gv)s)": {
+        "es": "Encuentros: propuestas %(matching)s (v%(mv)s), reuniones %(meetings)s (v%(gv)s)",
+        "pt": "Parcerias: propostas %(matching)s (v%(mv)s), reuniões %(meetings)s (v%(gv)s)",
+        "fr": "Partenariats : propositions %(matching)s (v%(mv)s), rendez-vous %(meetings)s "
+        "(v%(gv)s)",
+    },
+    "Provisional ranking": {
+        "es": "Clasificación provisional",
+        "pt": "Classificação provisória",
+        "fr": "Classement provisoire",
+    },
+    "Reason": {"es": "Motivo", "pt": "Motivo", "fr": "Motif"},
+    "Released: %(film)s (%(why)s)": {
+        "es": "Liberada: %(film)s (%(why)s)",
+        "pt": "Liberado: %(film)s (%(why)s)",
+        "fr": "Libéré : %(film)s (%(why)s)",
+    },
+    "Reviewers:": {"es": "Evaluadores:", "pt": "Avaliadores:", "fr": "Évaluateurs :"},
+    "Rule": {"es": "Regla", "pt": "Regra", "fr": "Règle"},
+    "Scores due": {
+        "es": "Cierre de las notas",
+        "pt": "Prazo das notas",
+        "fr": "Notes attendues",
+    },
+    "Screenings begin": {
+        "es": "Empiezan las proyecciones",
+        "pt": "Começam as exibições",
+        "fr": "Début des projections",
+    },
+    "Screenings end": {
+        "es": "Terminan las proyecciones",
+        "pt": "Terminam as exibições",
+        "fr": "Fin des projections",
+    },
+    "Show the board": {"es": "Ver el tablero", "pt": "Ver o painel", "fr": "Voir le tableau"},
+    "Slot": {"es": "Plaza", "pt": "Vaga", "fr": "Place"},
+    "Slots": {"es": "Plazas", "pt": "Vagas", "fr": "Places"},
+    "Stage": {"es": "Etapa", "pt": "Etapa", "fr": "Étape"},
+    "Submitted": {"es": "Inscritas", "pt": "Inscritos", "fr": "Inscrits"},
+    "The session's messages": {
+        "es": "Los mensajes de la sesión",
+        "pt": "As mensagens da sessão",
+        "fr": "Les messages de la session",
+    },
+    "Timeline": {"es": "Cronología", "pt": "Cronologia", "fr": "Chronologie"},
+    "What": {"es": "Qué", "pt": "O quê", "fr": "Quoi"},
+    "When (UTC)": {"es": "Cuándo (UTC)", "pt": "Quando (UTC)", "fr": "Quand (UTC)"},
+    "Who": {"es": "Quién", "pt": "Quem", "fr": "Qui"},
+    "Withdrawn": {"es": "Retiradas", "pt": "Retirados", "fr": "Retirés"},
+    "check %(n)s": {"es": "revisión %(n)s", "pt": "verificação %(n)s", "fr": "vérification %(n)s"},
+    "from the waitlist": {
+        "es": "de la lista de espera",
+        "pt": "da lista de espera",
+        "fr": "de la liste d’attente",
+    },
+    "to score": {"es": "por evaluar", "pt": "a avaliar", "fr": "à noter"},
+}

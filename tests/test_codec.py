@@ -195,9 +195,7 @@ async def test_a_film_started_under_one_master_key_finishes_under_the_next(
         if KEY_ID in p.get("metadata", {})
     }
     assert used == {"cDE=", "cDI="}  # p1 and p2, as the history's JSON spells them in base64
-    await Replayer(workflows=[SubmissionWorkflow], data_converter=rotated).replay_workflow(
-        history
-    )
+    await Replayer(workflows=[SubmissionWorkflow], data_converter=rotated).replay_workflow(history)
 
 
 def payloads_of(node) -> list[dict]:

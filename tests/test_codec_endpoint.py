@@ -181,3 +181,13 @@ async def test_the_preflight_is_answered_for_the_uis_origin_only(door):
     assert other.status_code == 403 and "access-control-allow-origin" not in other.headers
     assert posted.status_code == 403 and "access-control-allow-origin" not in posted.headers
     assert "*" not in ui.headers["access-control-allow-origin"]
+
+
+async def test_a_batch_of_payloads_may_pass_a_forms_size_limit(door):
+    """A history's payloads outweigh a form: 2 MB reach the endpoint (here, its 401), not the
+    413 a form that large gets."""
+    big = body(Payload(metadata={"encoding": b"json/plain"}, data=b"0" * 1_500_000))
+    async with httpx.AsyncClient(base_url=door["url"]) as http:
+        codec = await http.post("/staff/codec/decode", json=big)
+        form = await http.post("/staff/sign-in", json=big)
+    assert codec.status_code == 401 and form.status_code == 413

@@ -71,6 +71,11 @@ def _wait(what: str, ready, timeout: float, pid_file: Path) -> None:
     raise TimeoutError(f"{what} not ready after {timeout:.0f}s; see {VAR / 'log'}")
 
 
+def codec_endpoint(settings: Settings) -> str:
+    """The web app's remote codec endpoint, as the Temporal UI is told of it."""
+    return f"{settings.public_url.rstrip('/')}/staff/codec"
+
+
 def ensure_server(settings: Settings) -> str:
     """Use a Temporal already listening at the configured address, or start the dev server."""
     if listening(settings.temporal_address):
@@ -98,6 +103,10 @@ def ensure_server(settings: Settings) -> str:
         "synchronous=NORMAL",
         "--log-level",
         "warn",
+        # The UI asks the web app to open the payloads it shows, for a signed-in staff member
+        # (web/codec.py; the README's "Reading sealed payloads in the Temporal UI").
+        "--ui-codec-endpoint",
+        codec_endpoint(settings),
     ]
     for key in SEARCH_ATTRIBUTES:
         argv += ["--search-attribute", f"{key.name}={TYPE_NAMES[key.indexed_value_type]}"]

@@ -15,6 +15,9 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.client import Client
 
+from codec.keyring import keyring_of
+from codec.payloads import SealingCodec
+from codec.session_keys import SessionKeys
 from gateway.errors import ActionError
 from notifications.links import Signer
 from settings import Settings, get_settings
@@ -69,6 +72,14 @@ class Context:
     def links(self) -> Signer:
         """The signer of the links in messages (its keys from the settings)."""
         return Signer.from_settings(self.settings)
+
+    @cached_property
+    def codec(self) -> SealingCodec:
+        """The payload codec of the Temporal UI's codec endpoint, made once: it opens any
+        wipflow payload (its key id and session travel in it), keeping each session's data key
+        a minute for the UI's next request, and seals what the UI sends under the master key
+        itself (the UI gives no workflow, so no session)."""
+        return SealingCodec(SessionKeys(keyring_of(self.settings), self.database))
 
     async def client(self) -> Client:
         """Temporal's client; a server that cannot be reached is a refusal to explain in one

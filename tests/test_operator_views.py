@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -27,10 +29,14 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
-from devserver import binary
+from actions.staff import add_staff
+from devserver import binary, codec_endpoint
+from docs.screenshots import codec_settings, sign_in
+from gateway.context import Context
 from models.messages import SubmissionState
 from models.session import ScoreInput, SessionStatus
-from settings import PROJECT_ROOT
+from models.staff import StaffInput
+from settings import PROJECT_ROOT, Settings
 from shared import (
     DEADLINE,
     SEARCH_ATTRIBUTES,
@@ -44,10 +50,13 @@ from tests.conftest import cli_year, require, running_worker
 from tests.forms import committee, form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok
+from web.app import create_app
+from web.serve import serving
 from workflows.session import SessionWorkflow
 from workflows.submission import SubmissionWorkflow
 
 HAVE_CHROMIUM = Path("/usr/bin/chromium").exists()
+PASSWORD = "sealed but readable 2027"
 
 
 def free_port() -> int:
@@ -57,9 +66,11 @@ def free_port() -> int:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def ui_env(converter: DataConverter) -> AsyncIterator[tuple[WorkflowEnvironment, str]]:
-    """A dev server with its UI, as `make demo` runs it, on ports of its own."""
+async def ui_env(converter: DataConverter) -> AsyncIterator[tuple[WorkflowEnvironment, str, str]]:
+    """A dev server with its UI, as `make demo` runs it, on ports of its own: its UI told of
+    the codec endpoint of a web app still to start (`web`) on a port chosen now."""
     ui_port = free_port()
+    web = f"http://127.0.0.1:{free_port()}"
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=SEARCH_ATTRIBUTES,
@@ -69,17 +80,32 @@ async def ui_env(converter: DataConverter) -> AsyncIterator[tuple[WorkflowEnviro
         dev_server_extra_args=[
             "--dynamic-config-value",
             "system.forceSearchAttributesCacheRefreshOnRead=true",
+            "--ui-codec-endpoint",
+            codec_endpoint(Settings(public_url=web)),
         ],
     )
-    yield env, f"http://127.0.0.1:{ui_port}"
+    yield env, f"http://127.0.0.1:{ui_port}", web
     await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def web(ui_env, pg_url, pg_sessions) -> AsyncIterator[dict[str, str]]:
+    """The web app at the address the UI was given, with a read-only staff account: the one
+    codec endpoint that opens the UI's payloads, for that account once signed in."""
+    _, ui, url = ui_env
+    settings = Settings(temporal_ui_url=ui, database_url=pg_url, public_url=url)
+    ctx = Context(settings, database=pg_sessions)
+    email = f"lectora-{uuid.uuid4().hex[:6]}@cinelatino.example"
+    await add_staff(ctx, StaffInput(email=email, name="Lectora", role="read_only"), PASSWORD)
+    async with serving(create_app(ctx=ctx), port=urlsplit(url).port):
+        yield {"url": url, "email": email, "password": PASSWORD}
 
 
 @pytest_asyncio.fixture(scope="module")
 async def offered(ui_env, pg_url, pg_sessions, tmp_path_factory) -> AsyncIterator[dict[str, Any]]:
     """A session with nine films, one ineligible, taken to its offers: one producer confirmed,
     one declined (the first waitlisted film is offered the slot), the others still to answer."""
-    env, ui = ui_env
+    env, ui, _ = ui_env
     async with running_worker(env.client, pg_sessions) as queue:
         cli_env = {
             **os.environ,
@@ -287,19 +313,22 @@ async def test_cli_views(offered):
 
 
 @pytest.mark.browser  # docs/screenshots.py drives Chromium
-async def test_the_temporal_ui_shows_the_session_in_a_real_browser(offered, tmp_path):
-    """docs/screenshots.py, as `make screenshots` runs it on the demo, against this session."""
+async def test_the_temporal_ui_shows_the_session_in_a_real_browser(offered, web, tmp_path):
+    """docs/screenshots.py, as `make screenshots` runs it on the demo, against this session:
+    signed in, so the activities' summaries and the user metadata, sealed, read in clear."""
     require(HAVE_CHROMIUM, "Chromium is not installed (apt-get install chromium)")
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "docs/screenshots.py",
         *["--session", offered["session_id"], "--ui", offered["ui"], "--out", str(tmp_path)],
+        *["--web", web["url"], "--staff", web["email"], "--password-stdin"],
         cwd=PROJECT_ROOT,
         env=offered["env"],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), 180)
+    out, err = await asyncio.wait_for(proc.communicate(f"{web['password']}\n".encode()), 180)
     assert proc.returncode == 0, err.decode()[-2000:]
     lines = out.decode()
     # Nine films and the session; those owing an answer: five films and the session.
@@ -315,7 +344,7 @@ async def test_the_temporal_ui_shows_the_session_in_a_real_browser(offered, tmp_
 
 
 async def test_the_worker_serves_prometheus_metrics(ui_env, pg_url):
-    env, _ = ui_env
+    env, _, _ = ui_env
     port, queue = free_port(), f"metrics-{uuid.uuid4().hex[:8]}"
     worker_env = {
         **os.environ,
@@ -366,3 +395,51 @@ def test_the_readme_shows_the_screenshots():
     readme = (PROJECT_ROOT / "README.md").read_text()
     for name in ("session-workflows.png", "waiting-on-producers.png", "submission-metadata.png"):
         assert f"docs/{name}" in readme and (PROJECT_ROOT / "docs" / name).exists()
+
+
+@pytest.mark.browser
+async def test_a_films_input_reads_in_clear_signed_in_and_sealed_without(offered, web, browser):
+    """Issue 18's proof, in Chromium on the real UI: with the codec endpoint configured and a
+    staff session, a film's input reads in clear; without sign-in, the endpoint answers 401 and
+    the UI shows the input as the ciphertext it is (and says the codec server failed)."""
+    offer = next(o for o in offered["board"]["offers"] if o["status"] == "offered")
+    workflow = quote(submission_workflow_id(offer["submission_id"]), safe="")
+    url = f"{offered['ui']}/namespaces/default/workflows/{workflow}"
+    endpoint = codec_endpoint(Settings(public_url=web["url"]))
+    in_clear = re.escape(f'"original_title": "{offer["title"]}"')
+
+    async def shown(signed_in: bool, until: str) -> tuple[str, set[int]]:
+        """The workflow page's text once it matches `until`, and the codec endpoint's answers."""
+        context = await browser.new_context(viewport={"width": 1800, "height": 3000})
+        if signed_in:
+            await sign_in(context, web["url"], web["email"], web["password"])
+        await context.add_init_script(codec_settings(endpoint))
+        page = await context.new_page()
+        answers: set[int] = set()
+        page.on(
+            "response",
+            lambda r: answers.add(r.status) if r.url.startswith(f"{endpoint}/decode") else None,
+        )
+        await page.goto(url)
+        text = await until_shown(page, until)
+        await context.close()
+        return text, answers
+
+    clear, answers = await shown(signed_in=True, until=in_clear)
+    assert answers == {200}
+    assert '"genre": "fiction"' in clear and "Codec Server could not connect" not in clear
+
+    # The input is shown as it is stored: its sealed bytes, in base64.
+    sealed, refusals = await shown(signed_in=False, until=r"Input\n\"[A-Za-z0-9+/]{200,}")
+    assert refusals == {401} and "Codec Server could not connect" in sealed
+    assert offer["title"] not in sealed and '"original_title"' not in sealed
+
+
+async def until_shown(page, pattern: str, within: float = 30) -> str:
+    deadline = asyncio.get_running_loop().time() + within
+    while not re.search(pattern, body := await page.inner_text("body")):
+        assert asyncio.get_running_loop().time() < deadline, (
+            f"never shown: {pattern}\n{body[:3000]}"
+        )
+        await asyncio.sleep(0.3)
+    return body

@@ -20,6 +20,7 @@ from settings import Settings, get_settings
 from web.agenda import router as agenda
 from web.award import router as award
 from web.call import router as call
+from web.codec import router as codec
 from web.fix import router as fix
 from web.pages import problem, router
 from web.report import router as report
@@ -57,6 +58,7 @@ def create_app(
     app.include_router(review)
     app.include_router(staff)
     app.include_router(staff_board)
+    app.include_router(codec)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_class=PlainTextResponse)

@@ -15,6 +15,9 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 1024 * 1024  # a form of answers, not an upload
+# The Temporal UI's codec endpoint (web/codec.py) takes a batch of payloads: a workflow's
+# history can carry inputs and results of up to 2 MB each.
+CODEC_PATH, CODEC_MAX_BODY = "/staff/codec/", 4 * 1024 * 1024
 CSRF_COOKIE = "wipflow_csrf"
 STAFF_COOKIE = "wipflow_staff"
 # A staff member signs in once a working day.
@@ -33,8 +36,8 @@ HEADERS = {
 
 
 class Guard:
-    """ASGI middleware: the headers on every response, and a request body past MAX_BODY refused
-    with a 413 page before any page reads it."""
+    """ASGI middleware: the headers on every response, and a request body past MAX_BODY
+    (CODEC_MAX_BODY for the codec endpoint) refused with a 413 page before any page reads it."""
 
     def __init__(self, app: ASGIApp, on_too_large: ASGIApp) -> None:
         self.app = app
@@ -61,6 +64,7 @@ class Guard:
             return
         # A form is small: read it whole, refusing it as soon as it passes the limit (whatever
         # its Content-Length says, or without one), then hand the app what was read.
+        limit = CODEC_MAX_BODY if scope["path"].startswith(CODEC_PATH) else MAX_BODY
         body, more = b"", True
         while more:
             message = await receive()
@@ -68,7 +72,7 @@ class Guard:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > MAX_BODY:
+            if len(body) > limit:
                 await self.on_too_large(scope, receive, send_with_headers)
                 return
         delivered = False

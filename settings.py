@@ -15,10 +15,13 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
+# What `make demo` sets for its checkout (the staff account the command line acts for:
+# demo/staff.py); `.env` and the environment win over it.
+DEMO_ENV = PROJECT_ROOT / "var" / "demo.env"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=(DEMO_ENV, ".env"), extra="ignore")
 
     temporal_address: str = Field(
         "localhost:7233", description="host:port of the Temporal frontend"

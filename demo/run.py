@@ -12,6 +12,8 @@ from cli.board import board, render_board
 from demo import producers
 from demo.call import run_session
 from demo.show import mail_summary, partnering_tables
+from demo.staff import demo_staff
+from gateway.context import Context
 from intake.opening import session_id
 from models.programme import load_programme
 from settings import Settings
@@ -56,6 +58,15 @@ async def run_demo(settings: Settings, *, count: int, year: int, console: Consol
             link = await producers.offer_link(database, confirmed)
             say(
                 f"A producer's page, behind the link in their offer (confirmed):\n  {link}",
+                soft_wrap=True,
+            )
+        if staff := await demo_staff(Context(settings, database=database)):
+            say(
+                f"The staff pages: {settings.public_url}/staff/sign-in as {staff[0]}, password "
+                f"{staff[1]} (kept in var/demo-staff.json); the command line now acts for that "
+                "account (var/demo.env). In the Temporal UI, turn on the codec's 'include "
+                "cross-origin credentials' once to read the payloads (README, 'Reading sealed "
+                "payloads in the Temporal UI').",
                 soft_wrap=True,
             )
         say(f"The board again: .venv/bin/python starter.py session status {sid}")

@@ -1,15 +1,16 @@
 """Screenshots of what an operator sees of a session in the Temporal UI, taken in headless Chromium.
 
-    make demo && make screenshots STAFF=you@festival.example   # the demo's session, under docs/
+    make demo && make screenshots        # the demo's session under docs/, as the demo's admin
     .venv/bin/python docs/screenshots.py --session films-in-progress/toulouse-2027 \\
-        --staff you@festival.example [--password-stdin] [--web http://localhost:8000] \\
+        [--staff you@festival.example [--password-stdin]] [--web http://localhost:8000] \\
         [--ui http://localhost:8233] [--submission WORKFLOW_ID] [--out docs]
 
 It opens the UI's workflow list filtered on the session's `WipSession` search attribute, with
 wipflow's columns (stage, whom it waits for, until when), then the list of what waits on
 producers, then one submission's page (its timeline of summarised activities and its user
 metadata: summary, details, current details). Those are sealed payloads (codec/): the browser
-first signs in to the web app's staff pages with a staff account (`starter.py staff add`), and
+first signs in to the web app's staff pages with a staff account (`starter.py staff add`, or
+the demo's admin, demo/staff.py), and
 the UI is told to send that cookie to the web app's codec endpoint, which opens them. Each page
 is checked for what it must show before it is saved, so the tests can run this script and fail
 when the UI stops showing it.
@@ -33,6 +34,7 @@ from temporalio.client import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from demo.staff import ACCESS as DEMO_STAFF  # noqa: E402
 from devserver import codec_endpoint  # noqa: E402
 from settings import get_settings  # noqa: E402
 from store.db import make_engine, make_sessionmaker  # noqa: E402
@@ -202,10 +204,17 @@ def main() -> None:
     parser.add_argument("--submission", help="a submission's workflow id (default: one picked)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
     parser.add_argument("--web", default=settings.public_url, help="the web app (codec endpoint)")
-    parser.add_argument("--staff", required=True, help="a staff account's address, to sign in")
+    parser.add_argument(
+        "--staff", help="a staff account's address, to sign in (default: the demo's admin)"
+    )
     parser.add_argument("--password-stdin", action="store_true", help="read its password there")
     args = parser.parse_args()
-    if args.password_stdin:
+    if args.staff is None:
+        if not DEMO_STAFF.exists():
+            parser.error(f"--staff: no staff account given, and no demo's admin ({DEMO_STAFF})")
+        access = json.loads(DEMO_STAFF.read_text())
+        args.staff, password = access["email"], access["password"]
+    elif args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass(f"password of {args.staff}: ")

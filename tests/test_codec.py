@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from temporalio.api.common.v1 import Payload
@@ -20,12 +19,11 @@ from codec.converter import sealing_converter
 from codec.keyring import Keyring, KeyringError, decoded, keyring_of
 from codec.payloads import ENCODING, KEY_ID, SESSION, PayloadUnreadable, SealingCodec
 from codec.session_keys import SessionKeyForgotten, SessionKeys
-from models.messages import FilmStage, SubmissionInput, WithdrawInput
+from models.messages import FilmStage, WithdrawInput
 from settings import Settings
-from shared import submission_workflow_id
 from tests.conftest import HISTORIES, new_session, running_worker
 from tests.forms import make_form
-from tests.test_submission_workflow import stage_becomes
+from tests.test_submission_workflow import stage_becomes, start
 from worker import WORKFLOWS
 from workflows.submission import SubmissionWorkflow
 
@@ -158,25 +156,11 @@ async def test_a_film_started_under_one_master_key_finishes_under_the_next(
         screener={"password": "pw-rotacion-7741"},
         contact={"email": "rotacion.7741@lasirga.example", "phone": "+54 11 7741 0000"},
     )
-    submission = SubmissionInput(
-        submission_id=f"{session.id}/{form.film_key()}",
-        programme_id=session.programme_id,
-        session_id=session.id,
-        film_key=form.film_key(),
-        form=form,
-        fix_window=timedelta(seconds=session.fix_window_seconds),
-        submitted_at=datetime.now(UTC),
-    )
     queue = f"codec-{uuid.uuid4().hex[:6]}"
     first = sealing_converter(SessionKeys(Keyring({"p1": P1}, "p1"), pg_sessions))
     client = await Client.connect(target, data_converter=first)
     async with running_worker(client, pg_sessions, temporal_task_queue=queue):
-        handle = await client.start_workflow(
-            SubmissionWorkflow.run,
-            submission,
-            id=submission_workflow_id(submission.submission_id),
-            task_queue=queue,
-        )
+        handle = await start(client, queue, session, form)
         await stage_becomes(handle, FilmStage.ELIGIBLE)
     rotated = sealing_converter(SessionKeys(Keyring({"p1": P1, "p2": P2}, "p2"), pg_sessions))
     client = await Client.connect(target, data_converter=rotated)

@@ -57,6 +57,18 @@ async def database_text(pg_sessions) -> str:
     return "\n".join(rows)
 
 
+async def session_with_films(
+    env: dict[str, str], year: str, tag: str, n: int, folder
+) -> tuple[str, list[str]]:
+    """A session opened from the command line and `n` films entered in it (`entry`): its id,
+    their ids."""
+    sid = (await ok(env, "session", "open", "films-in-progress", "toulouse", year))["session_id"]
+    entries = folder / "entries.json"
+    entries.write_text(json.dumps([entry(i, tag) for i in range(n)], ensure_ascii=False))
+    accepted = (await ok(env, "submit", sid, str(entries)))["accepted"]
+    return sid, [e["submission_id"] for e in accepted]
+
+
 async def status_of(pg_sessions, submission_id: str) -> str:
     async with pg_sessions() as db:
         return (await db.get(SubmissionRow, submission_id)).status
@@ -66,14 +78,7 @@ async def test_erase_a_film_and_the_session_goes_on(env_for, local_env, pg_sessi
     year, tag = cli_year(), uuid.uuid4().hex[:6]
     async with running_worker(local_env.client, pg_sessions) as queue:
         env = env_for(queue)
-        sid = (await ok(env, "session", "open", "films-in-progress", "toulouse", year))[
-            "session_id"
-        ]
-        entries = tmp_path / "entries.json"
-        entries.write_text(json.dumps([entry(i, tag) for i in range(3)], ensure_ascii=False))
-        films = [
-            e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]
-        ]
+        sid, films = await session_with_films(env, year, tag, 3, tmp_path)
         for _ in range(100):
             board = await ok(env, "session", "status", sid)
             if board["counts"]["eligible"] == 3 and not (
@@ -175,14 +180,7 @@ async def test_a_closed_sessions_key_forgotten_leaves_its_histories_unreadable(
     year, tag = cli_year(), uuid.uuid4().hex[:6]
     async with running_worker(local_env.client, pg_sessions) as queue:
         env = env_for(queue)
-        sid = (await ok(env, "session", "open", "films-in-progress", "toulouse", year))[
-            "session_id"
-        ]
-        entries = tmp_path / "entries.json"
-        entries.write_text(json.dumps([entry(i, tag) for i in range(2)], ensure_ascii=False))
-        films = [
-            e["submission_id"] for e in (await ok(env, "submit", sid, str(entries)))["accepted"]
-        ]
+        sid, films = await session_with_films(env, year, tag, 2, tmp_path)
         err = await refused(env, "privacy", "forget-key", sid, "--reason", "too soon")
         assert f"session {sid} is at call_open" in err and "once the session is closed" in err
         for film in films:

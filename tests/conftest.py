@@ -361,3 +361,24 @@ async def forget_staff(database: async_sessionmaker, emails: list[str]) -> None:
     name one."""
     async with database.begin() as db:
         await db.execute(delete(StaffRow).where(StaffRow.email.in_(emails)))
+
+
+@asynccontextmanager
+async def staff_accounts(ctx: Any, accounts: list[tuple[str, str]], password: str):
+    """Staff accounts (address, role) for a module, an admin of its own made first (the first
+    account must be an admin's), all deleted at its end (`forget_staff`). Commands the module
+    runs meanwhile must name one of them (`--as`, STAFF_ACTOR)."""
+    from actions.staff import add_staff
+    from models.staff import StaffInput
+
+    admin = f"admin-{uuid.uuid4().hex[:6]}@cinelatino.example"
+    made = [admin]
+    try:
+        await add_staff(ctx, StaffInput(email=admin, name="Admin", role="admin"), password)
+        for email, role in accounts:
+            name = email.split("@")[0]
+            await add_staff(ctx, StaffInput(email=email, name=name, role=role), password)
+            made.append(email)
+        yield admin
+    finally:
+        await forget_staff(ctx.database, made)

@@ -21,13 +21,12 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.converter import WorkflowSerializationContext
 
-from actions.staff import add_staff
 from codec.keyring import Keyring
 from codec.payloads import ENCODING, SealingCodec
 from codec.session_keys import SessionKeys
 from gateway.context import Context
-from models.staff import StaffInput
 from settings import Settings
+from tests.conftest import staff_accounts
 from web.app import create_app
 from web.security import STAFF_COOKIE
 from web.serve import serving
@@ -64,12 +63,11 @@ async def door(pg_url, pg_sessions) -> AsyncIterator[dict[str, Any]]:
         payload_key_id="p1",
     )
     ctx = Context(settings, database=pg_sessions)
-    for email, role in (
+    accounts = [
         ("rita@cinelatino.example", "read_only"),
         ("pablo@cinelatino.example", "programmer"),
-    ):
-        await add_staff(ctx, StaffInput(email=email, name=email.split("@")[0], role=role), PASSWORD)
-    async with serving(create_app(ctx=ctx)) as url:
+    ]
+    async with staff_accounts(ctx, accounts, PASSWORD), serving(create_app(ctx=ctx)) as url:
         yield {"url": url, "ctx": ctx}
 
 

@@ -29,13 +29,11 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
-from actions.staff import add_staff
 from devserver import binary, codec_endpoint
 from docs.screenshots import codec_settings, sign_in
 from gateway.context import Context
 from models.messages import SubmissionState
 from models.session import ScoreInput, SessionStatus
-from models.staff import StaffInput
 from settings import PROJECT_ROOT, Settings
 from shared import (
     DEADLINE,
@@ -46,7 +44,7 @@ from shared import (
     session_workflow_id,
     submission_workflow_id,
 )
-from tests.conftest import cli_year, require, running_worker
+from tests.conftest import cli_year, require, running_worker, staff_accounts
 from tests.forms import committee, form_dict
 from tests.test_cli import starter
 from tests.test_cli_sessions import ok
@@ -88,16 +86,20 @@ async def ui_env(converter: DataConverter) -> AsyncIterator[tuple[WorkflowEnviro
     await env.shutdown()
 
 
-@pytest_asyncio.fixture(scope="module")
-async def web(ui_env, pg_url, pg_sessions) -> AsyncIterator[dict[str, str]]:
+@pytest_asyncio.fixture
+async def web(ui_env, offered, pg_url, pg_sessions) -> AsyncIterator[dict[str, str]]:
     """The web app at the address the UI was given, with a read-only staff account: the one
-    codec endpoint that opens the UI's payloads, for that account once signed in."""
+    codec endpoint that opens the UI's payloads, for that account once signed in. For one test
+    at a time, once the session is taken to its offers: while an account exists, the module's
+    commands would have to name one."""
     _, ui, url = ui_env
     settings = Settings(temporal_ui_url=ui, database_url=pg_url, public_url=url)
     ctx = Context(settings, database=pg_sessions)
     email = f"lectora-{uuid.uuid4().hex[:6]}@cinelatino.example"
-    await add_staff(ctx, StaffInput(email=email, name="Lectora", role="read_only"), PASSWORD)
-    async with serving(create_app(ctx=ctx), port=urlsplit(url).port):
+    async with (
+        staff_accounts(ctx, [(email, "read_only")], PASSWORD),
+        serving(create_app(ctx=ctx), port=urlsplit(url).port),
+    ):
         yield {"url": url, "email": email, "password": PASSWORD}
 
 

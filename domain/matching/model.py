@@ -35,11 +35,12 @@ _MIP_GAP = 1e-7
 def constraints(
     inst: Instance, fi: np.ndarray, pj: np.ndarray
 ) -> tuple[csr_array, np.ndarray, np.ndarray]:
-    """Rows: each partner ≤ capacity; each film ≤ max_partners; each (quota, film) in [min, max]."""
+    """Rows: each partner ≤ capacity; each film in [min_partners, max_partners]; each (quota,
+    film) in [min, max]."""
     nf, np_, n = len(inst.films), len(inst.partners), len(fi)
     cols = np.arange(n)
     row_parts, col_parts = [pj, np_ + fi], [cols, cols]
-    lower = [np.zeros(np_), np.zeros(nf)]
+    lower = [np.zeros(np_), inst.min_partners.astype(float)]
     upper = [inst.capacity.astype(float), inst.max_partners.astype(float)]
     offset = np_ + nf
     for q, quota in enumerate(inst.quotas):

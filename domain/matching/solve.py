@@ -17,6 +17,7 @@ import numpy as np
 from domain.matching.diagnosis import diagnose
 from domain.matching.explanations import build_result
 from domain.matching.fairness import solve_fair
+from domain.matching.flow import solve_flow
 from domain.matching.instance import Instance, Tally
 from domain.matching.model import Solved, constraints, solve_total
 from domain.matching.types import DEFAULT_OPTIONS, MatchOptions, MatchResult
@@ -50,23 +51,27 @@ def solve(
     c = -np.where(value > 0, value, -_EPSILON)
     a, lo, hi = constraints(inst, fi, pj)
     limit = time_limit - (time.perf_counter() - started)
+    method = "milp"
     if len(c) == 0:  # nothing worth choosing, and no quota needs anything (or diagnose says)
-        solved = Solved(np.zeros(0), 0.0, True)
+        solved, method = Solved(np.zeros(0), 0.0, True), "flow"
     elif options.fairness:
         solved = solve_fair(inst, fi, c, a, lo, hi, limit)
+    elif (flowed := solve_flow(inst, fi, pj)) is not None:
+        solved, method = flowed, "flow"
     else:
         solved = solve_total(inst, c, a, lo, hi, limit)
     chosen = solved.x > 0.5
     # The programme maximised affinity minus epsilon per zero pair; add back the most epsilon a
     # best matching can lose, so `bound` bounds the true total. Some best matching keeps only
     # zero pairs a quota min needs (drop the others: same total), at most Σ mins per film.
-    forced = sum(q.min for q in inst.quotas) * len(inst.films)
+    forced = sum(q.min for q in inst.quotas) * len(inst.films) + int(inst.min_partners.sum())
     room = min(int((value <= 0).sum()), forced)
     bound = solved.bound + _EPSILON * room
     pairs = list(zip(fi[chosen].tolist(), pj[chosen].tolist(), strict=True))
     if not solved.optimal:
         pairs = _fill(inst, pairs, fi, pj, value)
-    return build_result(inst, pairs, options, bound, solved.optimal, started, "solve")
+    result = build_result(inst, pairs, options, bound, solved.optimal, started, "solve")
+    return result.model_copy(update={"method": method})
 
 
 def _fill(

@@ -89,6 +89,9 @@ class MatchResult(BaseModel, frozen=True):
     worst_film: float = Field(description="smallest total affinity of any film")
     optimal: bool
     seconds: float
+    method: str = Field(
+        "milp", description="flow: a min-cost flow proved it; milp: HiGHS's LP or MILP did"
+    )
 
     @property
     def gap(self) -> float:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from domain.matching.diagnosis import diagnose
+from domain.matching.diagnosis import diagnose, tight
 from domain.matching.explanations import build_result
 from domain.matching.fairness import solve_fair
 from domain.matching.flow import solve_flow
@@ -52,6 +52,8 @@ def solve(
     a, lo, hi = constraints(inst, fi, pj)
     limit = time_limit - (time.perf_counter() - started)
     method = "milp"
+    if len(c) == 0 and inst.min_partners.any():
+        raise tight(inst)  # a film must meet someone, and no pair is left
     if len(c) == 0:  # nothing worth choosing, and no quota needs anything (or diagnose says)
         solved, method = Solved(np.zeros(0), 0.0, True), "flow"
     elif options.fairness:

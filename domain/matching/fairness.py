@@ -11,6 +11,7 @@ import numpy as np
 from scipy.optimize import LinearConstraint
 from scipy.sparse import csr_array, hstack, vstack
 
+from domain.matching.flow import solve_flow
 from domain.matching.instance import Instance
 from domain.matching.model import Solved, run_lp, run_milp, solve_total
 
@@ -18,6 +19,7 @@ from domain.matching.model import Solved, run_lp, run_milp, solve_total
 def solve_fair(
     inst: Instance,
     fi: np.ndarray,
+    pj: np.ndarray,
     c: np.ndarray,
     a: csr_array,
     lo: np.ndarray,
@@ -48,9 +50,9 @@ def solve_fair(
     k = int(helped.sum())
     # The best total without fairness: a first feasible answer, the floor the bisection starts
     # from, and (floors only remove matchings) a bound on the total whatever happens next.
-    plain = solve_total(inst, c, a, lo, hi, limit)
+    plain = solve_flow(inst, fi, pj) or solve_total(inst, c, a, lo, hi, limit)
     if k == 0:  # no film can be helped: nothing to be fair about
-        return plain
+        return plain._replace(worst_bound=0.0)
     base = LinearConstraint(a, lo, hi)
     ones = np.ones(n)
 
@@ -68,7 +70,7 @@ def solve_fair(
     best, reached = plain.x, worst(plain.x)
     top = _fair_bound(inst, rows, a, lo, hi, 0.35 * (deadline - time.perf_counter()))
     if close(reached, top):  # the plain optimum already raises the worst film as far as it goes
-        return plain
+        return plain._replace(worst_bound=top)
 
     proven = True
     for step in range(60):  # bisection; 60 halvings exhaust a float's precision
@@ -85,9 +87,9 @@ def solve_fair(
     proven &= close(reached, top)
     x, dual, status = probe(reached, c, 1.0)
     if x is None:
-        return Solved(np.round(best), plain.bound, False)
+        return Solved(np.round(best), plain.bound, False, top)
     # A MILP stopped early may hold a weaker bound than the plain optimum's, which also holds.
-    return Solved(np.round(x), min(-dual, plain.bound), proven and status == 0)
+    return Solved(np.round(x), min(-dual, plain.bound), proven and status == 0, top)
 
 
 def _fair_bound(

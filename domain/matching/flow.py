@@ -19,6 +19,7 @@ most half a unit, so the true total of the flow's matching is within `slack` of 
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,11 +35,21 @@ def flow_expressible(inst: Instance) -> bool:
     return all(not (a.kinds & b.kinds) for a, b in itertools.combinations(binding, 2))
 
 
-def solve_flow(inst: Instance, fi: np.ndarray, pj: np.ndarray) -> Solved | None:
-    """The best matching over the variables (fi, pj), or None if the quotas overlap. Raises the
-    diagnosis of `tight` when no matching meets the mins (the flow is infeasible)."""
-    from ortools.graph.python import min_cost_flow  # where a solve starts: a heavy import
+class Network(NamedTuple):
+    """A min-cost flow's arcs (tail, head, capacity, unit cost) and node supplies; the pairs'
+    arcs are `pairs` (a slice), in the order of the variables."""
 
+    tails: np.ndarray
+    heads: np.ndarray
+    capacities: np.ndarray
+    costs: np.ndarray
+    supply: np.ndarray
+    pairs: slice
+
+
+def network(inst: Instance, fi: np.ndarray, pj: np.ndarray) -> Network | None:
+    """The flow network of the matching over the variables (fi, pj), or None if the quotas
+    overlap. Raises the diagnosis of `tight` when a quota's min is above what a film can take."""
     from domain.matching.diagnosis import tight
 
     if not flow_expressible(inst):
@@ -82,28 +93,51 @@ def solve_flow(inst: Instance, fi: np.ndarray, pj: np.ndarray) -> Solved | None:
     b_of = under[pj]
     tail = np.where(b_of >= 0, quota_base + np.maximum(b_of, 0) * nf + fi, film_node[fi])
     pair_cost = np.where(value > 0, -np.rint(value * SCALE), 1).astype(np.int64)
-    first_pair = sum(len(t) for t in tails)
+    first = sum(len(t) for t in tails)
     arcs(tail, partner_node[pj], np.ones(len(fi)), pair_cost)
     arcs(partner_node, np.full(np_, sink), inst.capacity)
     through = int(high.sum())  # never more flow than the films can take
     arcs(np.array([source]), np.array([sink]), np.array([through]))
     supply[source] += through
     supply[sink] -= through
-
-    net = min_cost_flow.SimpleMinCostFlow()
-    net.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
+    return Network(
+        np.concatenate(tails),
+        np.concatenate(heads),
+        np.concatenate(caps),
+        np.concatenate(costs),
+        supply,
+        slice(first, first + len(fi)),
     )
-    net.set_nodes_supplies(np.arange(n_nodes), supply)
-    status = net.solve()
-    if status == net.INFEASIBLE:
-        raise tight(inst)
-    if status != net.OPTIMAL:
+
+
+def run_network(net: Network) -> tuple[bool, np.ndarray, int]:
+    """Network simplex on `net`: (feasible, flow on each pair's arc, optimal cost)."""
+    from ortools.graph.python import min_cost_flow  # where a solve starts: a heavy import
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(net.tails, net.heads, net.capacities, net.costs)
+    flow.set_nodes_supplies(np.arange(len(net.supply)), net.supply)
+    status = flow.solve()
+    if status == flow.INFEASIBLE:
+        return False, np.zeros(0), 0
+    if status != flow.OPTIMAL:
         raise RuntimeError(f"the min-cost flow ended with status {status}")
-    flows = net.flows(np.arange(first_pair, first_pair + len(fi)))
+    return True, flow.flows(np.arange(net.pairs.start, net.pairs.stop)), flow.optimal_cost()
+
+
+def solve_flow(inst: Instance, fi: np.ndarray, pj: np.ndarray) -> Solved | None:
+    """The best matching over the variables (fi, pj), or None if the quotas overlap. Raises the
+    diagnosis of `tight` when no matching meets the mins (the flow is infeasible)."""
+    from domain.matching.diagnosis import tight
+
+    net = network(inst, fi, pj)
+    if net is None:
+        return None
+    feasible, flows, cost = run_network(net)
+    if not feasible:
+        raise tight(inst)
     x = (flows > 0).astype(float)
-    # Each pair's cost is off by at most half a unit; at most min(pairs, Σ max_partners) are chosen.
-    slack = 0.5 * min(len(fi), through) / SCALE
+    # Each pair's cost is off by at most half a unit, and at most Σ max_partners are chosen.
+    slack = 0.5 * min(len(fi), int(inst.max_partners.sum())) / SCALE
     # The programme's objective: affinity less 1e-6 per zero pair, as the LP/MILP counts it.
-    objective = -net.optimal_cost() / SCALE
-    return Solved(x, objective + slack, True)
+    return Solved(x, -cost / SCALE + slack, True)

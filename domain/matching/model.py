@@ -68,6 +68,8 @@ class Solved(NamedTuple):
     x: np.ndarray  # 0/1 per variable
     bound: float  # on the programme's objective (epsilon costs included)
     optimal: bool
+    # With fairness: an upper bound on the worst-off film's total (among films that can be helped)
+    worst_bound: float | None = None
 
 
 def run_milp(

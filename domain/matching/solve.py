@@ -57,7 +57,7 @@ def solve(
     if len(c) == 0:  # nothing worth choosing, and no quota needs anything (or diagnose says)
         solved, method = Solved(np.zeros(0), 0.0, True), "flow"
     elif options.fairness:
-        solved = solve_fair(inst, fi, c, a, lo, hi, limit)
+        solved = solve_fair(inst, fi, pj, c, a, lo, hi, limit)
     elif (flowed := solve_flow(inst, fi, pj)) is not None:
         solved, method = flowed, "flow"
     else:
@@ -73,7 +73,24 @@ def solve(
     if not solved.optimal:
         pairs = _fill(inst, pairs, fi, pj, value)
     result = build_result(inst, pairs, options, bound, solved.optimal, started, "solve")
-    return result.model_copy(update={"method": method})
+    update: dict[str, object] = {"method": method}
+    if options.fairness:
+        update |= _fair_figures(inst, pairs, fi, value, solved)
+    return result.model_copy(update=update)
+
+
+def _fair_figures(
+    inst: Instance, pairs: list[tuple[int, int]], fi: np.ndarray, value: np.ndarray, solved: Solved
+) -> dict[str, object]:
+    """The worst-off total among the films some pair could help (as fairness counts them), and
+    its proven bound: the fairness gap, never the total's."""
+    helped = np.bincount(fi, weights=value > 0, minlength=len(inst.films)) > 0
+    totals = np.zeros(len(inst.films))
+    for i, j in pairs:
+        totals[i] += inst.score[i, j]
+    worst = float(totals[helped].min()) if helped.any() else 0.0
+    top = solved.worst_bound if solved.worst_bound is not None else worst
+    return {"fair_worst": worst, "fair_bound": max(top, worst)}
 
 
 def _fill(

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import LinearConstraint
-from scipy.sparse import csr_array, hstack, vstack
 
 from domain.matching.flow import solve_flow
 from domain.matching.instance import Instance
 from domain.matching.model import Solved, run_lp, run_milp, solve_total
+
+if TYPE_CHECKING:  # SciPy loads where a fair solve starts (see model.py)
+    from scipy.sparse import csr_array
 
 
 def solve_fair(
@@ -42,6 +44,9 @@ def solve_fair(
     The unfair optimum comes first (one LP): whatever happens later it is a valid answer to fall
     back on (marked not optimal), its worst film is where the bisection starts, and its bound
     also bounds every fair total, since floors only remove matchings."""
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_array
+
     deadline = time.perf_counter() + limit
     n, nf = len(c), len(inst.films)
     values = np.maximum(-c, 0.0)  # each variable's affinity (the epsilon cost dropped)
@@ -98,6 +103,8 @@ def _fair_bound(
     """An upper bound on t: the LP relaxation of "maximise t, every helped film's total >= t"
     (by interior point: simplex stalls on this degenerate LP, 53 s against 9 s at 500 × 300), or
     if that takes too long, the worst-off film's best total when it has every partner to itself."""
+    from scipy.sparse import csr_array, hstack, vstack
+
     alone = np.sort(np.where(inst.allowed & (inst.capacity > 0), inst.score, 0.0), axis=1)[:, ::-1]
     best = [alone[i, : inst.max_partners[i]].sum() for i in range(len(inst.films))]
     helped = [b for b in best if b > 0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,8 @@ from domain.matching.solve import solve
 from domain.matching.types import InfeasibleMatching, MatchOptions
 from models.matching import PartnerKind
 from tests.test_matching import PLAIN, POST, SELLER, film, instances, partner
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @st.composite
@@ -96,6 +99,7 @@ def test_min_partners_above_max_is_refused_by_field():
         film("A", min_partners=-1)
 
 
+@pytest.mark.integration  # a process of its own, so that nothing else has loaded SciPy
 def test_importing_the_matching_loads_no_solver():
     """SciPy and OR-Tools load where a solve starts: importing the module stays light (0.15 s,
     where SciPy alone took 0.3 s)."""
@@ -103,5 +107,7 @@ def test_importing_the_matching_loads_no_solver():
         "import sys, domain.matching.solve; "
         "print(sorted(m for m in ('scipy', 'ortools') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 class PartnerKind(StrEnum):
@@ -41,6 +41,7 @@ class FilmNeeds(BaseModel, frozen=True):
     )
     opt_outs: frozenset[str] = Field(frozenset(), description="partner ids the producer refuses")
     max_partners: int = Field(8, description="how many partners its meeting time allows")
+    min_partners: int = Field(0, description="how many partners it must meet at least")
 
     @field_validator("max_partners")
     @classmethod
@@ -48,6 +49,21 @@ class FilmNeeds(BaseModel, frozen=True):
         if value < 0:
             raise ValueError(f"a film's max_partners must be 0 or more, got {value}")
         return value
+
+    @field_validator("min_partners")
+    @classmethod
+    def _min_partners(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError(f"a film's min_partners must be 0 or more, got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _partners_range(self) -> FilmNeeds:
+        if self.min_partners > self.max_partners:
+            raise ValueError(
+                f"min_partners: {self.min_partners} is above max_partners {self.max_partners}"
+            )
+        return self
 
 
 class PartnerOffer(BaseModel, frozen=True):

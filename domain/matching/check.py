@@ -58,6 +58,11 @@ def check(
                 f"{film_name(film)} has {count[film.id]} partners, over its max of "
                 f"{film.max_partners}"
             )
+        if count.get(film.id, 0) < film.min_partners:
+            problems.append(
+                f"{film_name(film)} has {count.get(film.id, 0)} partners, under its min of "
+                f"{film.min_partners}"
+            )
         for quota in options.quotas:
             n = sum(by_kind.get(film.id, {}).get(k, 0) for k in quota.kinds)
             if n < quota.min or (quota.max is not None and n > quota.max):

@@ -101,6 +101,8 @@ def tight(inst: Instance) -> InfeasibleMatching:
             rows.append((demand / max(supply, 1), quota, demand, supply))
     rows.sort(key=lambda r: (-r[0], r[1].label))
     explanations = ["No matching meets every quota at once, though no simple count shows it."]
+    if inst.min_partners.any():
+        explanations.append("Some films must meet a minimum number of partners (min_partners).")
     for _, quota, demand, supply in rows[:3]:
         explanations.append(
             f"Quota '{quota.label}' needs {demand} places with "

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import LinearConstraint
-from scipy.sparse import csr_array, hstack, vstack
 
+from domain.matching.flow import solve_flow
 from domain.matching.instance import Instance
 from domain.matching.model import Solved, run_lp, run_milp, solve_total
+
+if TYPE_CHECKING:  # SciPy loads where a fair solve starts (see model.py)
+    from scipy.sparse import csr_array
 
 
 def solve_fair(
     inst: Instance,
     fi: np.ndarray,
+    pj: np.ndarray,
     c: np.ndarray,
     a: csr_array,
     lo: np.ndarray,
@@ -40,6 +44,9 @@ def solve_fair(
     The unfair optimum comes first (one LP): whatever happens later it is a valid answer to fall
     back on (marked not optimal), its worst film is where the bisection starts, and its bound
     also bounds every fair total, since floors only remove matchings."""
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_array
+
     deadline = time.perf_counter() + limit
     n, nf = len(c), len(inst.films)
     values = np.maximum(-c, 0.0)  # each variable's affinity (the epsilon cost dropped)
@@ -48,9 +55,9 @@ def solve_fair(
     k = int(helped.sum())
     # The best total without fairness: a first feasible answer, the floor the bisection starts
     # from, and (floors only remove matchings) a bound on the total whatever happens next.
-    plain = solve_total(inst, c, a, lo, hi, limit)
+    plain = solve_flow(inst, fi, pj) or solve_total(inst, c, a, lo, hi, limit)
     if k == 0:  # no film can be helped: nothing to be fair about
-        return plain
+        return plain._replace(worst_bound=0.0)
     base = LinearConstraint(a, lo, hi)
     ones = np.ones(n)
 
@@ -68,7 +75,7 @@ def solve_fair(
     best, reached = plain.x, worst(plain.x)
     top = _fair_bound(inst, rows, a, lo, hi, 0.35 * (deadline - time.perf_counter()))
     if close(reached, top):  # the plain optimum already raises the worst film as far as it goes
-        return plain
+        return plain._replace(worst_bound=top)
 
     proven = True
     for step in range(60):  # bisection; 60 halvings exhaust a float's precision
@@ -85,9 +92,9 @@ def solve_fair(
     proven &= close(reached, top)
     x, dual, status = probe(reached, c, 1.0)
     if x is None:
-        return Solved(np.round(best), plain.bound, False)
+        return Solved(np.round(best), plain.bound, False, top)
     # A MILP stopped early may hold a weaker bound than the plain optimum's, which also holds.
-    return Solved(np.round(x), min(-dual, plain.bound), proven and status == 0)
+    return Solved(np.round(x), min(-dual, plain.bound), proven and status == 0, top)
 
 
 def _fair_bound(
@@ -96,6 +103,8 @@ def _fair_bound(
     """An upper bound on t: the LP relaxation of "maximise t, every helped film's total >= t"
     (by interior point: simplex stalls on this degenerate LP, 53 s against 9 s at 500 × 300), or
     if that takes too long, the worst-off film's best total when it has every partner to itself."""
+    from scipy.sparse import csr_array, hstack, vstack
+
     alone = np.sort(np.where(inst.allowed & (inst.capacity > 0), inst.score, 0.0), axis=1)[:, ::-1]
     best = [alone[i, : inst.max_partners[i]].sum() for i in range(len(inst.films))]
     helped = [b for b in best if b > 0]

@@ -52,21 +52,22 @@ class Instance:
 
         self.capacity = np.array([p.capacity for p in partners], dtype=np.int64)
         self.max_partners = np.array([f.max_partners for f in films], dtype=np.int64)
+        self.min_partners = np.array([f.min_partners for f in films], dtype=np.int64)
         kind = np.array([_KINDS.index(p.kind) for p in partners], dtype=np.int64)
         self.in_quota = np.array(
             [[_KINDS[k] in q.kinds for k in kind] for q in self.quotas], dtype=bool
         ).reshape(len(self.quotas), len(partners))
 
     def variables(self) -> tuple[np.ndarray, np.ndarray]:
-        """The pairs the programme may choose: allowed, to a partner with room, and either worth
-        something or of a kind some quota requires (a worthless pair of any other kind is never
-        needed, so leaving it out changes no optimum)."""
+        """The pairs the programme may choose: allowed, to a partner with room, and worth
+        something, or of a kind some quota requires, or for a film with a min_partners (any other
+        worthless pair is never needed, so leaving it out changes no optimum)."""
         required = np.zeros(len(self.partners), dtype=bool)
         for q, quota in enumerate(self.quotas):
             if quota.min > 0:
                 required |= self.in_quota[q]
         usable = self.allowed & (self.capacity > 0)[None, :] & (self.max_partners > 0)[:, None]
-        usable &= (self.score > 0) | required[None, :]
+        usable &= (self.score > 0) | required[None, :] | (self.min_partners > 0)[:, None]
         fi, pj = np.nonzero(usable)  # row-major: by film id, then partner id
         return fi, pj
 
@@ -86,6 +87,11 @@ def _validate(
     for film in films:
         if film.max_partners < 0:
             raise ValueError(f"'{film.title}' ({film.id}) has a negative max_partners")
+        if not 0 <= film.min_partners <= film.max_partners:
+            raise ValueError(
+                f"'{film.title}' ({film.id}): min_partners {film.min_partners} is outside"
+                f" [0, max_partners {film.max_partners}]"
+            )
     for quota in options.quotas:
         if quota.max is not None and quota.min > quota.max:
             raise ValueError(f"quota '{quota.label}': min {quota.min} is above max {quota.max}")

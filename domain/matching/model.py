@@ -17,15 +17,17 @@ import itertools
 import math
 import time
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_array, vstack
 
 from domain.matching.diagnosis import tight
 from domain.matching.instance import Instance
 from domain.matching.types import Quota
+
+if TYPE_CHECKING:  # SciPy loads where a solve needs it: importing it costs 0.3 s
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_array
 
 # Relative MIP gap at which HiGHS may call a solution optimal (scipy's default is 1e-4, which on a
 # total of 3,000 would accept a matching 0.3 below the best).
@@ -35,11 +37,14 @@ _MIP_GAP = 1e-7
 def constraints(
     inst: Instance, fi: np.ndarray, pj: np.ndarray
 ) -> tuple[csr_array, np.ndarray, np.ndarray]:
-    """Rows: each partner ≤ capacity; each film ≤ max_partners; each (quota, film) in [min, max]."""
+    """Rows: each partner ≤ capacity; each film in [min_partners, max_partners]; each (quota,
+    film) in [min, max]."""
+    from scipy.sparse import csr_array
+
     nf, np_, n = len(inst.films), len(inst.partners), len(fi)
     cols = np.arange(n)
     row_parts, col_parts = [pj, np_ + fi], [cols, cols]
-    lower = [np.zeros(np_), np.zeros(nf)]
+    lower = [np.zeros(np_), inst.min_partners.astype(float)]
     upper = [inst.capacity.astype(float), inst.max_partners.astype(float)]
     offset = np_ + nf
     for q, quota in enumerate(inst.quotas):
@@ -67,6 +72,8 @@ class Solved(NamedTuple):
     x: np.ndarray  # 0/1 per variable
     bound: float  # on the programme's objective (epsilon costs included)
     optimal: bool
+    # With fairness: an upper bound on the worst-off film's total (among films that can be helped)
+    worst_bound: float | None = None
 
 
 def run_milp(
@@ -77,6 +84,8 @@ def run_milp(
     seconds: float,
 ) -> tuple[np.ndarray | None, float, int]:
     """One HiGHS call, minimising c @ x; returns (x, lower bound on the minimum, status)."""
+    from scipy.optimize import Bounds, milp
+
     res = milp(
         c,
         integrality=integral,
@@ -108,6 +117,9 @@ def run_lp(
     default HiGHS's dual simplex, which ends on a vertex (an interior point would not be
     integral). linprog, not milp: milp builds a Python list of 150,000 variable types even for
     an LP, a third of a second at 500 × 300. Returns (x, maximum of -c @ x, status)."""
+    from scipy.optimize import linprog
+    from scipy.sparse import vstack
+
     finite = np.isfinite(hi)
     # A row's lower bound goes in as -row <= -lo, unless x >= 0 implies it (lo <= 0, and no
     # negative coefficient): most rows here, so the LP stays small.
@@ -133,6 +145,8 @@ def solve_total(
     inst: Instance, c: np.ndarray, a: csr_array, lo: np.ndarray, hi: np.ndarray, limit: float
 ) -> Solved:
     """The largest total: one LP when the quotas allow it (see the module docstring), else MILP."""
+    from scipy.optimize import LinearConstraint
+
     n = len(c)
     started = time.perf_counter()
     if _laminar(inst.quotas):

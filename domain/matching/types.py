@@ -89,10 +89,26 @@ class MatchResult(BaseModel, frozen=True):
     worst_film: float = Field(description="smallest total affinity of any film")
     optimal: bool
     seconds: float
+    fair_worst: float | None = Field(
+        None, description="with fairness: the worst-off total among films a partner can help"
+    )
+    fair_bound: float | None = Field(
+        None, description="with fairness: an upper bound on fair_worst, proven by the solver"
+    )
+    method: str = Field(
+        "milp", description="flow: a min-cost flow proved it; milp: HiGHS's LP or MILP did"
+    )
 
     @property
     def gap(self) -> float:
         return (self.bound - self.objective) / max(self.bound, 1e-9)
+
+    @property
+    def fair_gap(self) -> float | None:
+        """With fairness, how far the worst-off film may still be below its best (relative)."""
+        if self.fair_worst is None or self.fair_bound is None:
+            return None
+        return (self.fair_bound - self.fair_worst) / max(self.fair_bound, 1e-9)
 
 
 class InfeasibleMatching(ValueError):

@@ -29,7 +29,6 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     import activity_refs
@@ -66,30 +65,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.progress import publish
     from workflows.submission_fix import check_fix, merge
     from workflows.submission_session import check_score, tell_session
+    from workflows.submission_steps import send, write
     from workflows.submission_view import ANSWER_BY, stage_details, waiting_on
 
 # A film eligible after a fix tells its session (signal `film_eligible`); earlier runs did not.
 LATE_ELIGIBLE = "2026-12-late-eligible"
-
-DB_ACTIVITY = dict(
-    start_to_close_timeout=timedelta(seconds=30),
-    retry_policy=RetryPolicy(
-        initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
-    ),
-)
-
-
-# A mail server that is down is retried with backoff for as long as it takes: the message is in
-# the outbox and will go out once, when it can.
-MAIL_ACTIVITY = dict(
-    start_to_close_timeout=timedelta(minutes=1),
-    heartbeat_timeout=timedelta(seconds=10),
-    retry_policy=RetryPolicy(
-        initial_interval=timedelta(seconds=5),
-        backoff_coefficient=2,
-        maximum_interval=timedelta(minutes=10),
-    ),
-)
 
 
 @workflow.defn(name=WorkflowType.SUBMISSION)
@@ -112,11 +92,10 @@ class SubmissionWorkflow:
 
     @workflow.run
     async def run(self, input: SubmissionInput) -> SubmissionState:
-        await workflow.execute_activity(
+        await write(
             activity_refs.register_submission,
             RegisterInput(submission=input, workflow_id=workflow.info().workflow_id),
-            summary="record the submission",
-            **DB_ACTIVITY,
+            "record the submission",
         )
         await self._notify(MessageKind.SUBMISSION_RECEIVED)
         actor = "producer"
@@ -184,7 +163,7 @@ class SubmissionWorkflow:
     async def _check(self, actor: str) -> None:
         # `_check_no` counts *finished* checks: the fix handler answers when it moves on.
         check_no = self._check_no + 1
-        report = await workflow.execute_activity(
+        report = await write(
             activity_refs.evaluate_eligibility,
             CheckInput(
                 submission_id=self._input.submission_id,
@@ -196,8 +175,7 @@ class SubmissionWorkflow:
                 actor=actor,
                 at=workflow.now(),
             ),
-            summary=f"eligibility check {check_no}",
-            **DB_ACTIVITY,
+            f"eligibility check {check_no}",
         )
         self._check_no, self._report = check_no, report
         self._enter(STAGE_FOR_OUTCOME[report.outcome])
@@ -207,7 +185,7 @@ class SubmissionWorkflow:
         report = lapse(self._report, self._fix_deadline).model_copy(
             update={"check_no": self._check_no + 1}
         )
-        await workflow.execute_activity(
+        await write(
             activity_refs.record_report,
             RecordReportInput(
                 submission_id=self._input.submission_id,
@@ -217,8 +195,7 @@ class SubmissionWorkflow:
                 reason="fix window closed without a correction",
                 at=workflow.now(),
             ),
-            summary="fix window lapsed",
-            **DB_ACTIVITY,
+            "fix window lapsed",
         )
         self._check_no, self._report = report.check_no, report
         self._enter(FilmStage.INELIGIBLE)
@@ -253,7 +230,7 @@ class SubmissionWorkflow:
             await self._notify(MessageKind.MEETING_SCHEDULE, str(decision.version))
 
     async def _notify(self, stage: MessageKind, occurrence: str = "1", **fields: Any) -> None:
-        await workflow.execute_activity(
+        await send(
             activity_refs.notify,
             NotifyInput(
                 submission_id=self._input.submission_id,
@@ -261,8 +238,7 @@ class SubmissionWorkflow:
                 occurrence=occurrence,
                 fields=fields,
             ),
-            summary=f"message: {stage.value}",
-            **MAIL_ACTIVITY,
+            f"message: {stage.value}",
         )
 
     def _failing(self) -> list[RuleResult]:
@@ -283,7 +259,7 @@ class SubmissionWorkflow:
         self._enter(stage, decision)
 
     async def _withdraw(self, request: WithdrawInput) -> None:
-        await workflow.execute_activity(
+        await write(
             activity_refs.record_transition,
             TransitionInput(
                 submission_id=self._input.submission_id,
@@ -295,8 +271,7 @@ class SubmissionWorkflow:
                 action="withdrawn",
                 reason=request.reason,
             ),
-            summary="record the withdrawal",
-            **DB_ACTIVITY,
+            "record the withdrawal",
         )
         in_play = self._stage in IN_PLAY
         self._enter(FilmStage.WITHDRAWN)
@@ -351,7 +326,7 @@ class SubmissionWorkflow:
 
     @workflow.update
     async def score(self, score: ScoreInput) -> SubmissionState:
-        await workflow.execute_activity(
+        await write(
             activity_refs.record_score,
             RecordScoreInput(
                 submission_id=self._input.submission_id,
@@ -359,8 +334,7 @@ class SubmissionWorkflow:
                 at=workflow.now(),
                 **score.model_dump(),
             ),
-            summary=f"score from {score.member_id}",
-            **DB_ACTIVITY,
+            f"score from {score.member_id}",
         )
         self._scores[score.member_id] = score.score
         return self.state()

@@ -43,8 +43,13 @@ class SealingCodec(PayloadCodec, WithSerializationContext):
         self.session_id = session_id
 
     def with_context(self, context: SerializationContext) -> SealingCodec:
+        return SealingCodec(self.keys, self.session_for(context))
+
+    @staticmethod
+    def session_for(context: SerializationContext) -> str | None:
+        """The session whose key seals a payload of this context's workflow, if any."""
         workflow_id = getattr(context, "workflow_id", None)
-        return SealingCodec(self.keys, session_of_workflow(workflow_id) if workflow_id else None)
+        return session_of_workflow(workflow_id) if workflow_id else None
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         keyring = self.keys.keyring

@@ -9,8 +9,11 @@ delivery of the same message to the folder a no-op.
 from __future__ import annotations
 
 import os
-from email.message import EmailMessage
-from email.utils import formataddr, formatdate
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -24,7 +27,7 @@ class PermanentDeliveryError(Exception):
 
 
 class Mailer(Protocol):
-    async def send(self, message: EmailMessage, key: str) -> None: ...
+    async def send(self, message: Message, key: str) -> None: ...
 
 
 def build_email(
@@ -37,16 +40,24 @@ def build_email(
     text: str,
     html: str,
     language: str,
-) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = formataddr((to_name, to_address))
-    message["Subject"] = subject
+) -> Message:
+    """The message as multipart/alternative (text, then HTML), UTF-8, its Message-ID from the
+    outbox key.
+
+    Built with the `email.mime` classes (the compat32 policy) rather than `EmailMessage`: the
+    default policy parses and refolds every header through its header registry, and building
+    and flattening a message that way cost 3.3 ms against 0.9 (bench/pipeline.py's profile put
+    it at a sixth of the worker's CPU for a film). The bytes on the wire carry the same headers,
+    encoded words for names and subjects that need them, and the same two parts."""
+    message = MIMEMultipart("alternative")
+    message["From"] = formataddr(parseaddr(sender), charset="utf-8")
+    message["To"] = formataddr((to_name, to_address), charset="utf-8")
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = f"<{key}@wipflow>"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message["Content-Language"] = language  # after the content: setting it clears Content-*
+    message["Content-Language"] = language
+    message.attach(MIMEText(text, "plain", "utf-8"))
+    message.attach(MIMEText(html, "html", "utf-8"))
     return message
 
 
@@ -56,7 +67,7 @@ class MaildirMailer:
         for folder in ("tmp", "new", "cur"):  # Maildir(create=True) skips an existing folder
             (self.path / folder).mkdir(parents=True, exist_ok=True)
 
-    async def send(self, message: EmailMessage, key: str) -> None:
+    async def send(self, message: Message, key: str) -> None:
         final = self.path / "new" / f"{key}.wipflow"
         if final.exists() or any((self.path / "cur").glob(f"{key}.wipflow*")):
             return  # delivered before: a retry changes nothing
@@ -69,7 +80,7 @@ class SmtpMailer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    async def send(self, message: EmailMessage, key: str) -> None:
+    async def send(self, message: Message, key: str) -> None:
         s = self.settings
         try:
             await aiosmtplib.send(

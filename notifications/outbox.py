@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 from sqlalchemy import select, update
@@ -73,9 +73,7 @@ async def dispatch(
     return await send_once(database, mailer, email, row.key)
 
 
-async def send_once(
-    database: async_sessionmaker, mailer: Mailer, email: EmailMessage, key: str
-) -> str:
+async def send_once(database: async_sessionmaker, mailer: Mailer, email: Message, key: str) -> str:
     """Send the message holding its outbox row's lock, and record the outcome in that same
     transaction.
 

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     # history at its next task: a session holds every film's workflow open until its end, so the
     # cache should hold them all (bench/pipeline.py measures the memory this takes).
     worker_cached_workflows: int = Field(5000, ge=1)
+    # Run workflows in the SDK's sandbox. The sandbox imports a workflow's module afresh for every
+    # run and looks up every payload's context through `exec` in it: about a third of the
+    # worker's CPU for a film (bench/pipeline.py). Determinism is held elsewhere: the tests run
+    # every workflow sandboxed (tests/conftest.py turns it on), workflow modules import no I/O
+    # (tests/test_architecture.py) and saved histories replay in every CI run.
+    worker_sandbox: bool = False
 
     database_url: str = Field(
         f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'wipflow.db'}",

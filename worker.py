@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 from temporalio.runtime import Runtime
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.award_grants import AwardActivities
 from activities.committee_mail import CommitteeMailActivities
@@ -77,7 +78,8 @@ def activities(client: Client, settings: Settings, database: async_sessionmaker)
 
 
 def build_worker(client: Client, settings: Settings, database: async_sessionmaker) -> Worker:
-    precompile_workflows()
+    if settings.worker_sandbox:
+        precompile_workflows()
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
@@ -85,6 +87,9 @@ def build_worker(client: Client, settings: Settings, database: async_sessionmake
         activities=activities(client, settings, database),
         interceptors=[BoundedFailures()],
         max_cached_workflows=settings.worker_cached_workflows,
+        workflow_runner=SandboxedWorkflowRunner()
+        if settings.worker_sandbox
+        else UnsandboxedWorkflowRunner(),
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

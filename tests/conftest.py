@@ -55,6 +55,10 @@ from worker import build_worker
 
 PG_ADMIN_DSN = os.environ.get("WIPFLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# The tests run every workflow in the SDK's sandbox, which production turns off for speed
+# (settings.worker_sandbox says why): a workflow that reaches for I/O or the clock fails here.
+# Set before any Settings is made, and inherited by the worker processes the drills start.
+os.environ.setdefault("WORKER_SANDBOX", "true")
 
 
 KINDS = ("unit", "integration", "browser")

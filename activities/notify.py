@@ -161,7 +161,8 @@ class NotifyActivities:
     async def notify(self, data: NotifyInput) -> str:
         """Write the message to the outbox if it is not there, then deliver it; returns its
         status: sent, held or failed."""
-        async with self._database.begin() as db:
+
+        async def promise(db: AsyncSession) -> outbox.Outgoing:
             film = await db.get(SubmissionRow, data.submission_id)
             fields = {**await session_fields(db, film), **data.fields}
             if data.stage in PARTNERING_STAGES:
@@ -174,12 +175,13 @@ class NotifyActivities:
             key = await write_message(
                 db, film.session_id, film.id, data.stage, data.occurrence, fields, producer
             )
-            # Read back in the same transaction: the message as promised, whether it went out
-            # on an earlier attempt, and whether its stage is under embargo.
-            outgoing = await outbox.read_outgoing(db, key)
-        # A worker that dies from here on is noticed within the heartbeat timeout, counted from
-        # the start; the retry finds the row and sends the message once.
-        return await outbox.dispatch(self._database, self._mailer, self._sender, outgoing)
+            # Read back, locked: the message as promised, whether it went out on an earlier
+            # attempt, and whether its stage is under embargo.
+            return await outbox.read_outgoing(db, key)
+
+        # Written and sent in one transaction (the transactional outbox): a worker that dies
+        # before its commit leaves nothing behind, and the retry writes and sends it once.
+        return await outbox.send_promised(self._database, self._mailer, self._sender, promise)
 
     @activity.defn
     async def alert(self, data: AlertInput) -> list[str]:
@@ -212,9 +214,8 @@ class NotifyActivities:
                 reason=f"{data.what} (since {data.since:%Y-%m-%d}); told "
                 + ", ".join(r.email for r in recipients),
             )
-            outgoing = [await outbox.read_outgoing(db, key) for key in written]
         return [
-            await outbox.dispatch(self._database, self._mailer, self._sender, o) for o in outgoing
+            await outbox.deliver(self._database, self._mailer, self._sender, key) for key in written
         ]
 
     def all(self) -> list:

@@ -5,6 +5,7 @@ what became of it: sent, failed for good, pending a retry, or held under an emba
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
@@ -28,7 +29,8 @@ class Outgoing:
 
 
 async def read_outgoing(db: AsyncSession, key: str) -> Outgoing:
-    row = await db.get(OutboxRow, key)
+    """The message as promised, its row locked until the transaction ends."""
+    row = await db.get(OutboxRow, key, with_for_update=True, populate_existing=True)
     embargoed = await db.scalar(
         select(EmbargoRow.stage).where(
             EmbargoRow.session_id == row.session_id, EmbargoRow.stage == row.stage
@@ -46,68 +48,52 @@ async def read_outgoing(db: AsyncSession, key: str) -> Outgoing:
 async def deliver(database: async_sessionmaker, mailer: Mailer, sender: str, key: str) -> str:
     """Send an outbox message unless it is sent, failed or under embargo. Staff release held
     messages with it."""
-    async with database() as db:
-        outgoing = await read_outgoing(db, key)
-    return await dispatch(database, mailer, sender, outgoing)
+    return await send_promised(database, mailer, sender, lambda db: read_outgoing(db, key))
 
 
-async def dispatch(
-    database: async_sessionmaker, mailer: Mailer, sender: str, outgoing: Outgoing
+async def send_promised(
+    database: async_sessionmaker,
+    mailer: Mailer,
+    sender: str,
+    promise: Callable[[AsyncSession], Awaitable[Outgoing]],
 ) -> str:
-    row = outgoing.row
-    if row.status in ("sent", "failed"):
-        return row.status
-    if outgoing.embargoed:
-        await mark(database, row.key, "held", attempted=False)
-        return "held"
-    email = build_email(
-        key=row.key,
-        sender=sender,
-        to_name=outgoing.to_name,
-        to_address=row.recipient,
-        subject=row.subject,
-        text=row.text,
-        html=row.html,
-        language=row.language,
-    )
-    return await send_once(database, mailer, email, row.key)
+    """Promise the message (`promise` writes or reads its outbox row, locked, and returns it),
+    send it, and record the outcome, all in one transaction; returns sent, held or failed.
 
-
-async def send_once(database: async_sessionmaker, mailer: Mailer, email: Message, key: str) -> str:
-    """Send the message holding its outbox row's lock, and record the outcome in that same
-    transaction.
-
-    Two windows would otherwise send a message twice. Recorded afterwards, on a connection taken
-    from the pool, a send was followed by a wait for that connection (seconds, on a worker
-    catching up after a restart): a worker killed meanwhile left the message pending, and the
-    retry sent it again (the fault drills saw it). And a second attempt started while the first
-    still ran (a heartbeat timeout under a slow mail server) sent it too; now it waits for the
-    lock and finds the message sent. Only one commit now stands between the mail server's
-    acceptance and its record; a message accepted whose commit is lost (the connection cut) is
-    recorded again on a fresh connection rather than sent again.
+    Holding the row's lock while sending closes two windows that would send a message twice.
+    Recorded afterwards, on a connection taken from the pool, a send was followed by a wait for
+    that connection (seconds, on a worker catching up after a restart): a worker killed
+    meanwhile left the message pending, and the retry sent it again (the fault drills saw it).
+    And a second attempt started while the first still ran waits for the lock and finds the
+    message sent. Only one commit stands between the mail server's acceptance and its record; a
+    message accepted whose commit is lost (the connection cut) is recorded again on a fresh
+    connection rather than sent again. The message written in the transaction that sends it
+    (the producer's messages, since the transactional outbox) is promised and sent with one
+    commit; a transient failure still commits it, pending, before the retry.
     """
-    sent, failure = False, None
+    sent, failure, key = False, None, ""
     try:
         async with database.begin() as db:
-            status = await db.scalar(
-                select(OutboxRow.status).where(OutboxRow.key == key).with_for_update()
-            )
-            if status in ("sent", "failed"):
-                return status
-            values: dict[str, Any]
-            try:
-                await mailer.send(email, key)
-                sent, status = True, "sent"
-                values = {"sent_at": datetime.now(UTC), "last_error": None}
-            except PermanentDeliveryError as exc:
-                status, values = "failed", {"last_error": str(exc)}
-            except Exception as exc:
-                failure, status = exc, "pending"
-                values = {"last_error": f"{type(exc).__name__}: {exc}"}
+            outgoing = await promise(db)
+            row = outgoing.row
+            key = row.key
+            if row.status in ("sent", "failed"):
+                return row.status
+            values: dict[str, Any] = {"attempts": OutboxRow.attempts + 1, "last_error": None}
+            if outgoing.embargoed:
+                status, values = "held", {"last_error": None}
+            else:
+                try:
+                    await mailer.send(email_of(outgoing, sender), key)
+                    sent, status = True, "sent"
+                    values["sent_at"] = datetime.now(UTC)
+                except PermanentDeliveryError as exc:
+                    status, values["last_error"] = "failed", str(exc)
+                except Exception as exc:
+                    failure, status = exc, "pending"
+                    values["last_error"] = f"{type(exc).__name__}: {exc}"
             await db.execute(
-                update(OutboxRow)
-                .where(OutboxRow.key == key)
-                .values(status=status, attempts=OutboxRow.attempts + 1, **values)
+                update(OutboxRow).where(OutboxRow.key == key).values(status=status, **values)
             )
     except Exception:
         if not sent:
@@ -118,12 +104,31 @@ async def send_once(database: async_sessionmaker, mailer: Mailer, email: Message
     return status
 
 
+def email_of(outgoing: Outgoing, sender: str) -> Message:
+    row = outgoing.row
+    return build_email(
+        key=row.key,
+        sender=sender,
+        to_name=outgoing.to_name,
+        to_address=row.recipient,
+        subject=row.subject,
+        text=row.text,
+        html=row.html,
+        language=row.language,
+    )
+
+
 async def record_sent(database: async_sessionmaker, key: str, tries: int = 5) -> None:
     """The message went out but its record was lost with the connection: record it on a fresh
     one, for a few seconds, before giving up (the retry would then send it again)."""
     for attempt in range(tries):
         try:
-            await mark(database, key, "sent", sent_at=datetime.now(UTC))
+            async with database.begin() as db:
+                await db.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.key == key)
+                    .values(status="sent", sent_at=datetime.now(UTC), last_error=None)
+                )
             return
         except Exception:
             if attempt == tries - 1:
@@ -131,21 +136,3 @@ async def record_sent(database: async_sessionmaker, key: str, tries: int = 5) ->
             if activity.in_activity():  # staff releasing held messages run this too
                 activity.heartbeat()
             await asyncio.sleep(1)
-
-
-async def mark(
-    database: async_sessionmaker,
-    key: str,
-    status: str,
-    *,
-    error: str | None = None,
-    sent_at: datetime | None = None,
-    attempted: bool = True,
-) -> None:
-    values: dict[str, Any] = {"status": status, "last_error": error}
-    if attempted:
-        values["attempts"] = OutboxRow.attempts + 1
-    if sent_at is not None:
-        values["sent_at"] = sent_at
-    async with database.begin() as db:
-        await db.execute(update(OutboxRow).where(OutboxRow.key == key).values(values))

@@ -69,8 +69,10 @@ class MaildirMailer:
 
     async def send(self, message: Message, key: str) -> None:
         final = self.path / "new" / f"{key}.wipflow"
-        if final.exists() or any((self.path / "cur").glob(f"{key}.wipflow*")):
-            return  # delivered before: a retry changes nothing
+        if final.exists() or any(
+            name.startswith(f"{key}.wipflow") for name in os.listdir(self.path / "cur")
+        ):
+            return  # delivered before (and perhaps read since): a retry changes nothing
         staging = self.path / "tmp" / f"{key}.{os.getpid()}"
         staging.write_bytes(bytes(message))
         os.replace(staging, final)  # atomic: a reader never sees half a message

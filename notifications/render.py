@@ -185,6 +185,8 @@ def _environment(html: bool) -> Environment:
         loader=FileSystemLoader(TEMPLATES),
         autoescape=html,
         undefined=StrictUndefined,
+        # The templates ship with the code: no stat of each file at every message.
+        auto_reload=False,
     )
     env.filters.update(FILTERS, paragraphs=_paragraphs)
     return env

@@ -106,8 +106,8 @@ async def append(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
         if len(linked) == 1:
             # One row needs no look-up: if its key is there, the insert skips it, and the number
             # it would have taken stays free. A clash on (chain, seq) is still an error.
-            stmt = insert(AuditRow).values(linked[0])
-            result = await db.execute(stmt.on_conflict_do_nothing(index_elements=[KEY]))
+            stmt = insert(AuditRow.__table__).on_conflict_do_nothing(index_elements=[KEY])
+            result = await db.execute(stmt, linked[0])
             new += result.rowcount
             continue
         for batch in batches(linked):

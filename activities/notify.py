@@ -26,11 +26,10 @@ from models.orm import (
     MeetingRow,
     OutboxRow,
     PartnerRow,
-    SessionRow,
     SubmissionRow,
 )
 from models.partners import PartnerForm
-from models.programme import Programme, SessionCalendar
+from models.programme import SessionCalendar
 from notifications import outbox
 from notifications.links import LATE_ANSWERS, LINK_PATHS, Purpose, Signer
 from notifications.mailer import Mailer
@@ -48,13 +47,12 @@ def outbox_key(about: str, stage: str, recipient: str, occurrence: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def session_fields(db: AsyncSession, row: SubmissionRow) -> dict[str, Any]:
-    """What every message about this film says, and the session's dates a stage may need."""
-    session = await db.get(SessionRow, row.session_id)
-    programme: Programme = await repository.load_programme(db, row.programme_id)
+async def film_fields(db: AsyncSession, submission_id: str) -> tuple[SubmissionRow, dict[str, Any]]:
+    """The film, and what every message about it says: the session's dates a stage may need."""
+    row, session, programme = await repository.film_in_session(db, submission_id)
     template = programme.session_template(session_key(session.id))
     calendar = SessionCalendar.model_validate(session.calendar)
-    return {
+    return row, {
         "recipient_name": row.contact_name,
         "film": row.original_title,
         "programme": programme.name,
@@ -163,8 +161,8 @@ class NotifyActivities:
         status: sent, held or failed."""
 
         async def promise(db: AsyncSession) -> outbox.Outgoing:
-            film = await db.get(SubmissionRow, data.submission_id)
-            fields = {**await session_fields(db, film), **data.fields}
+            film, fields = await film_fields(db, data.submission_id)
+            fields |= data.fields
             if data.stage in PARTNERING_STAGES:
                 fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
             if data.stage in ANSWERED_BY_LINK and fields.get(ANSWERED_BY_LINK[data.stage][1]):
@@ -189,8 +187,8 @@ class NotifyActivities:
         occurrence, and a line in the film's audit trail."""
         recipients = [self._staff, *([data.partner] if data.partner else [])]
         async with self._database.begin() as db:
-            film = await db.get(SubmissionRow, data.submission_id)
-            fields = {**await session_fields(db, film), "what": data.what, "since": data.since}
+            film, fields = await film_fields(db, data.submission_id)
+            fields |= {"what": data.what, "since": data.since}
             written = [
                 await write_message(
                     db,

@@ -82,12 +82,32 @@ async def load_programme(db: AsyncSession, programme_id: str) -> Programme:
     row = await db.get(ProgrammeRow, programme_id)
     if row is None:
         raise LookupError(f"programme {programme_id!r} is not in the database")
-    known = _VALIDATED.get(programme_id)
+    return validated(row)
+
+
+def validated(row: ProgrammeRow) -> Programme:
+    known = _VALIDATED.get(row.id)
     if known is not None and known[0] == row.config:
         return known[1]  # frozen: safe to share
     programme = Programme.model_validate(row.config)
-    _VALIDATED[programme_id] = (row.config, programme)
+    _VALIDATED[row.id] = (row.config, programme)
     return programme
+
+
+async def film_in_session(
+    db: AsyncSession, submission_id: str
+) -> tuple[SubmissionRow, SessionRow, Programme]:
+    """A film with its session and programme, in one query: every message about it needs all
+    three."""
+    film, session, programme = (
+        await db.execute(
+            select(SubmissionRow, SessionRow, ProgrammeRow)
+            .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
+            .join(ProgrammeRow, ProgrammeRow.id == SubmissionRow.programme_id)
+            .where(SubmissionRow.id == submission_id)
+        )
+    ).one()
+    return film, session, validated(programme)
 
 
 async def get_session(db: AsyncSession, session_id: str) -> SessionRow | None:

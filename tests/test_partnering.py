@@ -374,5 +374,6 @@ async def test_partnering_follows_the_lineup_and_closes_with_the_session(
     await keep_history(handle, "partnering-stale-then-closed")
     await keep_history(session.handle, "session-call-to-closed")
     await keep_history(film, "submission-confirmed-then-withdrawn")
+    await keep_history(film, "submission-local-steps-confirmed-then-withdrawn")
     with pytest.raises(RPCError, match="not found"):  # a closed workflow takes no update
         await handle.execute_update(PartneringWorkflow.run_matching, MatchingRequest())

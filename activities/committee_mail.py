@@ -131,9 +131,10 @@ class CommitteeMailActivities:
         if member.email is None:
             return None
         to = Recipient(email=member.email, name=member.name, language=member.language)
-        return await write_message(
+        key, _ = await write_message(
             db, data.session_id, None, kind, occurrence, fields, to, member_id=member.member_id
         )
+        return key
 
     def all(self) -> list:
         return [self.invite_reviewers, self.remind_reviewers]

@@ -47,12 +47,17 @@ def outbox_key(about: str, stage: str, recipient: str, occurrence: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def film_fields(db: AsyncSession, submission_id: str) -> tuple[SubmissionRow, dict[str, Any]]:
-    """The film, and what every message about it says: the session's dates a stage may need."""
-    row, session, programme = await repository.film_in_session(db, submission_id)
+async def film_fields(
+    db: AsyncSession, submission_id: str, stage: MessageKind
+) -> tuple[SubmissionRow, dict[str, Any], bool]:
+    """The film; what every message about it says, the session's dates a stage may need; and
+    whether its session holds the stage's messages under embargo."""
+    row, session, programme, embargoed = await repository.film_in_session(
+        db, submission_id, stage.value
+    )
     template = programme.session_template(session_key(session.id))
     calendar = SessionCalendar.model_validate(session.calendar)
-    return row, {
+    fields = {
         "recipient_name": row.contact_name,
         "film": row.original_title,
         "programme": programme.name,
@@ -66,6 +71,7 @@ async def film_fields(db: AsyncSession, submission_id: str) -> tuple[SubmissionR
         "city": template.city,
         "venue": template.venue or template.host_festival,
     }
+    return row, fields, embargoed
 
 
 PARTNERING_STAGES = {MessageKind.PARTNER_MATCHES, MessageKind.MEETING_SCHEDULE}
@@ -161,7 +167,7 @@ class NotifyActivities:
         status: sent, held or failed."""
 
         async def promise(db: AsyncSession) -> outbox.Outgoing:
-            film, fields = await film_fields(db, data.submission_id)
+            film, fields, embargoed = await film_fields(db, data.submission_id, data.stage)
             fields |= data.fields
             if data.stage in PARTNERING_STAGES:
                 fields |= await partnering_fields(db, film, data.stage, int(data.occurrence))
@@ -170,12 +176,14 @@ class NotifyActivities:
             producer = Recipient(
                 email=film.contact_email, name=film.contact_name, language=film.contact_language
             )
-            key = await write_message(
+            key, written = await write_message(
                 db, film.session_id, film.id, data.stage, data.occurrence, fields, producer
             )
-            # Read back, locked: the message as promised, whether it went out on an earlier
-            # attempt, and whether its stage is under embargo.
-            return await outbox.read_outgoing(db, key)
+            if written is None:
+                # An earlier attempt's: read back, locked, whether it went out meanwhile.
+                return await outbox.read_outgoing(db, key)
+            # Written now, so locked by this transaction: no need to read it back.
+            return outbox.Outgoing(OutboxRow(**written), embargoed, film.contact_name)
 
         # Written and sent in one transaction (the transactional outbox): a worker that dies
         # before its commit leaves nothing behind, and the retry writes and sends it once.
@@ -187,18 +195,20 @@ class NotifyActivities:
         occurrence, and a line in the film's audit trail."""
         recipients = [self._staff, *([data.partner] if data.partner else [])]
         async with self._database.begin() as db:
-            film, fields = await film_fields(db, data.submission_id)
+            film, fields, _ = await film_fields(db, data.submission_id, MessageKind.ESCALATION)
             fields |= {"what": data.what, "since": data.since}
             written = [
-                await write_message(
-                    db,
-                    film.session_id,
-                    film.id,
-                    MessageKind.ESCALATION,
-                    data.occurrence,
-                    fields | {"recipient_name": r.name},
-                    r,
-                )
+                (
+                    await write_message(
+                        db,
+                        film.session_id,
+                        film.id,
+                        MessageKind.ESCALATION,
+                        data.occurrence,
+                        fields | {"recipient_name": r.name},
+                        r,
+                    )
+                )[0]
                 for r in recipients
             ]
             await repository.audit(
@@ -242,33 +252,28 @@ async def write_message(
     fields: dict[str, Any],
     to: Recipient,
     member_id: str | None = None,
-) -> str:
-    """Render the message in the recipient's language and promise it in the outbox; its key.
-    A message to a committee member is about no one film: `member_id` names them instead."""
+) -> tuple[str, dict[str, Any] | None]:
+    """Render the message in the recipient's language and promise it in the outbox: its key,
+    and its row as written now (None if an earlier attempt wrote it). A message to a committee
+    member is about no one film: `member_id` names them instead."""
     known = FIELDS[stage].model_fields
     message = render(stage, to.language, {k: v for k, v in fields.items() if k in known})
     key = outbox_key(submission_id or session_id, stage.value, to.email, occurrence)
-    await repository.insert_ignore(
-        db,
-        OutboxRow,
-        [
-            dict(
-                key=key,
-                submission_id=submission_id,
-                session_id=session_id,
-                member_id=member_id,
-                stage=stage.value,
-                occurrence=occurrence,
-                language=message.language,
-                recipient=to.email,
-                subject=message.subject,
-                text=message.text,
-                html=message.html,
-                status="pending",
-                attempts=0,
-                created_at=datetime.now(UTC),
-            )
-        ],
-        ["key"],
+    row = dict(
+        key=key,
+        submission_id=submission_id,
+        session_id=session_id,
+        member_id=member_id,
+        stage=stage.value,
+        occurrence=occurrence,
+        language=message.language,
+        recipient=to.email,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        status="pending",
+        attempts=0,
+        created_at=datetime.now(UTC),
     )
-    return key
+    written = await repository.insert_ignore(db, OutboxRow, [row], ["key"])
+    return key, row if written else None

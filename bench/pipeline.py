@@ -11,17 +11,19 @@ fresh PostgreSQL database. Two phases, measured back to back:
 2. ceiling: per submission, a bare workflow running as many no-op activities, one after the
    other, as its real counterpart ran (counted by an interceptor), on a task queue of its own.
 
-It prints submissions/s for both and their ratio (target: the pipeline reaches 0.8 of the
-ceiling), the CPU each submission cost the worker, the Temporal server and PostgreSQL (where the
-difference between the phases goes), the time from a film's submission to its eligibility result
-(p50/p99), the process's peak memory per phase (Linux VmHWM, reset before each phase; the worker
-runs in this process), and the largest workflow history, which must stay under 10,000 events.
+It prints submissions/s for both and their ratio (targets: 0.6 of the ceiling at N = 200, 0.5
+from N = 2,000), the CPU each submission cost the worker, the Temporal server and PostgreSQL
+(where the difference between the phases goes), the time from a film's submission to its
+eligibility result (p50/p99), the process's peak memory per phase (Linux VmHWM, reset before
+each phase; the worker runs in this process), and the largest workflow history, which must stay
+under 10,000 events.
 Throughputs are compared with each other, never with fixed numbers: the machine is shared.
 
     .venv/bin/python bench/pipeline.py              # N = 200
     .venv/bin/python bench/pipeline.py --n 2000
     .venv/bin/python bench/pipeline.py --full       # N = 20,000 (hours on two cores)
     .venv/bin/python bench/pipeline.py --scores-on-films --server-in-memory
+    .venv/bin/python bench/pipeline.py --n 2000 --cache 500   # the worker keeps 500 workflows
 
 PostgreSQL is WIPFLOW_TEST_PG's server (default: the local one); its database is dropped after.
 """
@@ -65,7 +67,14 @@ CPU_PARTS = [
     ("database", "PostgreSQL backends"),
     (None, "all three"),
 ]
-TARGET_RATIO = 0.8
+
+
+def target_ratio(n: int) -> float:
+    """Issue 19's targets: 0.6 of the ceiling at N = 200, 0.5 from N = 2,000 on (where the
+    ceiling's films are as many and its server as loaded)."""
+    return 0.6 if n < 2000 else 0.5
+
+
 from bench.pipeline_meters import (  # noqa: E402
     Clock,
     ClockInterceptor,
@@ -152,13 +161,20 @@ async def dev_server(
 
 
 async def run(
-    n: int, *, year: int = 2090, server_on_disk: bool = True, sheets: bool = True
+    n: int,
+    *,
+    year: int = 2090,
+    server_on_disk: bool = True,
+    sheets: bool = True,
+    cache: int | None = None,
 ) -> Report:
     """Both phases at `n` submissions on a fresh server and database; the figures."""
     clock = Clock()
     with tempfile.TemporaryDirectory(prefix="wipflow-bench-") as tmp:
         folder = Path(tmp)
-        # Worker and server sized, as a deployment would be, to keep the whole call in memory.
+        # The server sized, as a deployment would be, to keep the whole call in memory; the
+        # worker too unless `cache` says how many it keeps (an evicted film is replayed from
+        # its history at its next task).
         cached = max(n + 100, Settings().worker_cached_workflows)
         async with (
             fresh_database() as (database, meter),
@@ -173,7 +189,7 @@ async def run(
             settings = Settings(
                 temporal_task_queue=f"bench-{uuid.uuid4().hex[:8]}",
                 maildir_path=folder / "mail",
-                worker_cached_workflows=cached,
+                worker_cached_workflows=cache or cached,
             )
             pipeline = Pipeline(client, settings.temporal_task_queue, database, sheets)
             memory_reset = reset_peak_memory()
@@ -251,10 +267,11 @@ def print_report(report: Report) -> None:
     print(f"\n{'':{width}}  {'pipeline':>10}  {'ceiling':>10}")
     for label, left, right in rows:
         print(f"{label:{width}}  {left:>10}  {right:>10}")
-    met = "met" if report.ratio >= TARGET_RATIO else "NOT met"
+    target = target_ratio(report.n)
+    met = "met" if report.ratio >= target else "NOT met"
     within = "ok" if report.largest_history <= HISTORY_LIMIT else "EXCEEDED"
     print(
-        f"\nratio pipeline ÷ ceiling: {report.ratio:.2f} (target ≥ {TARGET_RATIO}: {met})\n"
+        f"\nratio pipeline ÷ ceiling: {report.ratio:.2f} (target ≥ {target}: {met})\n"
         f"submit → eligibility result: p50 {report.latency_p50:.2f} s, "
         f"p99 {report.latency_p99:.2f} s ({report.judged} of {report.n} films judged)\n"
         f"largest history {report.largest_history} events (limit {HISTORY_LIMIT:,}: {within})\n"
@@ -279,9 +296,20 @@ def main() -> None:
         action="store_true",
         help="members score film by film on the films' workflows, not in sheets",
     )
+    parser.add_argument(
+        "--cache",
+        type=int,
+        help="workflows the worker keeps in memory (default: the whole call, N + 100)",
+    )
     args = parser.parse_args()
-    report = run(args.n, server_on_disk=not args.server_in_memory, sheets=not args.scores_on_films)
+    report = run(
+        args.n,
+        server_on_disk=not args.server_in_memory,
+        sheets=not args.scores_on_films,
+        cache=args.cache,
+    )
     print_report(asyncio.run(report))
+    print(f"worker cache: {args.cache or 'the whole call'} workflows")
 
 
 if __name__ == "__main__":

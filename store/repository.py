@@ -20,6 +20,7 @@ from models.eligibility import EligibilityReport
 from models.orm import (
     AuditRow,
     EligibilityResultRow,
+    EmbargoRow,
     ProgrammeRow,
     ReviewAssignmentRow,
     ReviewConflictRow,
@@ -95,19 +96,23 @@ def validated(row: ProgrammeRow) -> Programme:
 
 
 async def film_in_session(
-    db: AsyncSession, submission_id: str
-) -> tuple[SubmissionRow, SessionRow, Programme]:
-    """A film with its session and programme, in one query: every message about it needs all
-    three."""
-    film, session, programme = (
+    db: AsyncSession, submission_id: str, stage: str
+) -> tuple[SubmissionRow, SessionRow, Programme, bool]:
+    """A film with its session, its programme, and whether the session holds `stage`'s
+    messages under embargo, in one query: every message about the film needs all four."""
+    film, session, programme, embargo = (
         await db.execute(
-            select(SubmissionRow, SessionRow, ProgrammeRow)
+            select(SubmissionRow, SessionRow, ProgrammeRow, EmbargoRow.stage)
             .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
             .join(ProgrammeRow, ProgrammeRow.id == SubmissionRow.programme_id)
+            .outerjoin(
+                EmbargoRow,
+                (EmbargoRow.session_id == SubmissionRow.session_id) & (EmbargoRow.stage == stage),
+            )
             .where(SubmissionRow.id == submission_id)
         )
     ).one()
-    return film, session, validated(programme)
+    return film, session, validated(programme), embargo is not None
 
 
 async def get_session(db: AsyncSession, session_id: str) -> SessionRow | None:

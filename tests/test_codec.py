@@ -63,6 +63,20 @@ async def test_a_sealed_payload_names_its_key_and_session_and_shows_nothing_else
     assert again.data != sealed.data  # a fresh nonce each time
 
 
+async def test_one_converter_serves_every_payload_of_a_session(keys):
+    """The SDK asks for a converter per payload's context; a fresh one each time rebuilt the
+    payload converter and its cache of validators for every payload."""
+    converter = sealing_converter(keys)
+    first, again = converter.with_context(context("a/b")), converter.with_context(context("a/b"))
+    other = converter.with_context(context("c/d"))
+    assert first is again and first is not other
+    assert first.payload_converter is converter.payload_converter
+    assert first.payload_codec.session_id == "a/b" and other.payload_codec.session_id == "c/d"
+    [sealed] = await first.encode([SECRET])
+    assert sealed.metadata[SESSION] == b"a/b"
+    assert await converter.decode([sealed], [dict]) == [SECRET]
+
+
 async def test_a_payload_of_no_session_is_sealed_under_the_master_key_itself(keys):
     codec = SealingCodec(keys).with_context(
         WorkflowSerializationContext(namespace="default", workflow_id="retention/fip")

@@ -274,6 +274,8 @@ async def test_a_programme_stored_twice_at_once_is_stored_once(pg_sessions, prog
             await repository.upsert_programme(db, programme.model_copy(update={"name": name}))
 
     await asyncio.gather(*(store(f"Race {i}") for i in range(6)))
-    await store("Renamed")
+    async with pg_sessions() as db:
+        assert (await repository.load_programme(db, programme.id)).name.startswith("Race ")
+    await store("Renamed")  # validated again, not served from the validated programmes kept
     async with pg_sessions() as db:
         assert (await repository.load_programme(db, programme.id)).name == "Renamed"

@@ -7,13 +7,15 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 from temporalio.worker import Replayer
 
 from models.eligibility import Outcome
 from models.messages import FilmStage, FixInput, SubmissionInput, SubmissionState, WithdrawInput
-from models.orm import SubmissionRow
+from models.orm import OutboxRow, SubmissionRow
 from models.submission import SubmissionForm
 from shared import STAGE, submission_workflow_id
 from store import repository
@@ -97,6 +99,28 @@ async def test_an_eligible_film_waits_for_the_session_and_can_be_withdrawn(
         ("withdrawn", "eligible", "withdrawn"),
     ]
     assert trail[-1].reason == "found other funding"
+
+
+async def test_a_films_steps_are_local_activities_taken_in_one_workflow_task(
+    ts_env, ts_queue, pg_sessions, fip_session
+):
+    """Its record, receipt, check and result's message run in the worker that runs its
+    workflow task (patch 2026-12-local-steps): markers in its history, no activity task."""
+    form = make_form(original_title="Corto", runtime_expected_min=45)
+    handle = await start(ts_env.client, ts_queue, fip_session, form)
+    final = await handle.result()
+    assert final.stage is FilmStage.INELIGIBLE
+    events = [e async for e in handle.fetch_history_events()]
+    kinds = [EventType.Name(e.event_type) for e in events]
+    assert "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED" not in kinds
+    # the patch's marker, then one per step: record, receipt, check, ineligible message
+    assert kinds.count("EVENT_TYPE_MARKER_RECORDED") == 5
+    assert kinds.count("EVENT_TYPE_WORKFLOW_TASK_COMPLETED") == 1
+    async with pg_sessions() as db:
+        sent = await db.scalars(
+            select(OutboxRow.stage).where(OutboxRow.submission_id == final.submission_id)
+        )
+        assert sorted(sent) == ["ineligible", "submission_received"]
 
 
 async def test_an_ineligible_film_ends_with_the_reasons(ts_env, ts_queue, pg_sessions, fip_session):

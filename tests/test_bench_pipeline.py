@@ -34,5 +34,22 @@ async def test_the_benchmark_measures_both_phases_at_a_tiny_n() -> None:
     assert all(report.pipeline.cpu_seconds[part] > 0 for part in ("worker", "server", "database"))
     assert report.ceiling.cpu_seconds["server"] > 0
     assert report.ceiling.cpu_seconds["database"] < report.pipeline.cpu_seconds["database"]
-    # A film's messages (signals, updates, search attributes) are events its bare twin lacks.
-    assert report.pipeline.histories.per_film > report.ceiling.histories.per_film > 0
+    # A film's steps are local activities, a marker each, where its bare twin's are activity
+    # tasks (scheduled, started, completed): its history is the shorter, decisions and all.
+    assert 0 < report.pipeline.histories.per_film < report.ceiling.histories.per_film
+
+
+async def test_the_pipeline_alone_is_measured_and_printed_without_a_ratio(capsys) -> None:
+    """`--pipeline-only`, for the 20,000-film run: the pipeline's figures, and no ratio made up."""
+    try:
+        await (await asyncpg.connect(PG_ADMIN_DSN, timeout=5)).close()
+    except (OSError, asyncpg.PostgresError) as exc:
+        require(False, f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {exc}")
+
+    report = await pipeline.run(4, year=2092, ceiling=False)
+
+    assert report.ceiling is None and report.ratio is None
+    assert report.judged == 4 and report.pipeline.rate > 0
+    pipeline.print_report(report)
+    printed = capsys.readouterr().out
+    assert "not measured (--pipeline-only)" in printed and "ceiling" not in printed.split("\n")[1]

@@ -133,7 +133,7 @@ async def test_two_workers_share_a_session_and_one_finishes_it_when_the_other_is
     assert any("killed for good" in e for e in report.events), report.events
     for share in report.shares:
         assert share.cpu >= 0.5, report.summary()
-        assert share.workflow_tasks >= 10, report.summary()
+        assert share.workflow_tasks >= 5, report.summary()
         assert share.activities + share.local_activities >= 5, report.summary()
 
 

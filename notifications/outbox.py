@@ -12,6 +12,7 @@ from email.message import Message
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
@@ -71,7 +72,7 @@ async def send_promised(
     (the producer's messages, since the transactional outbox) is promised and sent with one
     commit; a transient failure still commits it, pending, before the retry.
     """
-    sent, failure, key = False, None, ""
+    sent, failure, promised = False, None, {}
     try:
         async with database.begin() as db:
             outgoing = await promise(db)
@@ -79,6 +80,9 @@ async def send_promised(
             key = row.key
             if row.status in ("sent", "failed"):
                 return row.status
+            # What to record if the commit is lost after the send: the row may be this
+            # transaction's own, gone with it.
+            promised = {c.name: getattr(row, c.name) for c in OutboxRow.__table__.columns}
             values: dict[str, Any] = {"attempts": OutboxRow.attempts + 1, "last_error": None}
             if outgoing.embargoed:
                 status, values = "held", {"last_error": None}
@@ -98,7 +102,7 @@ async def send_promised(
     except Exception:
         if not sent:
             raise
-        await record_sent(database, key)
+        await record_sent(database, promised)
     if failure is not None:
         raise failure
     return status
@@ -118,17 +122,23 @@ def email_of(outgoing: Outgoing, sender: str) -> Message:
     )
 
 
-async def record_sent(database: async_sessionmaker, key: str, tries: int = 5) -> None:
+async def record_sent(
+    database: async_sessionmaker, promised: dict[str, Any], tries: int = 5
+) -> None:
     """The message went out but its record was lost with the connection: record it on a fresh
-    one, for a few seconds, before giving up (the retry would then send it again)."""
+    one (written whole: the row was perhaps written in the transaction that was lost), for a few
+    seconds, before giving up (the retry would then send it again)."""
+    sent = {"status": "sent", "sent_at": datetime.now(UTC), "last_error": None}
     for attempt in range(tries):
         try:
             async with database.begin() as db:
-                await db.execute(
-                    update(OutboxRow)
-                    .where(OutboxRow.key == key)
-                    .values(status="sent", sent_at=datetime.now(UTC), last_error=None)
+                insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
+                    db.bind.dialect.name
+                ]
+                stmt = insert(OutboxRow.__table__).values(
+                    {**promised, **sent, "attempts": promised["attempts"] + 1}
                 )
+                await db.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=sent))
             return
         except Exception:
             if attempt == tries - 1:

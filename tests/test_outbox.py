@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from email.policy import default
 
 import aiosmtplib
+import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
@@ -31,7 +32,7 @@ from notifications.mailer import MaildirMailer, SmtpMailer
 from notifications.outbox import deliver
 from settings import PROJECT_ROOT, Settings
 from store import repository
-from tests.conftest import new_session, running_worker
+from tests.conftest import PG_ADMIN_DSN, new_session, running_worker
 from tests.test_store import submission_row
 
 SENDER = "Films in Progress <wip@wipflow.local>"
@@ -125,6 +126,45 @@ async def test_a_message_is_sent_once_whatever_the_retries(pg_sessions, film):
     assert "30 de enero de 2027" in parts["text/plain"] and "<p>" in parts["text/html"]
     [row] = await outbox(pg_sessions, film)
     assert (row.status, row.attempts) == ("sent", 1)
+    assert message["Message-ID"].strip() == f"<{row.key}@wipflow>"
+
+
+class CuttingMailer:
+    """Delivers, then cuts the database connection whose transaction waits on the send (the
+    pg drill's fault, at its worst moment): the row written in it is lost with its commit."""
+
+    def __init__(self, inner: SmtpMailer, database: str) -> None:
+        self.inner, self.database, self.cuts = inner, database, 0
+
+    async def send(self, message, key: str) -> None:
+        await self.inner.send(message, key)
+        admin = await asyncpg.connect(PG_ADMIN_DSN)
+        try:
+            self.cuts += await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = $1 AND state = 'idle in transaction'",
+                self.database,
+            )
+        finally:
+            await admin.close()
+
+
+async def test_a_message_sent_whose_commit_is_lost_is_recorded_not_sent_again(pg_sessions, film):
+    inbox, port = Inbox(), free_port()
+    async with pg_sessions() as db:
+        mailer = CuttingMailer(smtp_mailer(port), db.bind.url.database)
+    request = NEEDS_FIX.model_copy(update={"submission_id": film})
+    with smtp_server(inbox, port):
+        status = await ActivityEnvironment().run(
+            NotifyActivities(pg_sessions, mailer, SENDER).notify, request
+        )
+        assert mailer.cuts == 1 and status == "sent"
+        # A retry, or a replay: it finds the message recorded, and sends nothing.
+        again = NotifyActivities(pg_sessions, smtp_mailer(port), SENDER)
+        assert await ActivityEnvironment().run(again.notify, request) == "sent"
+    [message] = inbox.messages
+    [row] = await outbox(pg_sessions, film)
+    assert (row.status, row.attempts, row.stage) == ("sent", 1, "needs_fix")
     assert message["Message-ID"].strip() == f"<{row.key}@wipflow>"
 
 

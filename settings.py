@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     # run and looks up every payload's context through `exec` in it: about a third of the
     # worker's CPU for a film (bench/pipeline.py). Determinism is held elsewhere: the tests run
     # every workflow sandboxed (tests/conftest.py turns it on), workflow modules import no I/O
-    # (tests/test_architecture.py) and saved histories replay in every CI run.
+    # (tests/test_workflow_sandbox_imports.py) and saved histories replay in every CI run.
     worker_sandbox: bool = False
 
     database_url: str = Field(

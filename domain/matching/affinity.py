@@ -6,7 +6,6 @@ rule no score outweighs.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -35,17 +34,28 @@ def _name(text: str) -> str:
     return normalise_name(text)
 
 
+@functools.lru_cache(maxsize=8192)
+def _listed(items: frozenset[str]) -> str:
+    # The same few sets of needs, languages and territories recur across thousands of pairs.
+    return listing(items)
+
+
 def name_set(items: Iterable[str]) -> set[str]:
     return {_name(item) for item in items} - {""}
 
 
-def conflict(film: FilmNeeds, partner: PartnerOffer) -> str | None:
-    """Why `partner` must not be matched with `film`, or None: a hard rule, whatever the score."""
+def conflict(
+    film: FilmNeeds, partner: PartnerOffer, people: tuple[set[str], set[str]] | None = None
+) -> str | None:
+    """Why `partner` must not be matched with `film`, or None: a hard rule, whatever the score.
+    `people` is both sides' `name_set`s, when the caller has them already (a check of thousands
+    of pairs names each film and partner once, not once a pair)."""
     if partner.id in film.opt_outs:
         return f"the producer of '{film.title}' opted out of {partner.name}"
     if film.id in partner.opt_outs:
         return f"{partner.name} opted out of '{film.title}'"
-    if shared := name_set(film.people) & name_set(partner.people):
+    ours, theirs = people or (name_set(film.people), name_set(partner.people))
+    if shared := ours & theirs:
         return f"conflict of interest: {listing(shared)} on both sides"
     return None
 
@@ -67,6 +77,15 @@ def affinity(
 
     `score_matrix` computes the same scores for every pair at once, adding the terms in the same
     order, so both give the same floats (tests/test_matching.py)."""
+    score, reasons = scored(film, partner, weights)
+    return Affinity(score=score, reasons=reasons)
+
+
+def scored(
+    film: FilmNeeds, partner: PartnerOffer, weights: Weights = DEFAULT_WEIGHTS
+) -> tuple[float, tuple[str, ...]]:
+    """`affinity` as a plain (score, reasons) pair: a matching's explanations build thousands
+    (3,700 at 500 × 300), and validating each as a model cost more than reasoning it."""
     reasons: list[str] = []
     needs = funding = territory = genre = language = bid = 0.0
 
@@ -74,7 +93,9 @@ def affinity(
         covered = film.needs & partner.services
         needs = weights.needs * (len(covered) / len(film.needs))
         if covered:
-            reasons.append(f"covers {listing(covered)} ({len(covered)} of {len(film.needs)} needs)")
+            reasons.append(
+                f"covers {_listed(frozenset(covered))} ({len(covered)} of {len(film.needs)} needs)"
+            )
         else:
             reasons.append("offers none of the film's post-production needs")
 
@@ -90,7 +111,7 @@ def affinity(
         territory = weights.territory * share
         verb = _SELLS[partner.kind]
         if open_:
-            reasons.append(f"{verb} in {listing(open_)} where the film is unsold")
+            reasons.append(f"{verb} in {_listed(frozenset(open_))} where the film is unsold")
         else:
             reasons.append(f"{verb} in none of the film's unsold territories")
 
@@ -105,37 +126,61 @@ def affinity(
 
     if spoken := film.languages & partner.languages:
         language = weights.language * 1.0
-        reasons.append(f"works in {listing(spoken)}")
+        reasons.append(f"works in {_listed(frozenset(spoken))}")
 
     if film.id in partner.bids:
         bid = weights.bid * partner.bids[film.id]
         reasons.append(f"bid: {partner.bids[film.id]:g}")
 
-    score = needs + funding + territory + genre + language + bid
-    return Affinity(score=score, reasons=tuple(reasons))
+    return needs + funding + territory + genre + language + bid, tuple(reasons)
 
 
 def _incidence(
     rows: Sequence[Iterable[str]], cols: Sequence[Iterable[str]]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """0/1 matrices over one shared vocabulary, so that `a @ b.T` counts the common items."""
+    """0/1 matrices over one shared vocabulary, so that `a @ b.T` counts the common items. The
+    ones are gathered as index lists and set in one assignment per matrix (a row at a time costs
+    more than the product at 500 × 300)."""
     vocab: dict[str, int] = {}
-    for items in itertools.chain(rows, cols):
-        for item in items:
-            vocab.setdefault(item, len(vocab))
 
-    def matrix(groups: Sequence[Iterable[str]]) -> np.ndarray:
-        out = np.zeros((len(groups), max(len(vocab), 1)))
+    def ones(groups: Sequence[Iterable[str]]) -> tuple[list[int], list[int]]:
+        at: list[int] = []
+        of: list[int] = []
         for i, items in enumerate(groups):
-            out[i, [vocab[item] for item in items]] = 1.0
-        return out
+            for item in items:
+                at.append(i)
+                of.append(vocab.setdefault(item, len(vocab)))
+        return at, of
 
-    return matrix(rows), matrix(cols)
+    spots = ones(rows), ones(cols)
+    width = max(len(vocab), 1)
+    a, b = np.zeros((len(rows), width)), np.zeros((len(cols), width))
+    for matrix, (at, of) in zip((a, b), spots, strict=True):
+        matrix[at, of] = 1.0
+    return a, b
 
 
 def overlap(rows: Sequence[Iterable[str]], cols: Sequence[Iterable[str]]) -> np.ndarray:
+    """How many items each row shares with each column, as a (rows, cols) array: for the small
+    vocabularies of needs, territories, genres and languages."""
     a, b = _incidence(rows, cols)
     return a @ b.T
+
+
+def shares(rows: Sequence[Iterable[str]], cols: Sequence[Iterable[str]]) -> np.ndarray:
+    """Whether each row shares an item with each column, as a (rows, cols) boolean array: for a
+    large vocabulary with few items each (people and companies), where a dense product would
+    multiply mostly zeros, each column's items are looked up in an index of the rows'."""
+    holders: dict[str, list[int]] = {}
+    for i, items in enumerate(rows):
+        for item in items:
+            holders.setdefault(item, []).append(i)
+    out = np.zeros((len(rows), len(cols)), dtype=bool)
+    for j, items in enumerate(cols):
+        for item in items:
+            if hit := holders.get(item):
+                out[hit, j] = True
+    return out
 
 
 def score_matrix(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from domain.matching.affinity import conflict
+from domain.matching.affinity import conflict, name_set
 from domain.matching.types import DEFAULT_OPTIONS, MatchOptions, MatchResult
 from domain.matching.wording import film_name
 from models.matching import FilmNeeds, PartnerKind, PartnerOffer
@@ -23,6 +23,9 @@ def check(
     problems: list[str] = []
     film_of = {f.id: f for f in films}
     partner_of = {p.id: p for p in partners}
+    people = {("f", f.id): name_set(f.people) for f in films} | {
+        ("p", p.id): name_set(p.people) for p in partners
+    }
     seen: set[tuple[str, str]] = set()
     load: dict[str, int] = {}
     count: dict[str, int] = {}
@@ -40,7 +43,7 @@ def check(
             problems.append(
                 f"pair ({pair.film}, {pair.partner}) says {pair.kind}, not {partner.kind}"
             )
-        if why := conflict(film, partner):
+        if why := conflict(film, partner, (people["f", film.id], people["p", partner.id])):
             problems.append(f"{partner.name} is paired with {film_name(film)} despite {why}")
         load[partner.id] = load.get(partner.id, 0) + 1
         count[film.id] = count.get(film.id, 0) + 1

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from domain.matching.affinity import name_set, overlap, score_matrix
+from domain.matching.affinity import name_set, score_matrix, shares
 from domain.matching.types import MatchOptions
 from models.matching import FilmNeeds, PartnerKind, PartnerOffer
 
@@ -35,8 +35,8 @@ class Instance:
         self.partner_index = {p.id: j for j, p in enumerate(partners)}
 
         self.score = score_matrix(films, partners, options.weights)
-        self.coi = (
-            overlap([name_set(f.people) for f in films], [name_set(p.people) for p in partners]) > 0
+        self.coi = shares(
+            [name_set(f.people) for f in films], [name_set(p.people) for p in partners]
         )
         self.unwanted = np.zeros_like(self.coi)  # the producer opted out
         self.declined = np.zeros_like(self.coi)  # the partner opted out

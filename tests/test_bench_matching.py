@@ -14,9 +14,11 @@ def test_the_json_figures_at_a_small_size():
         "partners",
         "objective",
         "bound",
+        "assign_s",
         "solve_s",
         "baseline_s",
         "ratio",
+        "ratio_solve",
         "fair_worst",
         "fair_bound",
         "fair_optimal",
@@ -25,6 +27,8 @@ def test_the_json_figures_at_a_small_size():
         assert key in row, key
     assert (row["films"], row["partners"], row["method"]) == (30, 20, "flow")
     assert row["optimal"] and row["bound"] >= row["objective"]
+    assert row["ratio"] == row["assign_s"] / row["baseline_s"]
+    assert row["solve_s"] > 0 and row["ratio_solve"] == row["solve_s"] / row["baseline_s"]
     assert row["fair_bound"] >= row["fair_worst"]
     if row["fair_optimal"]:
         assert row["fair_gap"] < 1e-6

@@ -1,6 +1,8 @@
 """The min-cost flow path of the matching: on random instances (with per-film mins and maxes) it
 reaches the same optimum as HiGHS's LP/MILP, or both find none; which path ran is in the result;
-a film's min_partners is met, and refused when above its max."""
+a film's min_partners is met, and refused when above its max. And what makes the whole solve
+cheap keeps its answers: `assign` chooses what `solve` reports, conflicts found by index equal the
+dense count, and each film's alternates are its best candidates by affinity, then partner id."""
 
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from domain.matching.affinity import name_set, overlap, shares
 from domain.matching.flow import solve_flow
 from domain.matching.instance import Instance
 from domain.matching.model import constraints, solve_total
-from domain.matching.solve import solve
+from domain.matching.solve import assign, solve
 from domain.matching.types import InfeasibleMatching, MatchOptions
 from models.matching import PartnerKind
 from tests.test_matching import PLAIN, POST, SELLER, film, instances, partner
@@ -68,6 +71,42 @@ def test_the_flow_and_the_milp_reach_the_same_optimum(instance):
     assert expected is not None
     assert got == pytest.approx(expected, abs=1e-5)
     assert flowed.bound >= got - 1e-9
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(with_mins(max_films=5, max_partners=7))
+def test_assign_chooses_what_solve_explains(instance):
+    films, partners, options = instance
+    try:
+        result = solve(films, partners, options)
+    except InfeasibleMatching:
+        with pytest.raises(InfeasibleMatching):
+            assign(films, partners, options)
+        return
+    done = assign(films, partners, options)
+    chosen = {(done.inst.films[i].id, done.inst.partners[j].id) for i, j in done.pairs}
+    assert chosen == {(p.film, p.partner) for p in result.pairs}
+    assert (done.method, done.optimal) == (result.method, result.optimal)
+    # Each film's alternates: its best allowed partners not chosen, worth something, by
+    # affinity then partner id (as a sort of every pair would give them).
+    inst = done.inst
+    for i, f in enumerate(inst.films):
+        expected = sorted(
+            (-inst.score[i, j], p.id)
+            for j, p in enumerate(inst.partners)
+            if inst.allowed[i, j] and inst.score[i, j] > 0 and (f.id, p.id) not in chosen
+        )[: MatchOptions().alternates]
+        got = [(-a.affinity, a.partner) for a in result.alternates if a.film == f.id]
+        assert got == expected
+
+
+@given(
+    st.lists(st.frozensets(st.sampled_from("abcdefgh"), max_size=3), max_size=6),
+    st.lists(st.frozensets(st.sampled_from("abcdefgh"), max_size=3), max_size=6),
+)
+def test_shared_names_found_by_index_equal_the_dense_count(rows, cols):
+    assert (shares(rows, cols) == (overlap(rows, cols) > 0)).all()
+    assert shares([name_set({"Cine Sur S.A."})], [name_set({"CINE SUR SA"})]).all()
 
 
 def test_solve_says_which_path_ran():

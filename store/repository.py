@@ -38,24 +38,24 @@ async def insert_ignore(
 ) -> int:
     """Insert rows, skipping those whose `keys` already exist; returns how many were new.
 
-    Most calls write one row (an audit entry, a submission, an outbox message). Given as a list,
-    even of one row, the INSERT is a multi-row VALUES that SQLAlchemy cannot cache and compiles
-    on every call (bench/pipeline.py found it on every activity's path). One row goes as the
-    parameters of a statement without values, compiled once and cached: `.values(row)` would
-    coerce every column into the statement at every call, a fifth of the activities' CPU."""
+    The statement has no values of its own, so SQLAlchemy compiles it once and caches it: rows
+    go as its parameters. `.values(rows)` would make a multi-row VALUES that cannot be cached and
+    is compiled at every call (a film's eligibility results, a tenth of the worker's CPU for a
+    film in bench/pipeline.py), and `.values(row)` coerces every column into the statement.
+    Many rows go in one executemany, which SQLAlchemy sends as pages of multi-row VALUES
+    ("insertmanyvalues") from the cached statement; RETURNING counts the rows that were new."""
     if not rows:
         return 0
     dialect = db.bind.dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     target = insert(getattr(table, "__table__", table))
+    stmt = target.on_conflict_do_nothing(index_elements=list(keys))
+    if len(rows) == 1:
+        return (await db.execute(stmt, rows[0])).rowcount
+    counted = stmt.returning(*(target.table.c[key] for key in keys))
     new = 0
     for batch in batches(rows):
-        if len(batch) == 1:
-            stmt, params = target, batch[0]
-        else:
-            stmt, params = target.values(list(batch)), None
-        result = await db.execute(stmt.on_conflict_do_nothing(index_elements=list(keys)), params)
-        new += result.rowcount
+        new += len((await db.execute(counted, list(batch))).all())
     return new
 
 

@@ -279,3 +279,43 @@ async def test_a_programme_stored_twice_at_once_is_stored_once(pg_sessions, prog
     await store("Renamed")  # validated again, not served from the validated programmes kept
     async with pg_sessions() as db:
         assert (await repository.load_programme(db, programme.id)).name == "Renamed"
+
+
+async def count_new_rows(sessions, session_id: str) -> None:
+    """Rows some of which exist: the new ones are written and counted, the others skipped."""
+    rows = [
+        dict(
+            idempotency_key=f"{session_id}:some:{i}",
+            at=datetime(2027, 1, 1, tzinfo=UTC),
+            actor="wipflow",
+            entity_type="submission",
+            entity_id=f"{session_id}/film-{i}",
+            action="noted",
+            chain=session_id,
+            seq=1000 + i,
+            prev_hash="x",
+            row_hash=f"h{i}",
+            actor_commit="a",
+            reason_commit="r",
+        )
+        for i in range(3)
+    ]
+    async with sessions.begin() as db:
+        assert await repository.insert_ignore(db, AuditRow, rows[1:2], ["idempotency_key"]) == 1
+    async with sessions.begin() as db:
+        assert await repository.insert_ignore(db, AuditRow, rows, ["idempotency_key"]) == 2
+        assert await repository.insert_ignore(db, AuditRow, rows, ["idempotency_key"]) == 0
+
+
+async def test_insert_ignore_counts_the_new_rows_on_postgresql(pg_sessions, programmes):
+    session = await new_session(pg_sessions, programmes["films-in-progress"])
+    await count_new_rows(pg_sessions, session.id)
+
+
+async def test_insert_ignore_counts_the_new_rows_on_sqlite(tmp_path):
+    engine = store_db.make_engine(f"sqlite+aiosqlite:///{tmp_path / 'wipflow.db'}")
+    try:
+        await store_db.upgrade(engine)
+        await count_new_rows(store_db.make_sessionmaker(engine), "films-in-progress/toulouse-2027")
+    finally:
+        await engine.dispose()

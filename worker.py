@@ -91,6 +91,10 @@ def build_worker(client: Client, settings: Settings, database: async_sessionmake
         if settings.worker_sandbox
         else UnsandboxedWorkflowRunner(),
         graceful_shutdown_timeout=timedelta(seconds=10),
+        # wipflow stores no payload outside Temporal: the SDK's external-storage pass over every
+        # activation then only looks, and with a limit above 1 it starts a task per payload and
+        # waits on a semaphore whose check grows with its waiters (bench/pipeline.py's profile).
+        max_workflow_task_external_storage_concurrency=1,
     )
 
 

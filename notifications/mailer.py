@@ -22,7 +22,6 @@ import aiosmtplib
 
 from settings import Settings
 
-
 # Names and subjects outside ASCII go in base64 encoded words. The default for UTF-8 ("shortest")
 # measures the quoted-printable form a character at a time at every place a line may fold: three
 # quarters of a message's build, for names and subjects in Spanish or Portuguese.

@@ -149,13 +149,14 @@ Fault = Callable[[Stack, asyncio.Event], Awaitable[None]]
 
 def fault(name: str, rng: random.Random, times: int) -> Fault:
     """A drill's fault loop, `times` faults: kills every 2-6 s (a worker takes a few seconds to
-    start); one of two workers killed 0-2 s after each has spent 1 s of CPU on the session
-    (the stack must run two); connection cuts every 0.2-1 s (most find the pool idle, a few cut
+    start); one of two workers killed 0-0.5 s after each has spent 0.4 s of CPU on the session
+    (the stack must run two; a whole session costs the pair about 3.5 s, so the kill falls in its
+    first half); connection cuts every 0.2-1 s (most find the pool idle, a few cut
     a query); mail outages of 8 s (past the mail activity's first retry, at 5 s); server
     restarts every 1-5 s, down 2 s each (a short session must still meet one)."""
     settings: dict[str, dict[str, Any]] = {
         "kill": {"gap": (2, 6)},
-        "pair": {"floor": 1.0, "after": (0, 2)},
+        "pair": {"floor": 0.4, "after": (0, 0.5)},
         "pg": {"gap": (0.2, 1.0)},
         "smtp": {"down": 8},
         "server": {"gap": (1, 5), "down": 2},

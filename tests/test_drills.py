@@ -132,7 +132,7 @@ async def test_two_workers_share_a_session_and_one_finishes_it_when_the_other_is
     assert killed.killed and not survivor.killed and report.worker_starts == 1, report.summary()
     assert any("killed for good" in e for e in report.events), report.events
     for share in report.shares:
-        assert share.cpu >= 0.5, report.summary()
+        assert share.cpu >= 0.4, report.summary()  # the fault's floor; idle polling is ~0
         assert share.workflow_tasks >= 5, report.summary()
         assert share.activities + share.local_activities >= 5, report.summary()
 

@@ -177,13 +177,20 @@ class NotifyActivities:
                 email=film.contact_email, name=film.contact_name, language=film.contact_language
             )
             key, written = await write_message(
-                db, film.session_id, film.id, data.stage, data.occurrence, fields, producer
+                db,
+                film.session_id,
+                film.id,
+                data.stage,
+                data.occurrence,
+                fields,
+                producer,
+                outcome=outbox.expected(embargoed),
             )
             if written is None:
                 # An earlier attempt's: read back, locked, whether it went out meanwhile.
                 return await outbox.read_outgoing(db, key)
             # Written now, so locked by this transaction: no need to read it back.
-            return outbox.Outgoing(OutboxRow(**written), embargoed, film.contact_name)
+            return outbox.Outgoing(OutboxRow(**written), embargoed, film.contact_name, fresh=True)
 
         # Written and sent in one transaction (the transactional outbox): a worker that dies
         # before its commit leaves nothing behind, and the retry writes and sends it once.
@@ -252,10 +259,13 @@ async def write_message(
     fields: dict[str, Any],
     to: Recipient,
     member_id: str | None = None,
+    outcome: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any] | None]:
     """Render the message in the recipient's language and promise it in the outbox: its key,
     and its row as written now (None if an earlier attempt wrote it). A message to a committee
-    member is about no one film: `member_id` names them instead."""
+    member is about no one film: `member_id` names them instead. Written pending, or with the
+    `outcome` its sender expects (`outbox.expected`), when the sender sends it in the same
+    transaction."""
     known = FIELDS[stage].model_fields
     message = render(stage, to.language, {k: v for k, v in fields.items() if k in known})
     key = outbox_key(submission_id or session_id, stage.value, to.email, occurrence)
@@ -274,6 +284,6 @@ async def write_message(
         status="pending",
         attempts=0,
         created_at=datetime.now(UTC),
-    )
+    ) | (outcome or {})
     written = await repository.insert_ignore(db, OutboxRow, [row], ["key"])
     return key, row if written else None

@@ -76,12 +76,10 @@ class SubmissionActivities:
     async def evaluate_eligibility(self, data: CheckInput) -> EligibilityReport:
         """Judge the form by the programme's rules as stored, and record the result per rule."""
         async with self._database.begin() as db:
-            programme = await repository.load_programme(db, data.programme_id)
-            context = EligibilityContext(
-                earlier_sessions=await repository.earlier_sessions(
-                    db, data.programme_id, data.film_key, data.session_id
-                )
+            programme, earlier = await repository.eligibility_facts(
+                db, data.programme_id, data.film_key, data.session_id
             )
+            context = EligibilityContext(earlier_sessions=earlier)
             report = evaluate(data.form, programme.eligibility, context, data.check_no)
             stage = STAGE_FOR_OUTCOME[report.outcome]
             now = data.at

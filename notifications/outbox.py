@@ -27,6 +27,20 @@ class Outgoing:
     row: OutboxRow
     embargoed: bool
     to_name: str
+    # Written by this transaction with the outcome `expected` gave it: a send that goes as
+    # expected leaves it as it is.
+    fresh: bool = False
+
+
+def expected(embargoed: bool) -> dict[str, Any]:
+    """The outcome a message about to be sent is written with: held under an embargo, else
+    sent, by this first attempt (`sent_at` is when the send began). A message goes as expected
+    nearly always, so its row takes one write, not a write and an update; a send that fails
+    rewrites the row in the same transaction, and a transaction that is lost takes it away
+    whole, expectation included."""
+    if embargoed:
+        return {"status": "held"}
+    return {"status": "sent", "attempts": 1, "sent_at": datetime.now(UTC)}
 
 
 async def read_outgoing(db: AsyncSession, key: str) -> Outgoing:
@@ -70,32 +84,40 @@ async def send_promised(
     message accepted whose commit is lost (the connection cut) is recorded again on a fresh
     connection rather than sent again. The message written in the transaction that sends it
     (the producer's messages, since the transactional outbox) is promised and sent with one
-    commit; a transient failure still commits it, pending, before the retry.
+    commit, written with the outcome expected of it (`expected`) so that a send that goes well
+    writes nothing more; a transient failure still commits it, pending, before the retry.
     """
     sent, failure, promised = False, None, {}
     try:
         async with database.begin() as db:
             outgoing = await promise(db)
-            row = outgoing.row
+            row, fresh = outgoing.row, outgoing.fresh
             key = row.key
-            if row.status in ("sent", "failed"):
+            if row.status in ("sent", "failed") and not fresh:
                 return row.status
-            # What to record if the commit is lost after the send: the row may be this
-            # transaction's own, gone with it.
-            promised = {c.name: getattr(row, c.name) for c in OutboxRow.__table__.columns}
-            values: dict[str, Any] = {"attempts": OutboxRow.attempts + 1, "last_error": None}
             if outgoing.embargoed:
+                if fresh:
+                    return "held"  # written held
                 status, values = "held", {"last_error": None}
             else:
+                values = {"attempts": row.attempts if fresh else row.attempts + 1}
+                # What to record if the commit is lost after the send: the row may be this
+                # transaction's own, gone with it.
+                promised = {c.name: getattr(row, c.name) for c in OutboxRow.__table__.columns}
+                promised |= values
                 try:
                     await mailer.send(email_of(outgoing, sender), key)
                     sent, status = True, "sent"
-                    values["sent_at"] = datetime.now(UTC)
+                    if fresh:
+                        return status  # written sent
+                    values |= {"sent_at": datetime.now(UTC), "last_error": None}
                 except PermanentDeliveryError as exc:
                     status, values["last_error"] = "failed", str(exc)
                 except Exception as exc:
                     failure, status = exc, "pending"
                     values["last_error"] = f"{type(exc).__name__}: {exc}"
+                if not sent:
+                    values["sent_at"] = None  # a fresh row expected it sent
             await db.execute(
                 update(OutboxRow).where(OutboxRow.key == key).values(status=status, **values)
             )
@@ -126,8 +148,9 @@ async def record_sent(
     database: async_sessionmaker, promised: dict[str, Any], tries: int = 5
 ) -> None:
     """The message went out but its record was lost with the connection: record it on a fresh
-    one (written whole: the row was perhaps written in the transaction that was lost), for a few
-    seconds, before giving up (the retry would then send it again)."""
+    one (written whole, `promised` with its attempts counted: the row was perhaps written in the
+    transaction that was lost), for a few seconds, before giving up (the retry would then send
+    it again)."""
     sent = {"status": "sent", "sent_at": datetime.now(UTC), "last_error": None}
     for attempt in range(tries):
         try:
@@ -135,9 +158,7 @@ async def record_sent(
                 insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
                     db.bind.dialect.name
                 ]
-                stmt = insert(OutboxRow.__table__).values(
-                    {**promised, **sent, "attempts": promised["attempts"] + 1}
-                )
+                stmt = insert(OutboxRow.__table__).values({**promised, **sent})
                 await db.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=sent))
             return
         except Exception:

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.committee import ConflictSource
 from models.eligibility import EligibilityReport
@@ -186,25 +187,37 @@ async def insert_eligibility(
     )
 
 
-async def earlier_sessions(
+async def eligibility_facts(
     db: AsyncSession, programme_id: str, film_key: str, session_id: str
-) -> list[str]:
-    """Sessions of the programme, with a call that closed before this one's, that had this film."""
-    this = await db.get(SessionRow, session_id)
-    if this is None:
-        return []
-    query = (
-        select(SubmissionRow.session_id)
+) -> tuple[Programme, list[str]]:
+    """What a film's eligibility check reads, in one query (a check runs for every film, and on
+    a shared machine each round trip costs more than the rules): the programme as stored now,
+    and the sessions of that programme, with a call that closed before this one's, that had this
+    film (the programme's row once per such session, or once with none)."""
+    this = aliased(SessionRow)
+    earlier = (
+        select(SubmissionRow.session_id, SessionRow.deadline)
         .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
+        .join(this, this.id == session_id)
         .where(
             SubmissionRow.programme_id == programme_id,
             SubmissionRow.film_key == film_key,
             SubmissionRow.session_id != session_id,
             SessionRow.deadline < this.deadline,
         )
-        .order_by(SessionRow.deadline)
+        .subquery()
     )
-    return list((await db.scalars(query)).all())
+    rows = (
+        await db.execute(
+            select(ProgrammeRow, earlier.c.session_id)
+            .outerjoin(earlier, true())
+            .where(ProgrammeRow.id == programme_id)
+            .order_by(earlier.c.deadline)
+        )
+    ).all()
+    if not rows:
+        raise LookupError(f"programme {programme_id!r} is not in the database")
+    return validated(rows[0][0]), [sid for _, sid in rows if sid is not None]
 
 
 async def eligibility_results(db: AsyncSession, submission_id: str) -> list[EligibilityResultRow]:

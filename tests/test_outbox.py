@@ -176,12 +176,14 @@ async def test_smtp_down_then_up_delivers_everything_once(pg_sessions, film):
         await ActivityEnvironment().run(activities.notify, request)
     [row] = await outbox(pg_sessions, film)
     assert row.status == "pending" and row.attempts == 1 and "SMTPConnectError" in row.last_error
+    assert row.sent_at is None  # written expecting a send, rewritten when it failed
     with smtp_server(inbox, port):
         assert await ActivityEnvironment().run(activities.notify, request) == "sent"
         assert await ActivityEnvironment().run(activities.notify, request) == "sent"
     assert len(inbox.messages) == 1
     [row] = await outbox(pg_sessions, film)
     assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
+    assert row.sent_at is not None
 
 
 async def test_a_permanent_refusal_is_recorded_not_retried(pg_sessions, film):
@@ -193,7 +195,7 @@ async def test_a_permanent_refusal_is_recorded_not_retried(pg_sessions, film):
         )
     assert status == "failed" and not inbox.messages
     [row] = await outbox(pg_sessions, film)
-    assert row.status == "failed" and "550" in row.last_error
+    assert row.status == "failed" and "550" in row.last_error and row.sent_at is None
 
 
 async def test_maildir_delivery_is_idempotent_and_readable(pg_sessions, film, tmp_path):

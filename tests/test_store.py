@@ -155,18 +155,25 @@ async def test_earlier_sessions_of_the_same_programme_only(pg_sessions, programm
     fip, wip = programmes["films-in-progress"], programmes["wip-latam"]
     earlier = await new_session(pg_sessions, fip)  # new_session counts years down: earlier
     later = await new_session(pg_sessions, fip)  # ... is the *later* calendar year
+    oldest = await new_session(pg_sessions, fip)
     other = await new_session(pg_sessions, wip, "san-sebastian")
     async with pg_sessions.begin() as db:
-        for s in (earlier, later, other):
+        for s in (earlier, later, oldest, other):
             await repository.insert_submission(db, submission_row(s, "los-perros-1"))
     async with pg_sessions() as db:
-        # `later` has the lower year, so its call closed first.
-        assert later.deadline < earlier.deadline
-        assert await repository.earlier_sessions(db, fip.id, "los-perros-1", earlier.id) == [
-            later.id
-        ]
-        assert await repository.earlier_sessions(db, fip.id, "los-perros-1", later.id) == []
-        assert await repository.earlier_sessions(db, wip.id, "los-perros-1", other.id) == []
+
+        async def facts(programme, session):
+            return await repository.eligibility_facts(db, programme.id, "los-perros-1", session.id)
+
+        # `later` has the lower year, so its call closed first; `oldest` closed before both.
+        assert oldest.deadline < later.deadline < earlier.deadline
+        programme, before = await facts(fip, earlier)
+        assert (programme, before) == (fip, [oldest.id, later.id])  # in the order they closed
+        assert await facts(fip, later) == (fip, [oldest.id])
+        assert await facts(fip, oldest) == (fip, [])
+        assert await facts(wip, other) == (wip, [])
+        with pytest.raises(LookupError, match="no-such-programme"):
+            await repository.eligibility_facts(db, "no-such-programme", "los-perros-1", later.id)
 
 
 async def test_a_naive_datetime_is_refused(pg_sessions, programmes):

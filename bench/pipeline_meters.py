@@ -166,6 +166,7 @@ class Phase:
     peak_mib: float
     histories: Histories
     steps: dict[str, float] = field(default_factory=dict)
+    step_peaks: dict[str, float] = field(default_factory=dict)  # MiB
 
     @property
     def rate(self) -> float:

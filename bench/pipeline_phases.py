@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio.client import Client
 
 from bench.ceiling import BareSubmissionWorkflow
+from bench.pipeline_meters import peak_memory_mib, reset_peak_memory
 from domain.scoring import split_sheet
 from intake.batch import validate_records
 from intake.generate import generate
@@ -79,16 +80,22 @@ class Pipeline:
     sheets: bool = True
     session_id: str = ""
     steps: dict[str, float] = field(default_factory=dict)
+    peaks: dict[str, float] = field(default_factory=dict)  # MiB, the process's peak in each step
 
     async def counts(self) -> dict[str, int]:
         async with self.database() as db:
             return await repository.status_counts(db, self.session_id)
 
     async def timed(self, step: str, work: Awaitable[Any]) -> None:
+        """Run one step, noting its wall time and the process's peak memory within it (which
+        step holds the peak says what fills the memory: the films' workflows, or a step's
+        own work on them all)."""
+        reset_peak_memory()
         start = time.monotonic()
         await work
         self.steps[step] = time.monotonic() - start
-        progress(f"pipeline: {step} took {self.steps[step]:.1f} s")
+        self.peaks[step] = peak_memory_mib()
+        progress(f"pipeline: {step} took {self.steps[step]:.1f} s, peak {self.peaks[step]:.0f} MiB")
 
     async def advance(self, to: SessionStage) -> None:
         handle = self.client.get_workflow_handle(session_workflow_id(self.session_id))

@@ -29,6 +29,9 @@ async def test_the_benchmark_measures_both_phases_at_a_tiny_n() -> None:
     assert 0 < report.largest_history <= pipeline.HISTORY_LIMIT
     assert report.messages_sent >= 10 * 2  # received, then a verdict, at the least
     assert report.pipeline.peak_mib > 0 and report.ceiling.peak_mib > 0
+    # The peak of each step, the phase's being the highest of them.
+    assert list(report.pipeline.step_peaks) == list(report.pipeline.steps)
+    assert report.pipeline.peak_mib == max(report.pipeline.step_peaks.values())
     # Where the CPU went: the worker, the dev server it started, and the database's backends
     # (the bare workflows touch no database).
     assert all(report.pipeline.cpu_seconds[part] > 0 for part in ("worker", "server", "database"))
@@ -53,3 +56,4 @@ async def test_the_pipeline_alone_is_measured_and_printed_without_a_ratio(capsys
     pipeline.print_report(report)
     printed = capsys.readouterr().out
     assert "not measured (--pipeline-only)" in printed and "ceiling" not in printed.split("\n")[1]
+    assert "peak memory by step (MiB): intake + eligibility " in printed

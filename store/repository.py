@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, load_only
 
 from models.committee import ConflictSource
 from models.eligibility import EligibilityReport
@@ -96,14 +96,28 @@ def validated(row: ProgrammeRow) -> Programme:
     return programme
 
 
+# What a message needs of its film (`film_in_session`).
+MESSAGE_COLUMNS = (
+    SubmissionRow.id,
+    SubmissionRow.session_id,
+    SubmissionRow.original_title,
+    SubmissionRow.contact_name,
+    SubmissionRow.contact_email,
+    SubmissionRow.contact_language,
+)
+
+
 async def film_in_session(
     db: AsyncSession, submission_id: str, stage: str
 ) -> tuple[SubmissionRow, SessionRow, Programme, bool]:
     """A film with its session, its programme, and whether the session holds `stage`'s
-    messages under embargo, in one query: every message about the film needs all four."""
+    messages under embargo, in one query: every message about the film needs all four. Of the
+    film, only what a message says and where it goes (its form and the rest are JSON, decoded
+    at every message for nothing); anything else read of it raises rather than loads."""
     film, session, programme, embargo = (
         await db.execute(
             select(SubmissionRow, SessionRow, ProgrammeRow, EmbargoRow.stage)
+            .options(load_only(*MESSAGE_COLUMNS, raiseload=True))
             .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
             .join(ProgrammeRow, ProgrammeRow.id == SubmissionRow.programme_id)
             .outerjoin(

@@ -26,7 +26,9 @@ Throughputs are compared with each other, never with fixed numbers: the machine 
     .venv/bin/python bench/pipeline.py --n 2000 --cache 500   # the worker keeps 500 workflows
     .venv/bin/python bench/pipeline.py --full --pipeline-only  # 20,000 films, no ceiling
 
-PostgreSQL is WIPFLOW_TEST_PG's server (default: the local one); its database is dropped after.
+PostgreSQL is WIPFLOW_TEST_PG's server (default: the local one, over TCP); its database is
+dropped after. A local server can be reached by its Unix socket instead, as libpq does when no
+host is given: WIPFLOW_TEST_PG='postgresql://postgres@/postgres?host=/var/run/postgresql'.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from temporalio import worker as temporal_worker
 from temporalio.client import Client
@@ -126,8 +129,10 @@ async def fresh_database() -> AsyncIterator[tuple[async_sessionmaker, CpuMeter]]
     name = f"wipflow_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(admin_dsn, timeout=5)
     await admin.execute(f'CREATE DATABASE "{name}"')
-    url = admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    engine = store_db.make_engine(f"{url}/{name}")
+    # Through make_url, so that a server reached by its Unix socket (`?host=/var/run/postgresql`)
+    # keeps its query.
+    url = make_url(admin_dsn).set(drivername="postgresql+asyncpg", database=name)
+    engine = store_db.make_engine(url.render_as_string(hide_password=False))
     try:
         await store_db.upgrade(engine)
         yield store_db.make_sessionmaker(engine), CpuMeter(admin, name)

@@ -1,12 +1,16 @@
 """Fairness: the matching that raises the worst-off film as high as it can go (max-min), and
 then, among those, the largest total.
+
+Every bound reported here is proven: a probe HiGHS could not decide in its time is a reason to
+search lower, never a bound (the fairness gap measures the worst-off film against what is
+proven, not against where the search gave up).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -16,6 +20,52 @@ from domain.matching.model import Solved, run_lp, run_milp, solve_total
 
 if TYPE_CHECKING:  # SciPy loads where a fair solve starts (see model.py)
     from scipy.sparse import csr_array
+
+# Denominators tried for the affinities' grid: the default weights are integers, needs count in
+# sevenths at most, territories in thirds and bids in tenths, so 2,520 × 10 and its multiples
+# cover them; a weight or bid with more decimals falls back to a continuous search.
+_GRIDS = (1, 60, 2_520, 25_200, 252_000)
+
+
+class Grid(NamedTuple):
+    """Where the worst-off film's total can lie. When every affinity is a multiple of 1 / `step`,
+    so is every film's total: a bound rounds down onto the grid, a floor proven infeasible at t
+    proves t less one grid step, and the search ends exactly, in log2(range × step) probes.
+    `step` None: no grid found, and "equal" means within a relative 1e-6."""
+
+    step: int | None
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Grid:
+        for g in _GRIDS:
+            scaled = values * g
+            if np.abs(scaled - np.rint(scaled)).max(initial=0.0) <= 1e-6:
+                return cls(g)
+        return cls(None)
+
+    def down(self, bound: float) -> float:
+        """The largest total on the grid at most `bound`: still a bound on every film's total."""
+        return bound if self.step is None else math.floor(bound * self.step + 1e-6) / self.step
+
+    def below(self, t: float) -> float:
+        """The most a worst-off film can have when no matching gives every film `t`."""
+        return t if self.step is None else t - 1 / self.step
+
+    def slack(self) -> float:
+        """How far under a floor HiGHS may leave a film without it counting as below."""
+        return 1e-6 if self.step is None else 0.5 / self.step
+
+    def meets(self, low: float, high: float) -> bool:
+        if self.step is None:
+            return high - low <= 1e-6 * max(1.0, abs(high))
+        return round(low * self.step) >= round(high * self.step)
+
+    def middle(self, low: float, high: float) -> float:
+        """A trial strictly above `low` and at most `high` (both on the grid, low < high)."""
+        if self.step is None:
+            return (low + high) / 2
+        units = (round(low * self.step) + round(high * self.step) + 1) // 2
+        return units / self.step
 
 
 def solve_fair(
@@ -35,15 +85,17 @@ def solve_fair(
     max-min: it would pin t at 0 and make fairness a no-op for everyone else.
 
     Stage one is not "maximise t" as one MILP: HiGHS finds good solutions to that very slowly
-    (after 10 s at 200 × 120 it held t = 6 of a possible 17.3). Instead, the LP relaxation bounds
-    t from above, and MILPs with every film floored at a trial t and nothing to maximise decide
-    feasibility, which HiGHS does well (3 s at 500 × 300). The bound itself is tried first, since
-    it is often achievable; otherwise bisection between the best floor reached and the bound,
-    until they meet. Stage two maximises the total with every film floored at the t reached.
+    (after 10 s at 200 × 120 it held t = 6 of a possible 17.3). Instead an LP bounds t from above
+    (`fair_bound`), and MILPs with every film floored at a trial t and nothing to maximise decide
+    feasibility, which HiGHS does well below the optimum (6 s at 500 × 300 for t = 18). The bound
+    itself is tried first, since it is often achievable; otherwise bisection on the affinities'
+    grid between the best floor reached and the bound. A floor proven infeasible lowers the
+    bound; one HiGHS could not decide in its share of time only lowers the search. Stage two
+    maximises the total with every film floored at the t reached.
 
-    The unfair optimum comes first (one LP): whatever happens later it is a valid answer to fall
-    back on (marked not optimal), its worst film is where the bisection starts, and its bound
-    also bounds every fair total, since floors only remove matchings."""
+    The unfair optimum comes first (one flow or LP): whatever happens later it is a valid answer
+    to fall back on (marked not optimal), its worst film is where the bisection starts, and its
+    bound also bounds every fair total, since floors only remove matchings."""
     from scipy.optimize import LinearConstraint
     from scipy.sparse import csr_array
 
@@ -58,38 +110,35 @@ def solve_fair(
     plain = solve_flow(inst, fi, pj) or solve_total(inst, c, a, lo, hi, limit)
     if k == 0:  # no film can be helped: nothing to be fair about
         return plain._replace(worst_bound=0.0)
+    grid = Grid.of(values)
     base = LinearConstraint(a, lo, hi)
     ones = np.ones(n)
 
     def probe(t: float, objective: np.ndarray, share: float) -> tuple:
-        floor = LinearConstraint(rows, np.full(k, t - 1e-6), np.full(k, math.inf))
+        floor = LinearConstraint(rows, np.full(k, t - grid.slack()), np.full(k, math.inf))
         seconds = share * (deadline - time.perf_counter())
         return run_milp(objective, [base, floor], ones, ones, seconds)
 
     def worst(x: np.ndarray) -> float:
         return float((rows @ np.round(x)).min())
 
-    def close(low: float, high: float) -> bool:
-        return high - low <= 1e-6 * max(1.0, abs(high))
-
     best, reached = plain.x, worst(plain.x)
-    top = _fair_bound(inst, rows, a, lo, hi, 0.35 * (deadline - time.perf_counter()))
-    if close(reached, top):  # the plain optimum already raises the worst film as far as it goes
-        return plain._replace(worst_bound=top)
-
-    proven = True
-    for step in range(60):  # bisection; 60 halvings exhaust a float's precision
-        if close(reached, top) or time.perf_counter() > deadline - 0.2 * limit:
-            break
-        trial = top if step == 0 else (reached + top) / 2
+    alone = best_alone(inst)[helped]
+    seconds = 0.35 * (deadline - time.perf_counter())
+    top = grid.down(fair_bound(alone, rows, a, lo, hi, seconds))  # proven
+    ceiling = top  # where the search looks: lowered also by probes that ran out of time
+    trial = top
+    while not grid.meets(reached, ceiling) and time.perf_counter() < deadline - 0.2 * limit:
         x, _, status = probe(trial, np.zeros(n), 0.3)
-        if x is not None:
-            # Every helped film has at least `trial` (less HiGHS's tolerance).
-            best, reached = x, max(reached, trial, worst(x))
+        if x is not None:  # every helped film has `trial` (less HiGHS's tolerance)
+            best, reached = x, max(reached, worst(x))
         else:
-            top = trial
-            proven &= status == 2
-    proven &= close(reached, top)
+            ceiling = grid.below(trial)
+            top = ceiling if status == 2 else top
+        trial = grid.middle(reached, ceiling)
+    proven = grid.meets(reached, top)
+    if reached <= worst(plain.x) and proven:  # the plain optimum already goes as far as it can
+        return plain._replace(worst_bound=top)
     x, dual, status = probe(reached, c, 1.0)
     if x is None:
         return Solved(np.round(best), plain.bound, False, top)
@@ -97,31 +146,60 @@ def solve_fair(
     return Solved(np.round(x), min(-dual, plain.bound), proven and status == 0, top)
 
 
-def _fair_bound(
-    inst: Instance, rows: csr_array, a: csr_array, lo: np.ndarray, hi: np.ndarray, seconds: float
+def best_alone(inst: Instance) -> np.ndarray:
+    """Each film's best total with every allowed partner to itself (its max_partners best
+    affinities): no matching gives it more, so the smallest of these bounds t."""
+    usable = np.where(inst.allowed & (inst.capacity > 0), inst.score, 0.0)
+    ranked = -np.sort(-usable, axis=1)
+    upto = np.arange(usable.shape[1])[None, :] < inst.max_partners[:, None]
+    return (ranked * upto).sum(axis=1)
+
+
+def fair_bound(
+    alone: np.ndarray,
+    rows: csr_array,
+    a: csr_array,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    seconds: float,
 ) -> float:
-    """An upper bound on t: the LP relaxation of "maximise t, every helped film's total >= t"
-    (by interior point: simplex stalls on this degenerate LP, 53 s against 9 s at 500 × 300), or
-    if that takes too long, the worst-off film's best total when it has every partner to itself."""
+    """An upper bound on t: the LP relaxation of "maximise t, every helped film's total >= t",
+    with floors added lazily. Floors on a subset of films relax the LP, so its t bounds the full
+    one, and t; it starts from the films poorest alone (where the bound is decided: at 200 × 120
+    the two poorest give the full LP's 16.2) and adds the films its solution leaves below t,
+    until there are none (then it is the full LP's bound) or time runs out. Interior point:
+    simplex stalls on this degenerate LP (53 s against 9 s for every floor at 500 × 300). With
+    no LP solved in time, the poorest film's best total alone bounds t.
+
+    `alone` is each helped film's best alone (rows of `rows`)."""
     from scipy.sparse import csr_array, hstack, vstack
 
-    alone = np.sort(np.where(inst.allowed & (inst.capacity > 0), inst.score, 0.0), axis=1)[:, ::-1]
-    best = [alone[i, : inst.max_partners[i]].sum() for i in range(len(inst.films))]
-    helped = [b for b in best if b > 0]
-    cheap = float(min(helped)) if helped else 0.0
+    deadline = time.perf_counter() + seconds
     k, n = rows.shape
-    matrix = vstack(
-        [hstack([a, csr_array((a.shape[0], 1))]), hstack([rows, csr_array(-np.ones((k, 1)))])]
-    )
-    c = np.zeros(n + 1)
-    c[-1] = -1.0
-    x, top, _ = run_lp(
-        c,
-        matrix.tocsr(),
-        np.concatenate([lo, np.zeros(k)]),
-        np.concatenate([hi, np.full(k, math.inf)]),
-        seconds,
-        upper=np.append(np.ones(n), math.inf),
-        method="highs-ipm",
-    )
-    return min(cheap, top) if x is not None else cheap
+    top = float(alone.min())
+    chosen = alone <= 1.1 * top
+    while time.perf_counter() < deadline:
+        floors = rows[chosen]
+        m = floors.shape[0]
+        matrix = vstack(
+            [hstack([a, csr_array((a.shape[0], 1))]), hstack([floors, csr_array(-np.ones((m, 1)))])]
+        )
+        c = np.zeros(n + 1)
+        c[-1] = -1.0
+        x, t, _ = run_lp(
+            c,
+            matrix.tocsr(),
+            np.concatenate([lo, np.zeros(m)]),
+            np.concatenate([hi, np.full(m, math.inf)]),
+            deadline - time.perf_counter(),
+            upper=np.append(np.ones(n), math.inf),
+            method="highs-ipm",
+        )
+        if x is None:
+            break
+        top = min(top, t)
+        missing = ~chosen & (rows @ x[:n] < t - 1e-6)
+        if not missing.any():
+            break
+        chosen |= missing
+    return top

@@ -86,7 +86,7 @@ def solve_fair(
 
     Stage one is not "maximise t" as one MILP: HiGHS finds good solutions to that very slowly
     (after 10 s at 200 × 120 it held t = 6 of a possible 17.3). Instead an LP bounds t from above
-    (`fair_bound`), and MILPs with every film floored at a trial t and nothing to maximise decide
+    (`FairBound`), and MILPs with every film floored at a trial t and nothing to maximise decide
     feasibility, which HiGHS does well below the optimum (6 s at 500 × 300 for t = 18). The bound
     itself is tried first, since it is often achievable; otherwise bisection on the affinities'
     grid between the best floor reached and the bound. A floor proven infeasible lowers the
@@ -123,18 +123,21 @@ def solve_fair(
         return float((rows @ np.round(x)).min())
 
     best, reached = plain.x, worst(plain.x)
-    alone = best_alone(inst)[helped]
-    seconds = 0.35 * (deadline - time.perf_counter())
-    top = grid.down(fair_bound(alone, rows, a, lo, hi, seconds))  # proven
+    bound = FairBound(best_alone(inst)[helped], rows, a, lo, hi)
+    top = grid.down(bound.tighten(0.2 * (deadline - time.perf_counter())))  # proven
     ceiling = top  # where the search looks: lowered also by probes that ran out of time
     trial = top
     while not grid.meets(reached, ceiling) and time.perf_counter() < deadline - 0.2 * limit:
-        x, _, status = probe(trial, np.zeros(n), 0.3)
+        # The bound itself gets less time: when it is not reached at once, it rarely is.
+        x, _, status = probe(trial, np.zeros(n), 0.15 if trial == top else 0.3)
         if x is not None:  # every helped film has `trial` (less HiGHS's tolerance)
             best, reached = x, max(reached, worst(x))
         else:
             ceiling = grid.below(trial)
             top = ceiling if status == 2 else top
+            if not bound.done:  # floors on more films may bring the LP's bound down
+                top = min(top, grid.down(bound.tighten(0.2 * (deadline - time.perf_counter()))))
+                ceiling = min(ceiling, top)
         trial = grid.middle(reached, ceiling)
     proven = grid.meets(reached, top)
     if reached <= worst(plain.x) and proven:  # the plain optimum already goes as far as it can
@@ -155,32 +158,32 @@ def best_alone(inst: Instance) -> np.ndarray:
     return (ranked * upto).sum(axis=1)
 
 
-def fair_bound(
-    alone: np.ndarray,
-    rows: csr_array,
-    a: csr_array,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    seconds: float,
-) -> float:
+class FairBound:
     """An upper bound on t: the LP relaxation of "maximise t, every helped film's total >= t",
     with floors added lazily. Floors on a subset of films relax the LP, so its t bounds the full
-    one, and t; it starts from the films poorest alone (where the bound is decided: at 200 × 120
-    the two poorest give the full LP's 16.2) and adds the films its solution leaves below t,
-    until there are none (then it is the full LP's bound) or time runs out. Interior point:
-    simplex stalls on this degenerate LP (53 s against 9 s for every floor at 500 × 300). With
-    no LP solved in time, the poorest film's best total alone bounds t.
+    one, and t. It starts from the films poorest alone, where the bound is decided (at 200 × 120
+    the LP with floors on the two poorest gives the full LP's 16.2, in a fifth of the time), and
+    each `tighten` adds the films the last solution left below t, until there are none (the full
+    LP's bound). `solve_fair` tightens only when the bound was not reached at once. Interior
+    point: simplex stalls on this degenerate LP (53 s against 9 s with every floor at 500 × 300).
+    Before any LP, or with none solved in time, the poorest film's best total alone bounds t.
 
-    `alone` is each helped film's best alone (rows of `rows`)."""
-    from scipy.sparse import csr_array, hstack, vstack
+    `alone` is each helped film's best total alone, in the order of the rows of `rows`."""
 
-    deadline = time.perf_counter() + seconds
-    k, n = rows.shape
-    top = float(alone.min())
-    chosen = alone <= 1.1 * top
-    while time.perf_counter() < deadline:
-        floors = rows[chosen]
-        m = floors.shape[0]
+    def __init__(
+        self, alone: np.ndarray, rows: csr_array, a: csr_array, lo: np.ndarray, hi: np.ndarray
+    ) -> None:
+        self.rows, self.a, self.lo, self.hi = rows, a, lo, hi
+        self.top = float(alone.min())
+        self.chosen = alone <= 1.1 * self.top
+        self.done = False  # the full LP's bound reached, or an LP out of time: tighten no more
+
+    def tighten(self, seconds: float) -> float:
+        """One more LP, with the floors chosen so far; returns the bound."""
+        from scipy.sparse import csr_array, hstack, vstack
+
+        floors, a = self.rows[self.chosen], self.a
+        m, n = floors.shape
         matrix = vstack(
             [hstack([a, csr_array((a.shape[0], 1))]), hstack([floors, csr_array(-np.ones((m, 1)))])]
         )
@@ -189,17 +192,17 @@ def fair_bound(
         x, t, _ = run_lp(
             c,
             matrix.tocsr(),
-            np.concatenate([lo, np.zeros(m)]),
-            np.concatenate([hi, np.full(m, math.inf)]),
-            deadline - time.perf_counter(),
+            np.concatenate([self.lo, np.zeros(m)]),
+            np.concatenate([self.hi, np.full(m, math.inf)]),
+            seconds,
             upper=np.append(np.ones(n), math.inf),
             method="highs-ipm",
         )
         if x is None:
-            break
-        top = min(top, t)
-        missing = ~chosen & (rows @ x[:n] < t - 1e-6)
-        if not missing.any():
-            break
-        chosen |= missing
-    return top
+            self.done = True
+            return self.top
+        self.top = min(self.top, t)
+        missing = ~self.chosen & (self.rows @ x[:n] < t - 1e-6)
+        self.done = not missing.any()
+        self.chosen |= missing
+        return self.top

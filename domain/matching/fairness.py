@@ -111,42 +111,83 @@ def solve_fair(
     if k == 0:  # no film can be helped: nothing to be fair about
         return plain._replace(worst_bound=0.0)
     grid = Grid.of(values)
-    base = LinearConstraint(a, lo, hi)
-    ones = np.ones(n)
+    every = np.ones(n, dtype=bool)
+    few = shortlist(inst, fi, pj, values)
 
-    def probe(t: float, objective: np.ndarray, share: float) -> tuple:
-        floor = LinearConstraint(rows, np.full(k, t - grid.slack()), np.full(k, math.inf))
-        seconds = share * (deadline - time.perf_counter())
-        return run_milp(objective, [base, floor], ones, ones, seconds)
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    def probe(t: float, objective: np.ndarray, seconds: float, cols: np.ndarray) -> tuple:
+        """The MILP over the columns `cols` only, every helped film floored at t; its matching
+        over every variable."""
+        base = LinearConstraint(a[:, cols], lo, hi)
+        floor = LinearConstraint(rows[:, cols], np.full(k, t - grid.slack()), np.inf)
+        ones = np.ones(int(cols.sum()))
+        x, dual, status = run_milp(objective[cols], [base, floor], ones, ones, seconds)
+        if x is None:
+            return None, dual, status
+        full = np.zeros(n)
+        full[cols] = np.round(x)
+        return full, dual, status
 
     def worst(x: np.ndarray) -> float:
         return float((rows @ np.round(x)).min())
 
     best, reached = plain.x, worst(plain.x)
     bound = FairBound(best_alone(inst)[helped], rows, a, lo, hi)
-    top = grid.down(bound.tighten(0.2 * (deadline - time.perf_counter())))  # proven
+    top = grid.down(bound.top)  # proven; the LP comes only if the shortlist cannot reach it
     ceiling = top  # where the search looks: lowered also by probes that ran out of time
     trial = top
     while not grid.meets(reached, ceiling) and time.perf_counter() < deadline - 0.2 * limit:
-        # The bound itself gets less time: when it is not reached at once, it rarely is.
-        x, _, status = probe(trial, np.zeros(n), 0.15 if trial == top else 0.3)
+        x, _, status = probe(trial, np.zeros(n), 0.2 * left(), few)
+        if x is None and not bound.done:  # the LP, with more floors, may bring the bound down
+            top = min(top, grid.down(bound.tighten(0.2 * left())))
+            ceiling = min(ceiling, top)
+            if trial > top:
+                trial = top
+                continue
+        if x is None:  # the shortlist has no such matching: only the whole programme can say
+            x, _, status = probe(trial, np.zeros(n), 0.3 * left(), every)
         if x is not None:  # every helped film has `trial` (less HiGHS's tolerance)
             best, reached = x, max(reached, worst(x))
         else:
             ceiling = grid.below(trial)
             top = ceiling if status == 2 else top
-            if not bound.done:  # floors on more films may bring the LP's bound down
-                top = min(top, grid.down(bound.tighten(0.2 * (deadline - time.perf_counter()))))
-                ceiling = min(ceiling, top)
         trial = grid.middle(reached, ceiling)
     proven = grid.meets(reached, top)
     if reached <= worst(plain.x) and proven:  # the plain optimum already goes as far as it can
         return plain._replace(worst_bound=top)
-    x, dual, status = probe(reached, c, 1.0)
-    if x is None:
-        return Solved(np.round(best), plain.bound, False, top)
+    # Stage two: a good matching from the shortlist first, then the whole programme's proof.
+    quick, _, _ = probe(reached, c, 0.3 * left(), few)
+    best = best if quick is None else quick
+    x, dual, status = probe(reached, c, left(), every)
+    if x is None or c @ x > c @ best:
+        return Solved(best, plain.bound if x is None else min(-dual, plain.bound), False, top)
     # A MILP stopped early may hold a weaker bound than the plain optimum's, which also holds.
-    return Solved(np.round(x), min(-dual, plain.bound), proven and status == 0, top)
+    return Solved(x, min(-dual, plain.bound), proven and status == 0, top)
+
+
+def shortlist(inst: Instance, fi: np.ndarray, pj: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which variables the probes try first: each film's 20 best pairs, and its 3 best of each
+    quota's kinds. A matching found among them is a matching; none found proves nothing, and the
+    whole programme is asked. Worth it because HiGHS spends its time on the columns: at 500 ×
+    300 the shortlist (10,500 of 144,000 pairs) reaches every film at 20.03 in 0.4 s, where the
+    whole programme found no matching above 18 in 30 s."""
+    keep = _ranks(fi, values, np.ones(len(fi), dtype=bool)) < 20
+    for q, quota in enumerate(inst.quotas):
+        if quota.min > 0:
+            keep |= _ranks(fi, values, inst.in_quota[q][pj]) < 3
+    return keep
+
+
+def _ranks(fi: np.ndarray, values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Each variable's rank by value within its film, counting only `among` (others rank last)."""
+    ranks = np.full(len(fi), len(fi))
+    which = np.nonzero(among)[0]
+    order = which[np.lexsort((-values[which], fi[which]))]
+    first = np.searchsorted(fi[order], fi[order], side="left")
+    ranks[order] = np.arange(len(order)) - first
+    return ranks
 
 
 def best_alone(inst: Instance) -> np.ndarray:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import domain.matching.fairness as fairness
-from domain.matching.fairness import FairBound, Grid, best_alone
+from domain.matching.fairness import FairBound, Grid, _ranks, best_alone
 from domain.matching.instance import Instance
 from domain.matching.model import constraints
 from domain.matching.solve import solve
@@ -40,6 +40,14 @@ def test_the_grid_rounds_bounds_down_and_searches_on_it():
     assert continuous.below(1.0) == 1.0 and continuous.meets(1.0, 1.0 + 1e-9)
 
 
+def test_ranks_within_each_film():
+    fi = np.array([0, 0, 0, 1, 1])
+    values = np.array([1.0, 3.0, 2.0, 5.0, 4.0])
+    assert _ranks(fi, values, np.ones(5, dtype=bool)).tolist() == [2, 0, 1, 0, 1]
+    among = np.array([True, False, True, False, True])
+    assert _ranks(fi, values, among).tolist() == [1, 5, 0, 5, 0]
+
+
 def brute_max_min(inst: Instance) -> float | None:
     """The largest worst-off total (over films some variable helps) over every valid subset of
     the variables, or None when no subset meets the constraints."""
@@ -60,6 +68,23 @@ def brute_max_min(inst: Instance) -> float | None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_films=3, max_partners=4))
 def test_the_bound_holds_and_the_fair_solve_reaches_it(instance):
+    check_against_brute_force(instance)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_films=3, max_partners=4))
+def test_a_short_shortlist_falls_back_to_the_whole_programme(instance):
+    # Tiny instances fit in the shortlist whole; with only each film's best pair in it, the
+    # probes that find nothing there must still ask the whole programme, and agree.
+    def best_pair(inst, fi, pj, values):
+        return _ranks(fi, values, np.ones(len(fi), dtype=bool)) < 1
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fairness, "shortlist", best_pair)
+        check_against_brute_force(instance)
+
+
+def check_against_brute_force(instance) -> None:
     films, partners, options = instance
     inst = Instance(films, partners, options)
     fi, pj = inst.variables()

@@ -246,6 +246,8 @@ def figures(size: str, seed: int, time_limit: float) -> dict[str, object]:
         "fair_gap": fair.fair_gap,
         "fair_optimal": fair.optimal,
         "fair_objective": fair.objective,
+        "fair_total_bound": fair.bound,
+        "fair_total_gap": fair.gap,
         "fair_s": fair.seconds,
     }
 

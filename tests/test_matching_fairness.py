@@ -1,7 +1,7 @@
-"""Fairness's proofs: the affinities' grid, the LP bound on the worst-off film checked against
-brute force, a fair solve that agrees with brute force on t and calls itself optimal only when
-the worst-off film meets its proven bound, and a probe that runs out of time never taken for a
-proof."""
+"""Fairness's proofs: the affinities' grid, each film's best total alone checked against brute
+force, a fair solve that agrees with brute force on t (also when the LP's neighbourhood holds no
+matching) and calls itself optimal only when the worst-off film meets its proven bound, and a
+probe that runs out of time never taken for a proof."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import domain.matching.fairness as fairness
-from domain.matching.fairness import FairBound, Grid, _ranks, best_alone
+from domain.matching.fairness import Grid, best_alone, neighbourhood
 from domain.matching.instance import Instance
 from domain.matching.model import constraints
 from domain.matching.solve import solve
@@ -40,12 +40,10 @@ def test_the_grid_rounds_bounds_down_and_searches_on_it():
     assert continuous.below(1.0) == 1.0 and continuous.meets(1.0, 1.0 + 1e-9)
 
 
-def test_ranks_within_each_film():
-    fi = np.array([0, 0, 0, 1, 1])
-    values = np.array([1.0, 3.0, 2.0, 5.0, 4.0])
-    assert _ranks(fi, values, np.ones(5, dtype=bool)).tolist() == [2, 0, 1, 0, 1]
-    among = np.array([True, False, True, False, True])
-    assert _ranks(fi, values, among).tolist() == [1, 5, 0, 5, 0]
+def test_the_neighbourhood_is_the_lp_support_and_the_pairs_nearly_worth_it():
+    x = np.array([1.0, 0.5, 0.0, 0.0, 0.0])
+    reduced = np.array([-3.0, 0.0, 0.2, 0.5, 0.7])
+    assert neighbourhood(x, reduced).tolist() == [True, True, True, True, False]
 
 
 def brute_max_min(inst: Instance) -> float | None:
@@ -73,14 +71,15 @@ def test_the_bound_holds_and_the_fair_solve_reaches_it(instance):
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_films=3, max_partners=4))
-def test_a_short_shortlist_falls_back_to_the_whole_programme(instance):
-    # Tiny instances fit in the shortlist whole; with only each film's best pair in it, the
-    # probes that find nothing there must still ask the whole programme, and agree.
-    def best_pair(inst, fi, pj, values):
-        return _ranks(fi, values, np.ones(len(fi), dtype=bool)) < 1
+def test_a_narrow_neighbourhood_falls_back_to_the_whole_programme(instance):
+    # Tiny instances fit in the neighbourhood whole; with only the pairs the LP fully chose in
+    # it (often none, or too few), the probes that find nothing there must still ask the whole
+    # programme, and agree.
+    def integral_only(x, reduced):
+        return x > 1 - 1e-6
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fairness, "shortlist", best_pair)
+        patch.setattr(fairness, "neighbourhood", integral_only)
         check_against_brute_force(instance)
 
 
@@ -103,12 +102,9 @@ def check_against_brute_force(instance) -> None:
 
         rows = csr_array((value, (fi, np.arange(len(fi)))), shape=(len(films), len(fi)))[helped]
         a, lo, hi = constraints(inst, fi, pj)
-        alone = best_alone(inst)[helped]
-        assert alone.min() >= best - 1e-9
-        bound = FairBound(alone, rows, a, lo, hi)
-        assert bound.top >= best - 1e-9
-        while not bound.done:  # every subset's LP bounds t, down to the full LP's
-            assert bound.tighten(10.0) >= best - 1e-6
+        c = -np.where(value > 0, value, -1e-6)
+        alone = best_alone(c, a, lo, hi, len(partners), rows)
+        assert alone.min() >= best - 1e-6
     result = solve(films, partners, fair)
     assert result.fair_worst == pytest.approx(best, abs=1e-6)
     assert result.fair_bound >= best - 1e-6

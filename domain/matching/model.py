@@ -103,20 +103,21 @@ def run_milp(
     return res.x, float(dual), res.status
 
 
-def run_lp(
-    c: np.ndarray,
-    a: csr_array,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    seconds: float,
-    *,
-    upper: np.ndarray | None = None,
-    method: str = "highs-ds",
-) -> tuple[np.ndarray | None, float, int]:
-    """An LP, minimising c @ x with lo <= a @ x <= hi and 0 <= x <= upper (default 1). By
-    default HiGHS's dual simplex, which ends on a vertex (an interior point would not be
-    integral). linprog, not milp: milp builds a Python list of 150,000 variable types even for
-    an LP, a third of a second at 500 × 300. Returns (x, maximum of -c @ x, status)."""
+class Lp(NamedTuple):
+    """An LP's optimum: x (None unless solved), the maximum of -c @ x, HiGHS's status, and each
+    variable's reduced cost (how much its cost must fall before the optimum would use it)."""
+
+    x: np.ndarray | None
+    value: float
+    status: int
+    reduced: np.ndarray
+
+
+def run_lp(c: np.ndarray, a: csr_array, lo: np.ndarray, hi: np.ndarray, seconds: float) -> Lp:
+    """An LP, minimising c @ x with lo <= a @ x <= hi and 0 <= x <= 1, by HiGHS's dual simplex,
+    which ends on a vertex (an interior point would not be integral). linprog, not milp: milp
+    builds a Python list of 150,000 variable types even for an LP, a third of a second at 500 ×
+    300."""
     from scipy.optimize import linprog
     from scipy.sparse import vstack
 
@@ -131,14 +132,15 @@ def run_lp(
         c,
         A_ub=a_ub,
         b_ub=b_ub,
-        bounds=(0, 1) if upper is None else np.column_stack([np.zeros(len(c)), upper]),
-        method=method,
+        bounds=(0, 1),
+        method="highs-ds",
         # Presolve only slows this simple, transport-shaped LP down (0.25 s against 0.45 s).
-        options={"time_limit": max(seconds, 0.1), "presolve": method != "highs-ds"},
+        options={"time_limit": max(seconds, 0.1), "presolve": False},
     )
     if res.status != 0 or res.x is None:
-        return None, math.inf, res.status
-    return res.x, -float(res.fun), 0
+        return Lp(None, math.inf, res.status, np.zeros(0))
+    reduced = c - a_ub.T @ res.ineqlin.marginals  # the marginals are <= 0 on <= rows
+    return Lp(res.x, -float(res.fun), 0, reduced)
 
 
 def solve_total(
@@ -151,11 +153,11 @@ def solve_total(
     started = time.perf_counter()
     if _laminar(inst.quotas):
         # Totally unimodular: the LP's optimal vertex is integral; check it rather than trust it.
-        x, value, status = run_lp(c, a, lo, hi, limit)
-        if status == 2:
+        lp = run_lp(c, a, lo, hi, limit)
+        if lp.status == 2:
             raise tight(inst)
-        if x is not None and status == 0 and np.abs(x - np.round(x)).max(initial=0) < 1e-6:
-            return Solved(np.round(x), value, True)
+        if lp.x is not None and np.abs(lp.x - np.round(lp.x)).max(initial=0) < 1e-6:
+            return Solved(np.round(lp.x), lp.value, True)
     remaining = limit - (time.perf_counter() - started)
     x, dual, status = run_milp(c, [LinearConstraint(a, lo, hi)], np.ones(n), np.ones(n), remaining)
     if status == 2:

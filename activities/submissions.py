@@ -20,7 +20,7 @@ from models.messages import (
     RegisterInput,
     TransitionInput,
 )
-from store import repository
+from store import eligibility_records, repository
 
 
 class SubmissionActivities:
@@ -76,14 +76,14 @@ class SubmissionActivities:
     async def evaluate_eligibility(self, data: CheckInput) -> EligibilityReport:
         """Judge the form by the programme's rules as stored, and record the result per rule."""
         async with self._database.begin() as db:
-            programme, earlier = await repository.eligibility_facts(
+            programme, earlier = await eligibility_records.eligibility_facts(
                 db, data.programme_id, data.film_key, data.session_id
             )
             context = EligibilityContext(earlier_sessions=earlier)
             report = evaluate(data.form, programme.eligibility, context, data.check_no)
             stage = STAGE_FOR_OUTCOME[report.outcome]
             now = data.at
-            await repository.insert_eligibility(db, data.submission_id, report, now)
+            await eligibility_records.insert_eligibility(db, data.submission_id, report, now)
             await repository.set_submission_status(
                 db,
                 data.submission_id,
@@ -111,7 +111,7 @@ class SubmissionActivities:
     async def record_report(self, data: RecordReportInput) -> None:
         now = data.at
         async with self._database.begin() as db:
-            await repository.insert_eligibility(db, data.submission_id, data.report, now)
+            await eligibility_records.insert_eligibility(db, data.submission_id, data.report, now)
             await repository.set_submission_status(db, data.submission_id, data.to_stage.value, now)
             await repository.audit(
                 db,

@@ -17,7 +17,7 @@ from models.eligibility import EligibilityReport
 from models.messages import FilmStage, SubmissionState
 from models.orm import OutboxRow, ScoreRow, SubmissionRow
 from models.privacy import ERASED
-from store import keys, repository
+from store import eligibility_records, keys, repository
 from workflows.submission import SubmissionWorkflow
 
 
@@ -101,7 +101,7 @@ async def anonymous(db: AsyncSession, row: SubmissionRow) -> FilmView:
     scores, its timeline. For an erased film, whose workflow is not asked (its state holds the
     withdrawal's words), and for a film of a session whose data key was forgotten, whose
     workflow's history no longer opens."""
-    results = await repository.eligibility_results(db, row.id)
+    results = await eligibility_records.eligibility_results(db, row.id)
     check_no = max((r.check_no for r in results), default=0)
     last = [r.result() for r in results if r.check_no == check_no]
     state = SubmissionState(

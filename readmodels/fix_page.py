@@ -14,7 +14,7 @@ from models.eligibility import Outcome, RuleResult
 from models.messages import FilmStage
 from notifications.links import Link, LinkState, Purpose, state_of
 from readmodels.answers import linked_film, open_link
-from store import repository
+from store import eligibility_records
 
 # The fields of the form that correct each rule a producer can fix (domain/eligibility.py):
 # a cut of the wrong length is corrected by another cut, so by another link too.
@@ -71,7 +71,7 @@ async def page_of(ctx: Context, link: Link, now: datetime) -> FixPage:
     """The fix page of a link already opened."""
     async with ctx.database() as db:
         film, session, calendar, language = await linked_film(db, link)
-        rows = await repository.eligibility_results(db, film.id)
+        rows = await eligibility_records.eligibility_results(db, film.id)
     # The check the link's message spoke of (its occurrence), else the latest.
     checks = {r.check_no for r in rows}
     check = int(link.occurrence) if link.occurrence.isdigit() else max(checks, default=0)

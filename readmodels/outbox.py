@@ -13,7 +13,7 @@ from models.orm import OutboxRow, SessionRow, SubmissionRow
 from notifications.render import render
 from notifications.samples import sample
 from notifications.stages import Message
-from store import repository
+from store import eligibility_records
 
 
 class OutboxLine(BaseModel):
@@ -81,7 +81,7 @@ async def _fields_of(ctx: Context, kind: MessageKind, submission_id: str) -> tup
         if row is None:
             raise ActionError(f"no submission {submission_id!r}")
         session = await db.get(SessionRow, row.session_id)
-        results = await repository.eligibility_results(db, submission_id)
+        results = await eligibility_records.eligibility_results(db, submission_id)
     fields = {
         **sample(kind),
         "recipient_name": row.contact_name,

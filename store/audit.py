@@ -23,13 +23,13 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit_chain import GENESIS, chain_of, committed, link_hash
 from models.orm import AuditRow
-from store.statements import batches
+from store.statements import batches, ignoring
 
 # The class half of the two-key advisory lock, so the chain's locks meet no other lock of the
 # database's (the other half is the chain's name, hashed by PostgreSQL's hashtext).
@@ -51,16 +51,18 @@ async def lock_chain(db: AsyncSession, chain: str) -> None:
         await db.execute(update(table).where(text("1 = 0")).values(seq=table.c.seq))
 
 
+# Built once, as every append reads it (built per call, its construction cost more than its run).
+_HEAD = (
+    select(AuditRow.seq, AuditRow.row_hash)
+    .where(AuditRow.chain == bindparam("chain"))
+    .order_by(AuditRow.seq.desc())
+    .limit(1)
+)
+
+
 async def head(db: AsyncSession, chain: str) -> tuple[int, str]:
     """The chain's last number and hash (0 and GENESIS for a chain not yet begun)."""
-    row = (
-        await db.execute(
-            select(AuditRow.seq, AuditRow.row_hash)
-            .where(AuditRow.chain == chain)
-            .order_by(AuditRow.seq.desc())
-            .limit(1)
-        )
-    ).first()
+    row = (await db.execute(_HEAD, {"chain": chain})).first()
     return (row.seq, row.row_hash) if row else (0, GENESIS)
 
 
@@ -106,7 +108,7 @@ async def append(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
         if len(linked) == 1:
             # One row needs no look-up: if its key is there, the insert skips it, and the number
             # it would have taken stays free. A clash on (chain, seq) is still an error.
-            stmt = insert(AuditRow.__table__).on_conflict_do_nothing(index_elements=[KEY])
+            stmt = ignoring(db.bind.dialect.name, AuditRow.__table__, (KEY,))
             result = await db.execute(stmt, linked[0])
             new += result.rowcount
             continue

@@ -11,16 +11,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, load_only
+from sqlalchemy.orm import load_only
 
 from models.committee import ConflictSource
-from models.eligibility import EligibilityReport
 from models.orm import (
     AuditRow,
-    EligibilityResultRow,
     EmbargoRow,
     ProgrammeRow,
     ReviewAssignmentRow,
@@ -31,7 +29,7 @@ from models.orm import (
 )
 from models.programme import Programme
 from store import audit as audit_chain
-from store.statements import batches
+from store.statements import batches, ignoring
 
 
 async def insert_ignore(
@@ -47,13 +45,10 @@ async def insert_ignore(
     ("insertmanyvalues") from the cached statement; RETURNING counts the rows that were new."""
     if not rows:
         return 0
-    dialect = db.bind.dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    target = insert(getattr(table, "__table__", table))
-    stmt = target.on_conflict_do_nothing(index_elements=list(keys))
+    stmt = ignoring(db.bind.dialect.name, getattr(table, "__table__", table), tuple(keys))
     if len(rows) == 1:
         return (await db.execute(stmt, rows[0])).rowcount
-    counted = stmt.returning(*(target.table.c[key] for key in keys))
+    counted = stmt.returning(*(stmt.table.c[key] for key in keys))
     new = 0
     for batch in batches(rows):
         new += len((await db.execute(counted, list(batch))).all())
@@ -107,6 +102,23 @@ MESSAGE_COLUMNS = (
 )
 
 
+# Statements a film meets at every step are built once, with their values as parameters: built
+# at each call, their construction and cache key cost a tenth of the worker's thread for a film
+# (bench/pipeline.py under py-spy), more than running them.
+_FILM_IN_SESSION = (
+    select(SubmissionRow, SessionRow, ProgrammeRow, EmbargoRow.stage)
+    .options(load_only(*MESSAGE_COLUMNS, raiseload=True))
+    .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
+    .join(ProgrammeRow, ProgrammeRow.id == SubmissionRow.programme_id)
+    .outerjoin(
+        EmbargoRow,
+        (EmbargoRow.session_id == SubmissionRow.session_id)
+        & (EmbargoRow.stage == bindparam("stage")),
+    )
+    .where(SubmissionRow.id == bindparam("submission_id"))
+)
+
+
 async def film_in_session(
     db: AsyncSession, submission_id: str, stage: str
 ) -> tuple[SubmissionRow, SessionRow, Programme, bool]:
@@ -114,19 +126,8 @@ async def film_in_session(
     messages under embargo, in one query: every message about the film needs all four. Of the
     film, only what a message says and where it goes (its form and the rest are JSON, decoded
     at every message for nothing); anything else read of it raises rather than loads."""
-    film, session, programme, embargo = (
-        await db.execute(
-            select(SubmissionRow, SessionRow, ProgrammeRow, EmbargoRow.stage)
-            .options(load_only(*MESSAGE_COLUMNS, raiseload=True))
-            .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
-            .join(ProgrammeRow, ProgrammeRow.id == SubmissionRow.programme_id)
-            .outerjoin(
-                EmbargoRow,
-                (EmbargoRow.session_id == SubmissionRow.session_id) & (EmbargoRow.stage == stage),
-            )
-            .where(SubmissionRow.id == submission_id)
-        )
-    ).one()
+    found = await db.execute(_FILM_IN_SESSION, {"submission_id": submission_id, "stage": stage})
+    film, session, programme, embargo = found.one()
     return film, session, validated(programme), embargo is not None
 
 
@@ -169,78 +170,25 @@ async def insert_submission(db: AsyncSession, row: dict[str, Any]) -> bool:
     return await insert_ignore(db, SubmissionRow, [row], ["id"]) == 1
 
 
+# A Core statement: the ORM would "synchronise" loaded films by evaluating its WHERE in Python,
+# where a parameter reads as None. No caller holds the film loaded while it changes its status.
+_SUBMISSIONS = SubmissionRow.__table__
+_SET_STATUS = (
+    update(_SUBMISSIONS)
+    .where(_SUBMISSIONS.c.id == bindparam("submission_id"))
+    .values(status=bindparam("new_status"), updated_at=bindparam("at"))
+)
+_SET_STATUS_AND_FORM = _SET_STATUS.values(form=bindparam("new_form"))
+
+
 async def set_submission_status(
     db: AsyncSession, submission_id: str, status: str, at: datetime, form: dict | None = None
 ) -> None:
-    values: dict[str, Any] = {"status": status, "updated_at": at}
-    if form is not None:
-        values["form"] = form
-    await db.execute(update(SubmissionRow).where(SubmissionRow.id == submission_id).values(values))
-
-
-async def insert_eligibility(
-    db: AsyncSession, submission_id: str, report: EligibilityReport, at: datetime
-) -> int:
-    rows = [
-        dict(
-            submission_id=submission_id,
-            check_no=report.check_no,
-            rule_id=r.rule_id,
-            outcome=r.outcome.value,
-            reason=r.reason,
-            source_url=r.source_url,
-            evaluated_at=at,
-            text=r.text,
-            params={name: p.model_dump(mode="json") for name, p in r.params.items()},
-            uncorrected_by=r.uncorrected_by,
-        )
-        for r in report.results
-    ]
-    return await insert_ignore(
-        db, EligibilityResultRow, rows, ["submission_id", "check_no", "rule_id"]
-    )
-
-
-async def eligibility_facts(
-    db: AsyncSession, programme_id: str, film_key: str, session_id: str
-) -> tuple[Programme, list[str]]:
-    """What a film's eligibility check reads, in one query (a check runs for every film, and on
-    a shared machine each round trip costs more than the rules): the programme as stored now,
-    and the sessions of that programme, with a call that closed before this one's, that had this
-    film (the programme's row once per such session, or once with none)."""
-    this = aliased(SessionRow)
-    earlier = (
-        select(SubmissionRow.session_id, SessionRow.deadline)
-        .join(SessionRow, SessionRow.id == SubmissionRow.session_id)
-        .join(this, this.id == session_id)
-        .where(
-            SubmissionRow.programme_id == programme_id,
-            SubmissionRow.film_key == film_key,
-            SubmissionRow.session_id != session_id,
-            SessionRow.deadline < this.deadline,
-        )
-        .subquery()
-    )
-    rows = (
-        await db.execute(
-            select(ProgrammeRow, earlier.c.session_id)
-            .outerjoin(earlier, true())
-            .where(ProgrammeRow.id == programme_id)
-            .order_by(earlier.c.deadline)
-        )
-    ).all()
-    if not rows:
-        raise LookupError(f"programme {programme_id!r} is not in the database")
-    return validated(rows[0][0]), [sid for _, sid in rows if sid is not None]
-
-
-async def eligibility_results(db: AsyncSession, submission_id: str) -> list[EligibilityResultRow]:
-    query = (
-        select(EligibilityResultRow)
-        .where(EligibilityResultRow.submission_id == submission_id)
-        .order_by(EligibilityResultRow.check_no, EligibilityResultRow.id)
-    )
-    return list((await db.scalars(query)).all())
+    values: dict[str, Any] = {"submission_id": submission_id, "new_status": status, "at": at}
+    if form is None:
+        await db.execute(_SET_STATUS, values)
+    else:
+        await db.execute(_SET_STATUS_AND_FORM, values | {"new_form": form})
 
 
 async def audit_trail(db: AsyncSession, entity_id: str) -> list[AuditRow]:

@@ -134,7 +134,7 @@ async def test_preview_uses_a_real_submissions_names_language_and_reasons(
 ):
     from domain.eligibility import evaluate
     from models.eligibility import EligibilityContext, EligibilityReport, Outcome, RuleResult
-    from store import repository
+    from store import eligibility_records, repository
     from tests.conftest import new_session
     from tests.forms import make_form
     from tests.test_store import submission_row
@@ -172,7 +172,7 @@ async def test_preview_uses_a_real_submissions_names_language_and_reasons(
     )
     async with pg_sessions.begin() as db:
         await repository.insert_submission(db, row)
-        await repository.insert_eligibility(db, row["id"], report, datetime.now(UTC))
+        await eligibility_records.insert_eligibility(db, row["id"], report, datetime.now(UTC))
     code, out, err = await starter(
         env_for("unused"),
         "notifications",

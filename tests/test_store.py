@@ -16,7 +16,7 @@ from models.eligibility import EligibilityReport, Outcome, RuleResult
 from models.orm import AuditRow, Base, SessionRow, SubmissionRow
 from store import audit as audit_chain
 from store import db as store_db
-from store import repository
+from store import eligibility_records, repository
 from tests.conftest import PG_ADMIN_DSN, new_session
 
 TABLES = {"programmes", "sessions", "submissions", "eligibility_results", "audit_log"}
@@ -119,7 +119,7 @@ async def test_writes_are_idempotent(pg_sessions, programmes):
     for attempt in range(3):  # a first run and two retries
         async with pg_sessions.begin() as db:
             created = await repository.insert_submission(db, row)
-            new_results = await repository.insert_eligibility(db, row["id"], REPORT, at)
+            new_results = await eligibility_records.insert_eligibility(db, row["id"], REPORT, at)
             audited = await repository.audit(
                 db,
                 key=f"{row['workflow_id']}:submitted",
@@ -141,7 +141,7 @@ async def test_writes_are_idempotent(pg_sessions, programmes):
             )
             == 1
         )
-        results = await repository.eligibility_results(db, row["id"])
+        results = await eligibility_records.eligibility_results(db, row["id"])
         assert [(r.rule_id, r.outcome) for r in results] == [
             ("genre", "pass"),
             ("screener", "needs_fix"),
@@ -163,7 +163,9 @@ async def test_earlier_sessions_of_the_same_programme_only(pg_sessions, programm
     async with pg_sessions() as db:
 
         async def facts(programme, session):
-            return await repository.eligibility_facts(db, programme.id, "los-perros-1", session.id)
+            return await eligibility_records.eligibility_facts(
+                db, programme.id, "los-perros-1", session.id
+            )
 
         # `later` has the lower year, so its call closed first; `oldest` closed before both.
         assert oldest.deadline < later.deadline < earlier.deadline
@@ -173,7 +175,9 @@ async def test_earlier_sessions_of_the_same_programme_only(pg_sessions, programm
         assert await facts(fip, oldest) == (fip, [])
         assert await facts(wip, other) == (wip, [])
         with pytest.raises(LookupError, match="no-such-programme"):
-            await repository.eligibility_facts(db, "no-such-programme", "los-perros-1", later.id)
+            await eligibility_records.eligibility_facts(
+                db, "no-such-programme", "los-perros-1", later.id
+            )
 
 
 async def test_a_naive_datetime_is_refused(pg_sessions, programmes):

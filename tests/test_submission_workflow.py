@@ -20,7 +20,7 @@ from models.orm import OutboxRow, SubmissionRow
 from models.session import DecisionKind, FilmDecision
 from models.submission import SubmissionForm
 from shared import STAGE, submission_workflow_id
-from store import repository
+from store import eligibility_records, repository
 from tests.conftest import keep_history, new_session, running_worker
 from tests.forms import make_form
 from workflows.submission import SubmissionWorkflow
@@ -72,7 +72,7 @@ async def fip_session(pg_sessions, programmes):
 async def stored(pg_sessions, submission_id: str):
     async with pg_sessions() as db:
         row = await db.get(SubmissionRow, submission_id)
-        results = await repository.eligibility_results(db, submission_id)
+        results = await eligibility_records.eligibility_results(db, submission_id)
         trail = await repository.audit_trail(db, submission_id)
     return row, results, trail
 

@@ -1,7 +1,8 @@
-"""Fairness's proofs: the affinities' grid, each film's best total alone checked against brute
-force, a fair solve that agrees with brute force on t (also when the LP's neighbourhood holds no
-matching) and calls itself optimal only when the worst-off film meets its proven bound, and a
-probe that runs out of time never taken for a proof."""
+"""Fairness's proofs: the affinities' grid, the poorest film's best total alone checked as a
+bound against brute force, the neighbourhood's pairs, a fair solve that agrees with brute force
+on t (also when the LP's neighbourhood holds no matching) and calls itself optimal only when the
+worst-off film meets its proven bound, and a probe that runs out of time never taken for a
+proof."""
 
 from __future__ import annotations
 

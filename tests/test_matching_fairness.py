@@ -1,8 +1,8 @@
 """Fairness's proofs: the affinities' grid, the poorest film's best total alone checked as a
 bound against brute force, the neighbourhood's pairs, a fair solve that agrees with brute force
-on t (also when the LP's neighbourhood holds no matching) and calls itself optimal only when the
-worst-off film meets its proven bound, and a probe that runs out of time never taken for a
-proof."""
+on t and on the largest total at t (also when the LP's neighbourhood holds no matching), exact
+(`fair_exact`) only when the worst-off film meets its proven bound and optimal only when the
+total is proven too, and a probe that runs out of time never taken for a proof."""
 
 from __future__ import annotations
 
@@ -47,9 +47,10 @@ def test_the_neighbourhood_is_the_lp_support_and_the_pairs_nearly_worth_it():
     assert neighbourhood(x, reduced).tolist() == [True, True, True, True, False]
 
 
-def brute_max_min(inst: Instance) -> float | None:
+def brute_max_min(inst: Instance) -> tuple[float, float] | None:
     """The largest worst-off total (over films some variable helps) over every valid subset of
-    the variables, or None when no subset meets the constraints."""
+    the variables, and the largest total among the subsets that reach it; None when no subset
+    meets the constraints."""
     fi, pj = inst.variables()
     a, lo, hi = constraints(inst, fi, pj)
     value = inst.score[fi, pj]
@@ -61,7 +62,12 @@ def brute_max_min(inst: Instance) -> float | None:
         return None
     helped = [np.nonzero((fi == i) & (value > 0))[0] for i in range(len(inst.films))]
     totals = [chosen[valid][:, mine] @ value[mine] for mine in helped if len(mine)]
-    return float(np.min(totals, axis=0).max()) if totals else 0.0
+    everything = chosen[valid] @ value
+    if not totals:
+        return 0.0, float(everything.max())
+    worst = np.min(totals, axis=0)
+    t = float(worst.max())
+    return t, float(everything[worst >= t - 1e-9].max())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -90,12 +96,13 @@ def check_against_brute_force(instance) -> None:
     fi, pj = inst.variables()
     if len(fi) > 14:
         return  # brute force over 2^n subsets
-    best = brute_max_min(inst)
+    brute = brute_max_min(inst)
     fair = options.model_copy(update={"fairness": True})
-    if best is None:
+    if brute is None:
         with pytest.raises(InfeasibleMatching):
             solve(films, partners, fair)
         return
+    best, total = brute
     value = inst.score[fi, pj]
     helped = np.bincount(fi, weights=value > 0, minlength=len(films)) > 0
     if helped.any():
@@ -108,9 +115,10 @@ def check_against_brute_force(instance) -> None:
         assert alone.min() >= best - 1e-6
     result = solve(films, partners, fair)
     assert result.fair_worst == pytest.approx(best, abs=1e-6)
-    assert result.fair_bound >= best - 1e-6
-    if result.optimal:
-        assert result.fair_bound == pytest.approx(result.fair_worst, abs=1e-6)
+    assert result.fair_exact and result.fair_bound == pytest.approx(best, abs=1e-6)
+    assert result.objective <= total + 1e-6 <= result.bound + 2e-6
+    if result.optimal:  # the total at the floor, proven too
+        assert result.objective == pytest.approx(total, abs=1e-6)
 
 
 def test_a_probe_out_of_time_is_no_proof(monkeypatch):
@@ -133,4 +141,4 @@ def test_a_probe_out_of_time_is_no_proof(monkeypatch):
     monkeypatch.setattr(fairness, "run_milp", out_of_time)
     result = solve(films, partners, MatchOptions(weights=bids, fairness=True))
     assert result.fair_bound == pytest.approx(0.3)
-    assert result.fair_worst < 0.3 and not result.optimal
+    assert result.fair_worst < 0.3 and not result.optimal and not result.fair_exact

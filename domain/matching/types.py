@@ -110,6 +110,12 @@ class MatchResult(BaseModel, frozen=True):
             return None
         return (self.fair_bound - self.fair_worst) / max(self.fair_bound, 1e-9)
 
+    @property
+    def fair_exact(self) -> bool:
+        """With fairness, whether the worst-off film is proven as high as any matching can raise
+        it (its total reaches its bound). The total at that floor has its own proof, `optimal`."""
+        return self.fair_gap is not None and self.fair_gap <= 1e-9
+
 
 class InfeasibleMatching(ValueError):
     """No matching meets the quotas; `explanations` says why, one sentence each, for staff."""

@@ -82,7 +82,7 @@ def test_a_narrow_neighbourhood_falls_back_to_the_whole_programme(instance):
     # Tiny instances fit in the neighbourhood whole; with only the pairs the LP fully chose in
     # it (often none, or too few), the probes that find nothing there must still ask the whole
     # programme, and agree.
-    def integral_only(x, reduced):
+    def integral_only(x, reduced, within=0.5):
         return x > 1 - 1e-6
 
     with pytest.MonkeyPatch.context() as patch:

@@ -113,8 +113,9 @@ class MatchResult(BaseModel, frozen=True):
     @property
     def fair_exact(self) -> bool:
         """With fairness, whether the worst-off film is proven as high as any matching can raise
-        it (its total reaches its bound). The total at that floor has its own proof, `optimal`."""
-        return self.fair_gap is not None and self.fair_gap <= 1e-9
+        it (its total reaches its bound, within the relative 1e-6 the search ends at when the
+        affinities lie on no grid). The total at that floor has its own proof, `optimal`."""
+        return self.fair_gap is not None and self.fair_gap <= 1e-6
 
 
 class InfeasibleMatching(ValueError):

@@ -28,7 +28,7 @@ _GRIDS = (1, 60, 2_520, 25_200, 252_000)
 
 # How near paying a pair must be for stage two to try it. Wider than stage one's 0.5: at 500 ×
 # 300 (seed 2050) 0.5 holds 5,100 pairs and a total 0.07 below the whole programme's optimum,
-# which HiGHS proves in 47 s; 1.0 holds 9,600 pairs and that optimum, in 4 s rather than 2.7.
+# which HiGHS proves in about 45 s; 1.0 holds 9,600 pairs and that optimum, in 4 s rather than 2.7.
 _TOTAL_WITHIN = 1.0
 
 

@@ -24,12 +24,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit_chain import GENESIS, chain_of, committed, link_hash
 from models.orm import AuditRow
-from store.statements import batches, ignoring
+from store.statements import batches, dialect_insert, ignoring
 
 # The class half of the two-key advisory lock, so the chain's locks meet no other lock of the
 # database's (the other half is the chain's name, hashed by PostgreSQL's hashtext).
@@ -85,7 +84,7 @@ async def append(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
     by_chain: dict[str, list[dict[str, Any]]] = {}
     for row in unique.values():
         by_chain.setdefault(chain_of(row["entity_type"], row["entity_id"]), []).append(row)
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.bind.dialect.name]
+    insert = dialect_insert(db.bind.dialect.name)
     new = 0
     for chain in sorted(by_chain):
         await lock_chain(db, chain)

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
@@ -29,7 +28,7 @@ from models.orm import (
 )
 from models.programme import Programme
 from store import audit as audit_chain
-from store.statements import batches, ignoring
+from store.statements import batches, dialect_insert, ignoring
 
 
 async def insert_ignore(
@@ -60,7 +59,7 @@ async def upsert_programme(db: AsyncSession, programme: Programme) -> None:
     config = programme.model_dump(mode="json")
     # One statement, not a read then an insert: two sessions of a programme opened at the same
     # moment both store it (bench/web.py opening three at once met the primary key otherwise).
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.bind.dialect.name]
+    insert = dialect_insert(db.bind.dialect.name)
     stmt = insert(ProgrammeRow).values(id=programme.id, name=programme.name, config=config)
     await db.execute(
         stmt.on_conflict_do_update(
@@ -238,8 +237,7 @@ async def upsert_scores(db: AsyncSession, rows: Sequence[dict[str, Any]]) -> Non
     one."""
     if not rows:
         return
-    dialect = db.bind.dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    insert = dialect_insert(db.bind.dialect.name)
     for batch in batches(rows):
         stmt = insert(ScoreRow).values(batch[0] if len(batch) == 1 else list(batch))
         stmt = stmt.on_conflict_do_update(

@@ -1,9 +1,10 @@
-"""The size of one statement (a multi-row write is cut into batches the databases accept), and
-the insert that skips existing rows, built once per table."""
+"""The size of one statement (a multi-row write is cut into batches the databases accept), each
+dialect's insert with its ON CONFLICT, and the insert that skips existing rows, built once per
+table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -23,9 +24,13 @@ def batches(rows: Sequence[dict[str, Any]]) -> list[Sequence[dict[str, Any]]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
+def dialect_insert(dialect: str) -> Callable[..., Any]:
+    """The dialect's own `insert`, whose ON CONFLICT clauses the generic one lacks."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+
+
 @cache
 def ignoring(dialect: str, table: Table, keys: tuple[str, ...]) -> Insert:
     """The insert into `table` that skips rows whose `keys` exist, built once per table (a
     statement built at every call costs its construction and its cache key each time)."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return dialect_insert(dialect)(table).on_conflict_do_nothing(index_elements=list(keys))
